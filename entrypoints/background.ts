@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  // Wiring only: the cookie watcher and message router are registered here (see lib/browser).
+});

@@ -1,0 +1,1 @@
+browser.devtools.panels.create('Sessions', '/icon/32.png', '/devtools-panel.html');

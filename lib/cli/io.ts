@@ -1,0 +1,18 @@
+/** What a command needs from the outside world; tests pass their own. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** A command: parses its own argv (after the command name) and returns the exit code. */
+export type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A usage error: printed with the command's help hint, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,53 @@
+import { EXIT, UsageError, type CliIO, type Command } from './io.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  decode: { summary: 'Decode (and verify) session values', load: async () => (await import('./commands/decode.ts')).decode },
+  sign: { summary: 'Sign a session the way Django does', load: async () => (await import('./commands/sign.ts')).sign },
+};
+
+const HELP = () => `Usage: session-lens <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .join('\n')}
+
+Run 'session-lens <command> --help' for a command's options.
+`;
+
+/** Runs the CLI and returns its exit code. Bad input never produces a stack trace. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write('session-lens 0.1.0\n');
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`session-lens: unknown command '${name}'\n\n${HELP()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await (await entry.load())(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`session-lens ${name}: ${e.message}\nRun 'session-lens ${name} --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`session-lens ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.usage;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * The values a decoded session holds.
+ *
+ * JSON maps onto plain JavaScript: `null`, booleans, numbers, strings, arrays and objects, with one
+ * change: an integer outside ±(2^53 − 1) is a `bigint`, so a large user id comes back exact.
+ * Pickle adds what JSON cannot say; those become {@link PyObject}s so nothing is dropped:
+ *
+ * | Python                         | SessionValue                                                   |
+ * | ------------------------------ | -------------------------------------------------------------- |
+ * | None, bool, int, float, str    | null, boolean, number \| bigint, number, string                |
+ * | list, tuple                    | array (a tuple is an array too)                                |
+ * | dict with str keys             | plain object (created with a null prototype)                   |
+ * | dict with other keys           | `PyObject('dict', { entries: [[k, v], …] })`                   |
+ * | bytes / bytearray              | `PyObject('bytes', { value: "b'…'" , bytes })`                 |
+ * | set / frozenset                | `PyObject('set' \| 'frozenset', { items: […] })`               |
+ * | datetime, date, time           | `PyObject('datetime.datetime', { value: ISO 8601 text, … })`   |
+ * | Decimal, UUID, timedelta, …    | `PyObject(qualified name, { value: readable text, … })`        |
+ * | any other class                | `PyObject('module.Class', { args, state })` — never imported   |
+ */
+export type SessionValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | SessionValue[]
+  | SessionObject
+  | PyObject;
+
+/** A dict with string keys. */
+export interface SessionObject {
+  [key: string]: SessionValue;
+}
+
+/** What a {@link PyObject} carries besides its type name. Every field is optional. */
+export interface PyObjectFields {
+  /** A readable rendering (ISO 8601 for datetimes, digits for Decimal, `b'…'` for bytes). */
+  value?: string;
+  /** Constructor arguments as the pickle gave them (REDUCE / NEWOBJ). */
+  args?: SessionValue[];
+  /** State set by BUILD (`__setstate__` / `__dict__`). */
+  state?: SessionValue;
+  /** Members of a set or frozenset; list items appended to an object. */
+  items?: SessionValue[];
+  /** Key/value pairs of a dict whose keys are not all strings; or set-items on an object. */
+  entries?: [SessionValue, SessionValue][];
+  /** Raw bytes, for bytes and bytearray. */
+  bytes?: Uint8Array;
+}
+
+/**
+ * A Python value that JSON cannot express, kept typed rather than dropped. Nothing is ever
+ * imported or executed to build one: `type` is just the `module.qualname` the pickle named.
+ *
+ * @example
+ * new PyObject('datetime.datetime', { value: '2024-05-01T12:00:00+00:00' })
+ */
+export class PyObject {
+  constructor(
+    /** `module.qualname`, e.g. `datetime.datetime`, or a builtin: `bytes`, `set`, `frozenset`, `dict`. */
+    readonly type: string,
+    readonly fields: PyObjectFields = {},
+  ) {}
+
+  /** JSON form: `{ "$py": type, value?, args?, state?, items?, entries? }` (bytes as their `value`). */
+  toJSON(): Record<string, unknown> {
+    const { bytes: _bytes, ...rest } = this.fields;
+    return { $py: this.type, ...rest };
+  }
+}
+
+/** True for a plain session object (a dict with string keys). */
+export function isSessionObject(v: SessionValue | undefined): v is SessionObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyObject);
+}
