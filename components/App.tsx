@@ -1,0 +1,237 @@
+import { Component, type ComponentChildren, type JSX } from 'preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { AccessBanner } from './AccessBanner.tsx';
+import { CookieDetails, type DecodeState } from './CookieDetails.tsx';
+import { CookieTable } from './CookieTable.tsx';
+import { FilterBox } from './FilterBox.tsx';
+import { FindingsList } from './FindingsList.tsx';
+import { filterCookies, sortCookies } from './format.ts';
+import type { PanelSource, PanelUpdate } from './panel-source.ts';
+import { Timeline } from './Timeline.tsx';
+import type { CompanionView, CookieRow, PanelSnapshot, Theme } from './view-model.ts';
+
+export interface AppProps {
+  /** The inspected tab (shown in the title; the source is already bound to it). */
+  tabId: number;
+  source: PanelSource;
+  theme: Theme;
+  /** "Now" provider, for tests. */
+  now?: () => number;
+}
+
+/**
+ * The Sessions panel: the inspected site's cookies (session cookies first), the selected cookie
+ * decoded, the findings, the companion's server-side data and the live timeline.
+ */
+export function App(props: AppProps): JSX.Element {
+  return (
+    <div class="app" data-theme={props.theme} data-testid="app">
+      <ErrorBoundary>
+        <Panel {...props} />
+      </ErrorBoundary>
+    </div>
+  );
+}
+
+function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
+  const [snapshot, setSnapshot] = useState<PanelSnapshot | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [decodes, setDecodes] = useState<ReadonlyMap<string, DecodeState>>(new Map());
+  const [companion, setCompanion] = useState<{ key: string; view: CompanionView } | null>(null);
+  const details = useRef<HTMLDivElement>(null);
+
+  // Initial load + live pushes. Pushes that arrive before the load resolves are applied after it.
+  useEffect(() => {
+    let alive = true;
+    const pending: PanelUpdate[] = [];
+    let loaded = false;
+    const apply = (u: PanelUpdate) => setSnapshot((s) => (s ? { ...s, ...u } : s));
+    const off = source.subscribe((u) => {
+      if (!alive) return;
+      if (loaded) apply(u);
+      else pending.push(u);
+    });
+    source.load().then(
+      (s) => {
+        if (!alive) return;
+        loaded = true;
+        setSnapshot(pending.reduce<PanelSnapshot>((acc, u) => ({ ...acc, ...u }), s));
+        setLoadError(null);
+      },
+      (e: unknown) => alive && setLoadError(errorText(e)),
+    );
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [source]);
+
+  const sorted = useMemo(() => sortCookies(snapshot?.cookies ?? []), [snapshot?.cookies]);
+  const rows = useMemo(() => filterCookies(sorted, query), [sorted, query]);
+  const findingCounts = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const f of snapshot?.findings ?? []) m.set(f.cookie, (m.get(f.cookie) ?? 0) + 1);
+    return m;
+  }, [snapshot?.findings]);
+
+  // Select the first session cookie once there is one and nothing is selected.
+  useEffect(() => {
+    if (selectedId !== null && sorted.some((r) => r.id === selectedId)) return;
+    const first = sorted[0];
+    setSelectedId(first?.isSession ? first.id : null);
+  }, [sorted, selectedId]);
+
+  const selected: CookieRow | undefined = sorted.find((r) => r.id === selectedId);
+  const decodeKey = selected ? `${selected.id}\u0000${selected.value}` : null;
+
+  // Decode the selected cookie (cached per value: a new value — a login — decodes again).
+  useEffect(() => {
+    if (!selected || decodeKey === null || decodes.has(decodeKey)) return;
+    let alive = true;
+    setDecodes((m) => new Map(m).set(decodeKey, { status: 'loading' }));
+    source.decode(selected).then(
+      (result) => alive && setDecodes((m) => new Map(m).set(decodeKey, { status: 'ok', result })),
+      (e: unknown) =>
+        alive && setDecodes((m) => new Map(m).set(decodeKey, { status: 'error', error: errorInfo(e) })),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [decodeKey]);
+
+  const decoded: DecodeState = (decodeKey && decodes.get(decodeKey)) || { status: 'loading' };
+  const opaqueKey =
+    decoded.status === 'ok' && decoded.result.format === 'django-session-key' && selected ? selected.value : null;
+
+  const lookup = useCallback(
+    (key: string) => {
+      setCompanion({ key, view: { status: 'checking' } });
+      source.companion(key).then(
+        (view) => setCompanion((c) => (c?.key === key ? { key, view } : c)),
+        (e: unknown) =>
+          setCompanion((c) => (c?.key === key ? { key, view: { status: 'down', message: errorText(e) } } : c)),
+      );
+    },
+    [source],
+  );
+  useEffect(() => {
+    if (opaqueKey !== null && companion?.key !== opaqueKey) lookup(opaqueKey);
+  }, [opaqueKey]);
+
+  const open = () => {
+    const el = details.current?.querySelector<HTMLElement>('[data-testid="details"]');
+    el?.focus();
+  };
+
+  if (loadError !== null) {
+    return (
+      <p class="error" role="alert">
+        Could not load the cookies of tab {tabId}: {loadError}
+      </p>
+    );
+  }
+  if (snapshot === null) return <p class="muted">Loading cookies…</p>;
+
+  const t = now();
+  const selectedFindings = selected ? snapshot.findings.filter((f) => f.cookie === selected.name) : [];
+  return (
+    <>
+      <header class="topbar">
+        <FilterBox value={query} onInput={setQuery} shown={rows.length} total={sorted.length} />
+        <span class="site muted" title={snapshot.url ?? ''}>
+          {snapshot.access.origin ?? snapshot.url ?? ''}
+        </span>
+        <span
+          class={`badge ${snapshot.findingCount ? 'sev-warning' : 'ok'}`}
+          data-testid="finding-total"
+          title="Policy findings for this site (the toolbar badge)"
+        >
+          {snapshot.findingCount} {snapshot.findingCount === 1 ? 'finding' : 'findings'}
+        </span>
+        <span class="spacer" />
+        {source.openDecoder ? (
+          <button type="button" onClick={source.openDecoder}>
+            Paste &amp; decode
+          </button>
+        ) : null}
+        {source.openFullWindow ? (
+          <button type="button" onClick={source.openFullWindow} title="Open this panel in a tab">
+            Open in tab
+          </button>
+        ) : null}
+      </header>
+      <AccessBanner
+        access={snapshot.access}
+        onGrant={() => snapshot.access.pattern && void source.requestAccess(snapshot.access.pattern)}
+      />
+      <main class="split">
+        <div class="left">
+          <CookieTable
+            rows={rows}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+            onOpen={open}
+            findingCounts={findingCounts}
+            now={t}
+          />
+          <Timeline entries={snapshot.timeline} />
+        </div>
+        <aside class="right" ref={details}>
+          {selected ? (
+            <CookieDetails
+              cookie={selected}
+              decoded={decoded}
+              findings={selectedFindings}
+              companion={opaqueKey !== null ? companion?.view : undefined}
+              onCompanionRetry={opaqueKey !== null ? () => lookup(opaqueKey) : undefined}
+              now={t}
+            />
+          ) : (
+            <FindingsList findings={snapshot.findings} title="Findings for this site" showCookie />
+          )}
+        </aside>
+      </main>
+    </>
+  );
+}
+
+/** `{ code, message }` from whatever a source rejected with. */
+function errorInfo(e: unknown): { code: string; message: string } {
+  if (typeof e === 'object' && e !== null && 'code' in e && 'message' in e) {
+    return { code: String((e as { code: unknown }).code), message: String((e as { message: unknown }).message) };
+  }
+  return { code: 'ERR_MALFORMED', message: errorText(e) };
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+interface BoundaryState {
+  error: string | null;
+}
+
+/** The panel's error boundary: an unexpected render error shows a message instead of a blank panel. */
+export class ErrorBoundary extends Component<{ children?: ComponentChildren }, BoundaryState> {
+  override state: BoundaryState = { error: null };
+  override componentDidCatch(error: unknown): void {
+    this.setState({ error: errorText(error) });
+  }
+  override render(): ComponentChildren {
+    if (this.state.error !== null) {
+      return (
+        <div class="error" role="alert">
+          Session Lens hit an unexpected error: {this.state.error}{' '}
+          <button type="button" onClick={() => this.setState({ error: null })}>
+            Try again
+          </button>
+        </div>
+      );
+    }
+    return this.props.children;
+  }
+}

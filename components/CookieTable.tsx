@@ -1,0 +1,199 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { formatExpires, formatMaxAge, formatSameSite } from './format.ts';
+import type { CookieRow } from './view-model.ts';
+
+/** Height of one row in pixels; fixed so the table can be windowed (only visible rows are in the DOM). */
+export const ROW_HEIGHT = 22;
+/** Rows rendered above and below the visible window. */
+const OVERSCAN = 8;
+/** Viewport height assumed before layout has measured one (and in DOM-less test environments). */
+const FALLBACK_VIEWPORT = 440;
+
+export interface CookieTableProps {
+  /** Rows already filtered and sorted (session cookies first). */
+  rows: readonly CookieRow[];
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  /** Enter on a row (or double click): open its details. */
+  onOpen?: (id: string) => void;
+  /** Number of policy findings per cookie name. */
+  findingCounts?: ReadonlyMap<string, number>;
+  /** "Now" for max-age, ms since the epoch. */
+  now: number;
+}
+
+const COLUMNS = [
+  'Name',
+  'Value',
+  'Domain',
+  'Path',
+  'Expires',
+  'Max-Age',
+  'Size',
+  'HttpOnly',
+  'Secure',
+  'SameSite',
+  'Partition',
+] as const;
+
+/**
+ * The cookie table: a keyboard-navigable ARIA grid, windowed so 1,000 cookies render as fast as 30.
+ * Arrow keys, Home/End and PageUp/PageDown move the selection; Enter opens the selected cookie.
+ * Session cookies are highlighted. Every value is rendered as text.
+ */
+export function CookieTable(props: CookieTableProps): JSX.Element {
+  const { rows, selectedId, onSelect, onOpen, findingCounts, now } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
+
+  // Keep the selected row in view when it moves by keyboard.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || selectedIndex < 0) return;
+    const top = selectedIndex * ROW_HEIGHT;
+    const bodyHeight = viewport - ROW_HEIGHT; // the sticky header covers one row
+    let next = el.scrollTop;
+    if (top < next) next = top;
+    else if (top + ROW_HEIGHT > next + bodyHeight) next = top + ROW_HEIGHT - bodyHeight;
+    if (next !== el.scrollTop) {
+      el.scrollTop = next;
+      setScrollTop(next); // the scroll event comes later (or never, in DOM-less tests)
+    }
+  }, [selectedIndex, viewport]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const visible = rows.slice(first, last);
+
+  const move = (index: number) => {
+    if (rows.length === 0) return;
+    const i = Math.max(0, Math.min(rows.length - 1, index));
+    const row = rows[i];
+    if (row) onSelect(row.id);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const page = Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+        move(selectedIndex + 1);
+        break;
+      case 'ArrowUp':
+        move(selectedIndex < 0 ? 0 : selectedIndex - 1);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(rows.length - 1);
+        break;
+      case 'PageDown':
+        move(selectedIndex + page);
+        break;
+      case 'PageUp':
+        move(selectedIndex - page);
+        break;
+      case 'Enter':
+        if (selectedId !== null) onOpen?.(selectedId);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  return (
+    <div
+      class="cookie-table"
+      role="grid"
+      aria-label="Cookies"
+      aria-rowcount={rows.length + 1}
+      aria-colcount={COLUMNS.length}
+      aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedIndex) : undefined}
+      tabIndex={0}
+      ref={scroller}
+      onKeyDown={onKeyDown}
+      onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
+      data-testid="cookie-table"
+    >
+      <div class="ct-row ct-head" role="row" aria-rowindex={1}>
+        {COLUMNS.map((c) => (
+          <div role="columnheader" class="ct-cell" key={c}>
+            {c}
+          </div>
+        ))}
+      </div>
+      {rows.length === 0 ? (
+        <div class="ct-empty" role="row">
+          <div role="gridcell">No cookies</div>
+        </div>
+      ) : (
+        <div class="ct-body" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
+          {visible.map((r, k) => {
+            const i = first + k;
+            const n = findingCounts?.get(r.name) ?? 0;
+            return (
+              <div
+                key={r.id}
+                id={rowDomId(i)}
+                role="row"
+                aria-rowindex={i + 2}
+                aria-selected={r.id === selectedId}
+                class={`ct-row${r.isSession ? ' session' : ''}${r.id === selectedId ? ' selected' : ''}`}
+                style={{ top: `${i * ROW_HEIGHT}px` }}
+                data-cookie={r.name}
+                onClick={() => onSelect(r.id)}
+                onDblClick={() => onOpen?.(r.id)}
+              >
+                <div role="gridcell" class="ct-cell ct-name" title={r.name}>
+                  {r.isSession ? (
+                    <span class="session-mark" title="Session cookie" aria-label="session cookie">
+                      ●{' '}
+                    </span>
+                  ) : null}
+                  {r.name}
+                  {n > 0 ? (
+                    <span class="finding-count" aria-label={`${n} findings`}>
+                      {' '}⚠{n}
+                    </span>
+                  ) : null}
+                </div>
+                <div role="gridcell" class="ct-cell ct-value" title={r.value.slice(0, 512)}>
+                  {r.value.length > 200 ? `${r.value.slice(0, 200)}…` : r.value}
+                </div>
+                <div role="gridcell" class="ct-cell">{r.domain}</div>
+                <div role="gridcell" class="ct-cell">{r.path}</div>
+                <div role="gridcell" class="ct-cell">{formatExpires(r.expires)}</div>
+                <div role="gridcell" class="ct-cell">{formatMaxAge(r.expires, now)}</div>
+                <div role="gridcell" class="ct-cell ct-num">{r.size}</div>
+                <div role="gridcell" class="ct-cell ct-flag">{r.httpOnly ? '✓' : ''}</div>
+                <div role="gridcell" class="ct-cell ct-flag">{r.secure ? '✓' : ''}</div>
+                <div role="gridcell" class="ct-cell">{formatSameSite(r.sameSite)}</div>
+                <div role="gridcell" class="ct-cell">{r.partition ?? ''}</div>
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function rowDomId(index: number): string {
+  return `cookie-row-${index}`;
+}

@@ -1,0 +1,107 @@
+/**
+ * Small formatting helpers shared by the panel components. Pure functions: no DOM, no browser.
+ */
+import { PyObject, type SessionValue } from '../lib/codec/value.ts';
+import type { CookieRow, SameSiteView } from './view-model.ts';
+
+/** `2026-12-06T00:27:48.000Z` → `2026-12-06 00:27:48 UTC`; `null` → `Session`. */
+export function formatExpires(expires: number | null): string {
+  if (expires === null) return 'Session';
+  const d = new Date(expires);
+  if (Number.isNaN(d.getTime())) return 'Invalid';
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** A duration in milliseconds as a short human string: `45 s`, `3 min`, `2 h`, `14 d`. Negative → `-3 min`. */
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${sign}${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${sign}${m} min`;
+  const h = Math.round(s / 3600);
+  if (h < 48) return `${sign}${h} h`;
+  return `${sign}${Math.round(s / 86400)} d`;
+}
+
+/** The max-age a cookie has left, relative to `now`, or `''` for a browser-session cookie. */
+export function formatMaxAge(expires: number | null, now: number): string {
+  if (expires === null) return '';
+  const left = expires - now;
+  return left <= 0 ? 'expired' : formatDuration(left);
+}
+
+/** An epoch-ms time as `HH:MM:SS` in UTC (timeline entries). */
+export function formatClock(at: number): string {
+  return new Date(at).toISOString().slice(11, 19);
+}
+
+/** `SameSite` as DevTools writes it. */
+export function formatSameSite(s: SameSiteView): string {
+  switch (s) {
+    case 'strict':
+      return 'Strict';
+    case 'lax':
+      return 'Lax';
+    case 'none':
+      return 'None';
+    default:
+      return '';
+  }
+}
+
+/**
+ * Session cookies first, then by name, domain and path — the table's fixed order.
+ * Returns a new array.
+ */
+export function sortCookies(rows: readonly CookieRow[]): CookieRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      Number(b.isSession) - Number(a.isSession) ||
+      cmp(a.name, b.name) ||
+      cmp(a.domain, b.domain) ||
+      cmp(a.path, b.path) ||
+      cmp(a.id, b.id),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Case-insensitive filter over name, domain, path and value. Words separated by spaces must all
+ * match; the word `is:session` keeps only session cookies.
+ */
+export function filterCookies(rows: readonly CookieRow[], query: string): CookieRow[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...rows];
+  const sessionOnly = words.includes('is:session');
+  const terms = words.filter((w) => w !== 'is:session');
+  return rows.filter((r) => {
+    if (sessionOnly && !r.isSession) return false;
+    if (terms.length === 0) return true;
+    const hay = `${r.name}\n${r.domain}\n${r.path}\n${r.value}`.toLowerCase();
+    return terms.every((t) => hay.includes(t));
+  });
+}
+
+/**
+ * A `SessionValue` as exact JSON text: bigints as their digits, PyObjects as `{"$py": …}`.
+ * Used for "copy JSON"; never fed to HTML.
+ */
+export function toJsonText(value: SessionValue, indent = 2): string {
+  const BIG = '\u0000bigint:';
+  const text = JSON.stringify(
+    value,
+    (_k, v: unknown) => {
+      if (typeof v === 'bigint') return `${BIG}${v.toString()}`;
+      if (v instanceof PyObject) return v.toJSON();
+      if (v instanceof Uint8Array) return undefined;
+      return v;
+    },
+    indent,
+  );
+  // Unquote the bigint markers so they come out as plain JSON numbers.
+  return (text ?? 'null').replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+}

@@ -1,0 +1,32 @@
+/**
+ * What the panel needs from the extension, as one interface. Components never call `browser.*`:
+ * the panel entry implements this over the background's message protocol and port, and tests
+ * implement it in memory.
+ */
+import type {
+  CompanionView,
+  CookieRow,
+  DecodedView,
+  PanelSnapshot,
+} from './view-model.ts';
+
+/** A push from the background: any part of the snapshot that changed. */
+export type PanelUpdate = Partial<PanelSnapshot>;
+
+/** The panel's data source for one inspected tab. */
+export interface PanelSource {
+  /** The current state of the inspected tab's site. */
+  load(): Promise<PanelSnapshot>;
+  /** Listen for pushed changes (no polling). Returns the unsubscribe function. */
+  subscribe(listener: (update: PanelUpdate) => void): () => void;
+  /** Decode (and verify with the stored keys) a cookie's value. Rejects with `{ code, message }`. */
+  decode(cookie: CookieRow): Promise<DecodedView>;
+  /** Ask the companion server for an opaque session key; `null` when no companion is configured. */
+  companion(key: string): Promise<CompanionView>;
+  /** Request optional host permission for an origin pattern (called from a click). Resolves to granted. */
+  requestAccess(pattern: string): Promise<boolean>;
+  /** Open the same panel full-window in a tab (absent when already full-window). */
+  openFullWindow?: () => void;
+  /** Open the paste-and-decode page. */
+  openDecoder?: () => void;
+}

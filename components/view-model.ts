@@ -1,0 +1,143 @@
+/**
+ * The panel's own view-model types. Components render these and nothing else, so the UI does not
+ * depend on the wire protocol: the panel entry (entrypoints/devtools-panel) maps protocol messages
+ * onto them. Session data stays a codec `SessionValue` and is always rendered as text.
+ */
+import type { SessionValue } from '../lib/codec/value.ts';
+
+/** `SameSite` as the panel shows it. `unspecified` = no attribute (the browser's default applies). */
+export type SameSiteView = 'strict' | 'lax' | 'none' | 'unspecified';
+
+/** Severity of a policy finding (the protocol's `SeveritySchema`). */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Where a finding was seen: the cookies API, a Set-Cookie header, or a header the browser dropped. */
+export type FindingSource = 'cookie' | 'set-cookie' | 'dropped';
+
+/** One cookie row of the table. */
+export interface CookieRow {
+  /** Stable identity: store, partition, domain, path and name. */
+  id: string;
+  name: string;
+  value: string;
+  domain: string;
+  path: string;
+  /** Expiry in milliseconds since the epoch; `null` for a browser-session cookie. */
+  expires: number | null;
+  /** `name.length + value.length`, as DevTools counts it. */
+  size: number;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite: SameSiteView;
+  /** Top-level site of a partitioned (CHIPS) cookie; `null` when unpartitioned. */
+  partition: string | null;
+  /** Cookie store id (incognito, Firefox containers). */
+  storeId: string;
+  /** True when the name is configured as a session cookie (sessionid, …). */
+  isSession: boolean;
+}
+
+/** A policy finding with its fix, ready to show. */
+export interface FindingView {
+  /** Name of the cookie it is about. */
+  cookie: string;
+  /** The rule id (a policy rule file name, e.g. `session-httponly`). */
+  rule: string;
+  severity: Severity;
+  message: string;
+  fix: string;
+  /** `dropped`: the browser refused the cookie; it was seen only in a Set-Cookie header. */
+  source: FindingSource;
+}
+
+/** The signature state of a decoded value. */
+export type SignatureView =
+  | { state: 'none' }
+  | { state: 'unverified' }
+  | { state: 'verified'; keyIndex: number; keyLabel?: string; salt?: string; algorithm?: string }
+  | { state: 'bad'; message: string }
+  | { state: 'expired'; message: string };
+
+/** What decoding a cookie value gave. */
+export interface DecodedView {
+  format: string;
+  /** The session data; `null` for an opaque key (data lives on the server). */
+  data: SessionValue;
+  signature: SignatureView;
+  /** When the value was signed, ms since the epoch. */
+  timestamp?: number;
+  compressed?: boolean;
+  serializer?: string;
+  /** Format-specific readable parts (JWT header …). */
+  details?: Record<string, SessionValue>;
+}
+
+/** A decode that failed: the typed error's code and message. */
+export interface DecodeFailure {
+  code: string;
+  message: string;
+}
+
+/** Kinds of session events on the timeline. */
+export type TimelineKind =
+  | 'created'
+  | 'value-changed'
+  | 'refreshed'
+  | 'rotated'
+  | 'removed'
+  | 'flushed'
+  | 'expired';
+
+/** One entry of the session timeline. */
+export interface TimelineEntry {
+  id: string;
+  /** When it happened, ms since the epoch. */
+  at: number;
+  kind: TimelineKind;
+  cookie: string;
+  domain: string;
+  /** Short readable detail (never the cookie value). */
+  detail?: string;
+}
+
+/** Server-side data the companion returned for an opaque session key. */
+export interface CompanionSessionView {
+  key: string;
+  found: boolean;
+  store?: string;
+  expireDate?: string | null;
+  expired?: boolean;
+  verified?: boolean | null;
+  data?: SessionValue;
+}
+
+/** The companion connection state, as the panel shows it. */
+export type CompanionView =
+  | { status: 'off' }
+  | { status: 'checking' }
+  | { status: 'down'; message: string }
+  | { status: 'up'; session?: CompanionSessionView; error?: string };
+
+/** Whether the extension may read the inspected site's cookies. */
+export interface AccessView {
+  /** The inspected page's origin, e.g. `https://example.com`; `null` for pages without one. */
+  origin: string | null;
+  /** The host permission pattern to request, e.g. `https://example.com/*`. */
+  pattern: string | null;
+  granted: boolean;
+}
+
+/** Everything the panel shows for one inspected tab. */
+export interface PanelSnapshot {
+  url: string | null;
+  access: AccessView;
+  cookies: CookieRow[];
+  /** Every finding of the site: the cookies' own and those of dropped Set-Cookie headers. */
+  findings: FindingView[];
+  /** The badge count. */
+  findingCount: number;
+  timeline: TimelineEntry[];
+}
+
+/** Light or dark, following DevTools. */
+export type Theme = 'light' | 'dark';
