@@ -62,8 +62,8 @@ export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 /** The SameSite values the cookies API reports (Firefox says `no_restriction` too; normalised). */
 export const SameSiteSchema = z.enum(['strict', 'lax', 'none', 'unspecified']);
 
-/** How severe a policy finding is. */
-export const SeveritySchema = z.enum(['error', 'warning', 'info']);
+/** How severe a policy finding is: lib/policy's scale, lowest first. */
+export const SeveritySchema = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 
 /** Where a finding was seen: the cookies API, a Set-Cookie header, or a header the browser dropped. */
 export const FindingSourceSchema = z.enum(['cookie', 'set-cookie', 'dropped']);
@@ -189,26 +189,13 @@ export type DecodeView = z.infer<typeof DecodeViewSchema>;
 
 // ─── Settings ───────────────────────────────────────────────────────────────────────────────────
 
-/** A per-site policy override: a site pattern and the preset or rules to use there. */
-export const SiteOverrideSchema = z.object({
-  /** An origin (`https://example.com`) or host pattern (`*.example.com`, `localhost`). */
-  pattern: z.string().min(1, 'Enter a site'),
-  /** Preset to use on matching sites instead of the default. */
-  preset: z.string().min(1).optional(),
-  /** Rule ids switched off on matching sites. */
-  disabledRules: z.array(z.string().min(1)).default([]),
-});
-export type SiteOverride = z.infer<typeof SiteOverrideSchema>;
-
-/** Policy part of the settings (the part that is imported/exported as JSON). */
-export const PolicySettingsSchema = z.object({
-  /** The default preset's id. */
-  preset: z.string().min(1, 'Choose a preset'),
-  /** Rule ids switched off everywhere. */
-  disabledRules: z.array(z.string().min(1)).default([]),
-  sites: z.array(SiteOverrideSchema).default([]),
-});
-export type PolicySettings = z.infer<typeof PolicySettingsSchema>;
+/**
+ * The policy as JSON (lib/policy's `PolicySchema` input: preset via `extends`, session cookie names,
+ * rules, per-site overrides). The background validates it with lib/policy's `validatePolicy`; the
+ * options page does too, before sending, to show errors per field.
+ */
+export const PolicyJsonSchema = z.record(z.string(), z.unknown());
+export type PolicyJson = z.infer<typeof PolicyJsonSchema>;
 
 /** A companion server URL: http(s) only. */
 export const CompanionUrlSchema = z
@@ -228,8 +215,9 @@ export type KeyHint = z.infer<typeof KeyHintSchema>;
 
 /** Settings as pages see them. */
 export const SettingsViewSchema = z.object({
-  policy: PolicySettingsSchema,
-  /** Cookie names treated as session cookies (highlighted, timeline). */
+  /** The full policy, defaults filled in (lib/policy `Policy`). */
+  policy: PolicyJsonSchema,
+  /** The policy's session cookie names (read-only here: change them in `policy`). */
   sessionCookieNames: z.array(z.string()),
   /** Secret keys, in the order tried (SECRET_KEY first, then fallbacks). */
   keys: z.array(KeyHintSchema),
@@ -237,18 +225,9 @@ export const SettingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-/** A cookie name as Django accepts it (RFC 6265 token). */
-export const CookieNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Empty cookie name')
-  .max(256, 'Cookie name too long')
-  .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Not a valid cookie name');
-
 /** What `settings/set` may change. `token: ''` clears the token; leaving it out keeps it. */
 export const SettingsPatchSchema = z.object({
-  policy: PolicySettingsSchema.optional(),
-  sessionCookieNames: z.array(CookieNameSchema).max(100).optional(),
+  policy: PolicyJsonSchema.optional(),
   companion: z
     .object({ url: CompanionUrlSchema, token: z.string().max(4096).optional() })
     .optional(),

@@ -7,7 +7,7 @@ import { MalformedInputError } from '../../../lib/codec/errors.ts';
 import type { PanelPush, SettingsView } from '../../../lib/protocol/messages.ts';
 
 const settings: SettingsView = {
-  policy: { preset: 'django-default', disabledRules: [], sites: [] },
+  policy: { name: 'django-default', sessionCookieNames: ['sessionid'] },
   sessionCookieNames: ['sessionid'],
   keys: [],
   companion: { url: '', hasToken: false },
