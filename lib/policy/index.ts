@@ -1,0 +1,37 @@
+/**
+ * The cookie policy engine: cookie + URL + policy → findings. Pure: no `browser.*`, no `node:*`.
+ *
+ * @example
+ * import { evaluateCookies, fromBrowserCookie, getPreset, summarize } from '../lib/policy/index.ts';
+ * const findings = evaluateCookies(cookies.map(fromBrowserCookie), { url: tab.url, policy: getPreset('django-default') });
+ * const { total, highest } = summarize(findings);
+ */
+export { SEVERITIES, RULE_IDS, severityRank, atLeast, isSeverity } from './types.ts';
+export type { Severity, RuleId, Finding } from './types.ts';
+export { fromBrowserCookie, utf8Length } from './cookie.ts';
+export type { PolicyCookie, CookieSameSite, BrowserCookieLike } from './cookie.ts';
+export { parseSetCookie, parseCookieDate, defaultPath } from './set-cookie.ts';
+export type { SetCookieParseResult, SetCookieParseOptions } from './set-cookie.ts';
+export { classifyCookie, unprefixedName } from './classify.ts';
+export type { CookieKind } from './classify.ts';
+export {
+  PolicySchema,
+  SiteOverrideSchema,
+  PRESET_NAMES,
+  DJANGO_SESSION_COOKIE_AGE,
+  PolicyError,
+  getPreset,
+  isPresetName,
+  validatePolicy,
+  parsePolicy,
+  loadPolicy,
+  exportPolicy,
+  hostMatches,
+  resolvePolicy,
+  withoutLocalExemptions,
+} from './policy.ts';
+export type { Policy, PolicyInput, SiteOverride, PresetName, PolicyIssue, EffectivePolicy } from './policy.ts';
+export { RULES, getRule } from './rules.ts';
+export type { Rule, RuleContext, RuleHit } from './rule.ts';
+export { evaluateCookie, evaluateCookies, evaluateSetCookieHeaders, sortFindings, summarize } from './engine.ts';
+export type { EvaluateContext, IgnoredHeader, SeveritySummary } from './engine.ts';
