@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInteger, isSafeNumber, parse as parseLosslessJson } from 'lossless-json';
+import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 
@@ -43,7 +44,11 @@ export interface DjangoOptions {
    * with a database name (used as is, never created or dropped).
    */
   database?: string;
-  /** SL_CACHE: `locmem` (default), `redis://127.0.0.1:6379/N`, `memcached://127.0.0.1:11211`. */
+  /**
+   * SL_CACHE: `locmem` (default; per process, so the server and the tool do not share it),
+   * `redis://127.0.0.1:6379/N`, `memcached://127.0.0.1:11211`. A redis/memcached cache gets a fresh
+   * SL_CACHE_KEY_PREFIX `sl_<random>` (read it from `env`); cleanup deletes its redis keys.
+   */
   cache?: string;
   /** SL_SESSION_SERIALIZER; default `json`. */
   serializer?: 'json' | 'pickle';
@@ -187,6 +192,25 @@ async function planDatabase(database: string | undefined, runDir: string): Promi
   throw new Error(`startDjango: unsupported database ${JSON.stringify(database)}`);
 }
 
+/** Deletes the redis keys a prepared environment's prefix owns (memcached entries just expire). */
+async function dropRedisPrefix(env: Record<string, string>): Promise<void> {
+  const cache = env.SL_CACHE;
+  const prefix = env.SL_CACHE_KEY_PREFIX;
+  if (!cache?.startsWith('redis') || !prefix?.startsWith('sl_')) return;
+  const redis = new Redis(cache, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The environment the Python processes get: ours without inherited SL_*, then the fixture's. */
 function buildEnv(opts: DjangoOptions, slEnv: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = {};
@@ -205,7 +229,11 @@ function slEnvOf(opts: DjangoOptions, runDir: string, databaseUrl: string): Reco
     SL_SESSION_FILE_PATH: join(runDir, 'sessions'),
     SL_SECRET_KEY: opts.secretKey ?? DJANGO_SECRET_KEY,
   };
-  if (opts.cache !== undefined) env.SL_CACHE = opts.cache;
+  if (opts.cache !== undefined) {
+    env.SL_CACHE = opts.cache;
+    // A shared redis/memcached: a prefix of our own keeps parallel test files apart.
+    if (opts.cache !== 'locmem') env.SL_CACHE_KEY_PREFIX = randomName();
+  }
   return env;
 }
 
@@ -281,18 +309,20 @@ export async function prepareDjango(opts: DjangoOptions = {}): Promise<DjangoEnv
   mkdirSync(join(runDir, 'sessions'), { recursive: true });
   let plan: DbPlan | undefined;
   let cleaned = false;
+  let env: Record<string, string> | undefined;
   const cleanup = async (): Promise<void> => {
     if (cleaned) return;
     cleaned = true;
     try {
       await plan?.drop?.();
+      if (env !== undefined) await dropRedisPrefix(env);
     } finally {
       if (!process.env.SL_KEEP_RUN_DIR) rmSync(runDir, { recursive: true, force: true });
     }
   };
   try {
     plan = await planDatabase(opts.database, runDir);
-    const env = buildEnv(opts, slEnvOf(opts, runDir, plan.url));
+    env = buildEnv(opts, slEnvOf(opts, runDir, plan.url));
     const sqliteFile = sqliteFileOf(env.SL_DATABASE ?? '');
     if (sqliteFile !== undefined && !existsSync(sqliteFile)) await migrateSqlite(env, sqliteFile);
     else await migrate(env);
