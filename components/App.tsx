@@ -38,6 +38,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  /** True while the site-wide findings are shown instead of the selected cookie. */
+  const [siteView, setSiteView] = useState(false);
   const [decodes, setDecodes] = useState<ReadonlyMap<string, DecodeState>>(new Map());
   const [companion, setCompanion] = useState<{ key: string; view: CompanionView } | null>(null);
   const details = useRef<HTMLDivElement>(null);
@@ -76,14 +78,18 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
     return m;
   }, [snapshot?.findings]);
 
-  // Select the first session cookie once there is one and nothing is selected.
+  // Select the first session cookie once there is one and nothing (visible) is selected.
   useEffect(() => {
-    if (selectedId !== null && sorted.some((r) => r.id === selectedId)) return;
-    const first = sorted[0];
+    if (selectedId !== null && rows.some((r) => r.id === selectedId)) return;
+    const first = rows[0];
     setSelectedId(first?.isSession ? first.id : null);
-  }, [sorted, selectedId]);
+  }, [rows, selectedId]);
 
-  const selected: CookieRow | undefined = sorted.find((r) => r.id === selectedId);
+  const select = useCallback((id: string) => {
+    setSelectedId(id);
+    setSiteView(false);
+  }, []);
+  const selected: CookieRow | undefined = siteView ? undefined : rows.find((r) => r.id === selectedId);
   const decodeKey = selected ? `${selected.id}\u0000${selected.value}` : null;
 
   // Decode the selected cookie (cached per value: a new value — a login — decodes again).
@@ -121,6 +127,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   }, [opaqueKey]);
 
   const open = () => {
+    setSiteView(false);
     const el = details.current?.querySelector<HTMLElement>('[data-testid="details"]');
     el?.focus();
   };
@@ -143,13 +150,16 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
         <span class="site muted" title={snapshot.url ?? ''}>
           {snapshot.access.origin ?? snapshot.url ?? ''}
         </span>
-        <span
+        <button
+          type="button"
           class={`badge ${snapshot.findingCount ? 'sev-warning' : 'ok'}`}
           data-testid="finding-total"
-          title="Policy findings for this site (the toolbar badge)"
+          title="Show every policy finding for this site (the toolbar badge count)"
+          aria-pressed={siteView}
+          onClick={() => setSiteView(!siteView)}
         >
           {snapshot.findingCount} {snapshot.findingCount === 1 ? 'finding' : 'findings'}
-        </span>
+        </button>
         <span class="spacer" />
         {source.openDecoder ? (
           <button type="button" onClick={source.openDecoder}>
@@ -171,7 +181,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
           <CookieTable
             rows={rows}
             selectedId={selectedId}
-            onSelect={setSelectedId}
+            onSelect={select}
             onOpen={open}
             findingCounts={findingCounts}
             now={t}

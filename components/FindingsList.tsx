@@ -9,7 +9,7 @@ export interface FindingsListProps {
   showCookie?: boolean;
 }
 
-const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** Policy findings, most severe first, each with its fix. */
 export function FindingsList({ findings, title = 'Findings', showCookie = false }: FindingsListProps): JSX.Element {

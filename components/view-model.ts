@@ -8,8 +8,8 @@ import type { SessionValue } from '../lib/codec/value.ts';
 /** `SameSite` as the panel shows it. `unspecified` = no attribute (the browser's default applies). */
 export type SameSiteView = 'strict' | 'lax' | 'none' | 'unspecified';
 
-/** Severity of a policy finding (the protocol's `SeveritySchema`). */
-export type Severity = 'error' | 'warning' | 'info';
+/** Severity of a policy finding (lib/policy's severities, as the protocol carries them). */
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 /** Where a finding was seen: the cookies API, a Set-Cookie header, or a header the browser dropped. */
 export type FindingSource = 'cookie' | 'set-cookie' | 'dropped';

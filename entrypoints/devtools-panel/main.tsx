@@ -1,4 +1,53 @@
 import { render } from 'preact';
+import { App } from '../../components/App.tsx';
+import '../../components/panel.css';
+import { resolveTheme } from '../../components/theme.ts';
+import type { Theme } from '../../components/view-model.ts';
+import { createBrowserClient } from '../../lib/browser/runtime-transport.ts';
+import { createPanelSource } from './panel-source.ts';
 
-const tabId = browser.devtools.inspectedWindow.tabId;
-render(<p>Session Lens — inspecting tab {tabId}</p>, document.getElementById('app')!);
+/** DevTools' theme API, where it exists (Chrome: `themeName`; Firefox adds `onThemeChanged`). */
+interface PanelsTheme {
+  themeName?: string;
+  onThemeChanged?: { addListener(cb: (name: string) => void): void };
+}
+
+/** Open an extension page in a tab; DevTools pages may lack `tabs`, so fall back to window.open. */
+function openPage(path: string): void {
+  const url = (browser.runtime.getURL as (p: string) => string)(path);
+  const tabs = (browser as { tabs?: typeof browser.tabs }).tabs;
+  if (tabs?.create) void tabs.create({ url }).catch(() => window.open(url, '_blank'));
+  else window.open(url, '_blank');
+}
+
+function main(): void {
+  const root = document.getElementById('app');
+  if (!root) return;
+  const params = new URLSearchParams(location.search);
+  const devtools = (browser as { devtools?: typeof browser.devtools }).devtools;
+  const inDevtools = devtools?.inspectedWindow !== undefined;
+  const tabId = inDevtools ? devtools.inspectedWindow.tabId : Number(params.get('tabId'));
+  if (!Number.isInteger(tabId) || tabId < 0) {
+    root.textContent = 'Open this page from the Session Lens popup or the DevTools panel (missing ?tabId=).';
+    return;
+  }
+  document.title = inDevtools ? 'Sessions' : `Sessions — tab ${tabId}`;
+  const panels = devtools?.panels as PanelsTheme | undefined;
+  const media = window.matchMedia?.('(prefers-color-scheme: dark)');
+  const theme = (devtoolsTheme?: string): Theme =>
+    resolveTheme({ param: params.get('theme'), devtools: devtoolsTheme ?? panels?.themeName, prefersDark: media?.matches });
+
+  const source = createPanelSource(createBrowserClient(), tabId, {
+    openFullWindow: inDevtools ? () => openPage(`/devtools-panel.html?tabId=${tabId}`) : undefined,
+    openDecoder: () => openPage('/decode.html'),
+  });
+  const draw = (t: Theme) => {
+    document.documentElement.dataset.theme = t;
+    render(<App tabId={tabId} source={source} theme={t} />, root);
+  };
+  draw(theme());
+  panels?.onThemeChanged?.addListener((name) => draw(theme(name)));
+  if (!inDevtools) media?.addEventListener?.('change', () => draw(theme()));
+}
+
+main();

@@ -1,0 +1,280 @@
+/**
+ * The panel's {@link PanelSource} over the background client: one `cookies/list` + `timeline/get`
+ * to load, then the `panel:<tabId>` port's pushes applied to a local copy (no polling). Maps the
+ * wire types (lib/protocol/messages.ts) onto the components' view models.
+ */
+import { parseJson } from '../../lib/codec/json.ts';
+import { PyObject, isSessionObject, type PyObjectFields, type SessionValue } from '../../lib/codec/value.ts';
+import type { SessionLensClient } from '../../lib/browser/client.ts';
+import type {
+  CookieSnapshot,
+  CookieView,
+  DecodeView,
+  FindingView as WireFinding,
+  PanelPush,
+  TimelineEvent,
+} from '../../lib/protocol/messages.ts';
+import type { PanelSource, PanelUpdate } from '../../components/panel-source.ts';
+import type {
+  CompanionView,
+  CookieRow,
+  DecodedView,
+  FindingView,
+  PanelSnapshot,
+  SignatureView,
+  TimelineEntry,
+} from '../../components/view-model.ts';
+
+/** Most timeline entries the panel keeps in memory (the background keeps its own bounded log). */
+const TIMELINE_CAP = 500;
+
+/** Extra actions the entry provides (they need browser.* and so live outside the components). */
+export interface PanelSourceOptions {
+  openFullWindow?: () => void;
+  openDecoder?: () => void;
+}
+
+/**
+ * Creates the panel's data source for one inspected tab.
+ *
+ * @example
+ * const source = createPanelSource(createBrowserClient(), tabId);
+ * render(<App tabId={tabId} source={source} theme="light" />, root);
+ */
+export function createPanelSource(
+  client: SessionLensClient,
+  tabId: number,
+  options: PanelSourceOptions = {},
+): PanelSource {
+  let wire: CookieSnapshot | null = null;
+  let timeline: TimelineEntry[] = [];
+  const listeners = new Set<(u: PanelUpdate) => void>();
+  let unsubscribe: (() => void) | null = null;
+
+  const emit = (u: PanelUpdate) => {
+    for (const l of [...listeners]) l(u);
+  };
+  const cookieFields = (s: CookieSnapshot): PanelUpdate => ({
+    url: s.url,
+    access: accessOf(s),
+    cookies: s.cookies.map(toRow),
+    findings: findingsOf(s),
+    findingCount: s.findingCount,
+  });
+
+  async function fetchTimeline(site: string | null): Promise<TimelineEntry[]> {
+    if (site === null) return [];
+    try {
+      return (await client.getTimeline(site)).map(toEntry);
+    } catch {
+      return []; // the timeline is an extra: the cookies still show
+    }
+  }
+
+  async function setSnapshot(s: CookieSnapshot): Promise<void> {
+    const siteChanged = wire?.site !== s.site;
+    wire = s;
+    emit(cookieFields(s));
+    if (siteChanged) {
+      timeline = await fetchTimeline(s.site);
+      if (wire === s) emit({ timeline });
+    }
+  }
+
+  function onPush(push: PanelPush): void {
+    switch (push.type) {
+      case 'cookies/snapshot':
+        if (push.snapshot.tabId === tabId) void setSnapshot(push.snapshot);
+        return;
+      case 'cookies/changed': {
+        if (!wire || push.site !== wire.site) return;
+        const id = cookieId(push.cookie);
+        const rest = wire.cookies.filter((c) => cookieId(c) !== id);
+        wire = {
+          ...wire,
+          cookies: push.removed ? rest : [...rest, push.cookie],
+          findingCount: push.findingCount,
+        };
+        emit(cookieFields(wire));
+        return;
+      }
+      case 'timeline/event': {
+        if (wire && push.event.site !== wire.site) return;
+        if (timeline.some((e) => e.id === push.event.id)) return;
+        timeline = [...timeline, toEntry(push.event)].slice(-TIMELINE_CAP);
+        emit({ timeline });
+        return;
+      }
+      case 'findings':
+        if (!wire || push.site !== wire.site) return;
+        wire = { ...wire, dropped: push.dropped, findingCount: push.findingCount };
+        emit({ findings: findingsOf(wire), findingCount: push.findingCount });
+        return;
+      case 'access/changed':
+        if (!wire) return;
+        wire = { ...wire, access: push.access };
+        emit({ access: accessOf(wire) });
+        if (push.access === 'granted') void reload();
+        return;
+    }
+  }
+
+  async function reload(): Promise<void> {
+    try {
+      await setSnapshot(await client.listCookies(tabId));
+    } catch {
+      // a push will bring the next state
+    }
+  }
+
+  return {
+    async load(): Promise<PanelSnapshot> {
+      const s = await client.listCookies(tabId);
+      wire = s;
+      timeline = await fetchTimeline(s.site);
+      return { ...(cookieFields(s) as Omit<PanelSnapshot, 'timeline'>), timeline };
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!unsubscribe) unsubscribe = client.subscribe(tabId, onPush);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && unsubscribe) {
+          unsubscribe();
+          unsubscribe = null;
+        }
+      };
+    },
+    async decode(cookie: CookieRow): Promise<DecodedView> {
+      const site = wire?.site ?? undefined;
+      return toDecoded(await client.decode(cookie.value, { cookieName: cookie.name, ...(site ? { site } : {}) }));
+    },
+    async companion(key: string): Promise<CompanionView> {
+      try {
+        const r = await client.lookupSession(key);
+        return {
+          status: 'up',
+          session: {
+            key: r.key,
+            found: r.found,
+            store: r.store ?? undefined,
+            expireDate: r.expireDate,
+            expired: r.expired ?? undefined,
+            verified: r.verified,
+            data: r.json === null ? null : reviveJson(r.json),
+          },
+        };
+      } catch (e) {
+        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+        if (code === 'ERR_NOT_CONFIGURED') return { status: 'off' };
+        return { status: 'down', message: e instanceof Error ? e.message : String(e) };
+      }
+    },
+    async requestAccess(pattern: string): Promise<boolean> {
+      const granted = await client.requestPermission(pattern);
+      if (granted) await reload();
+      return granted;
+    },
+    openFullWindow: options.openFullWindow,
+    openDecoder: options.openDecoder,
+  };
+}
+
+/** The identity of a cookie: store, partition, domain, path and name (not its value). */
+export function cookieId(c: Pick<CookieView, 'storeId' | 'partition' | 'domain' | 'path' | 'name'>): string {
+  return `${c.storeId}|${c.partition ?? ''}|${c.domain}|${c.path}|${c.name}`;
+}
+
+/** A wire cookie as a table row. */
+export function toRow(c: CookieView): CookieRow {
+  return {
+    id: cookieId(c),
+    name: c.name,
+    value: c.value,
+    domain: c.domain,
+    path: c.path,
+    expires: c.expires,
+    size: c.size,
+    httpOnly: c.httpOnly,
+    secure: c.secure,
+    sameSite: c.sameSite,
+    partition: c.partition,
+    storeId: c.storeId,
+    isSession: c.sessionCookie,
+  };
+}
+
+function toFinding(f: WireFinding): FindingView {
+  return { cookie: f.cookie, rule: f.rule, severity: f.severity, message: f.message, fix: f.fix, source: f.source };
+}
+
+function findingsOf(s: CookieSnapshot): FindingView[] {
+  return [...s.cookies.flatMap((c) => c.findings), ...s.dropped].map(toFinding);
+}
+
+function accessOf(s: CookieSnapshot) {
+  return { origin: s.site, pattern: s.originPattern, granted: s.access === 'granted' };
+}
+
+function toEntry(e: TimelineEvent): TimelineEntry {
+  return { id: e.id, at: e.at, kind: e.kind, cookie: e.cookie, domain: e.site, detail: e.detail || undefined };
+}
+
+/** A wire decode result as the panel's view. */
+export function toDecoded(d: DecodeView): DecodedView {
+  const details = d.details ? reviveJson(d.details) : undefined;
+  return {
+    format: d.format,
+    data: reviveJson(d.json),
+    signature: toSignature(d),
+    timestamp: d.timestamp,
+    compressed: d.compressed,
+    serializer: d.serializer,
+    details: isSessionObject(details) ? details : undefined,
+  };
+}
+
+function toSignature(d: DecodeView): SignatureView {
+  switch (d.signature) {
+    case 'verified':
+      return { state: 'verified', keyIndex: d.keyIndex ?? 0, keyLabel: d.keyLabel, salt: d.salt, algorithm: d.algorithm };
+    case 'bad':
+      return { state: 'bad', message: d.error?.message ?? 'Signature does not match' };
+    case 'expired':
+      return { state: 'expired', message: d.error?.message ?? 'Signature has expired' };
+    case 'unverified':
+      return { state: 'unverified' };
+    case 'none':
+      return { state: 'none' };
+  }
+}
+
+/**
+ * Parses the codec's exact JSON text (bigints kept) and turns `{"$py": type, …}` objects back into
+ * {@link PyObject}s so the tree shows them as Python values.
+ */
+export function reviveJson(text: string): SessionValue {
+  return revive(parseJson(text));
+}
+
+function revive(v: SessionValue): SessionValue {
+  if (Array.isArray(v)) return v.map(revive);
+  if (!isSessionObject(v)) return v;
+  const py = v.$py;
+  if (typeof py === 'string') {
+    const fields: PyObjectFields = {};
+    if (typeof v.value === 'string') fields.value = v.value;
+    if (Array.isArray(v.args)) fields.args = v.args.map(revive);
+    if (v.state !== undefined) fields.state = revive(v.state);
+    if (Array.isArray(v.items)) fields.items = v.items.map(revive);
+    if (Array.isArray(v.entries)) {
+      fields.entries = v.entries
+        .filter((e): e is SessionValue[] => Array.isArray(e) && e.length === 2)
+        .map((e) => [revive(e[0] as SessionValue), revive(e[1] as SessionValue)]);
+    }
+    return new PyObject(py, fields);
+  }
+  const out: Record<string, SessionValue> = Object.create(null) as Record<string, SessionValue>;
+  for (const k of Object.keys(v)) out[k] = revive(v[k] as SessionValue);
+  return out;
+}

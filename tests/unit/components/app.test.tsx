@@ -1,0 +1,267 @@
+/**
+ * The whole panel against the real protocol in memory: the background's router and port hub
+ * (lib/background) with scripted handlers, the real typed client (lib/browser/client.ts) over the
+ * in-memory transport, the panel's source adapter and <App/>.
+ */
+import { App } from '../../../components/App.tsx';
+import { createPanelSource } from '../../../entrypoints/devtools-panel/panel-source.ts';
+import { createClient } from '../../../lib/browser/client.ts';
+import { createMemoryTransport } from '../../../lib/background/memory-transport.ts';
+import { createPortHub } from '../../../lib/background/port-hub.ts';
+import { createRouter, ProtocolError, type Handlers } from '../../../lib/background/router.ts';
+import type {
+  CookieSnapshot,
+  CookieView,
+  DecodeView,
+  TimelineEvent,
+} from '../../../lib/protocol/messages.ts';
+import { $, button, click, flush, mount, press, type } from './helpers.ts';
+
+const SITE = 'http://localhost:8000';
+const TAB = 7;
+
+function wireCookie(over: Partial<CookieView> & { name: string }): CookieView {
+  return {
+    value: 'v',
+    domain: 'localhost',
+    hostOnly: true,
+    path: '/',
+    expires: null,
+    maxAge: null,
+    size: over.name.length + (over.value ?? 'v').length,
+    httpOnly: true,
+    secure: false,
+    sameSite: 'lax',
+    partition: null,
+    storeId: '0',
+    sessionCookie: false,
+    findings: [],
+    ...over,
+  };
+}
+
+function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down' | 'up' } = {}) {
+  const state = {
+    snapshot: {
+      tabId: TAB,
+      url: `${SITE}/`,
+      site: SITE,
+      originPattern: 'http://localhost/*',
+      access: opts.access ?? 'granted',
+      cookies: [
+        wireCookie({ name: 'csrftoken', value: 'tok', httpOnly: false }),
+        wireCookie({
+          name: 'sessionid',
+          value: 'eyJ1Ijoi',
+          sessionCookie: true,
+          findings: [
+            { cookie: 'sessionid', rule: 'session-secure', severity: 'high', message: 'No Secure flag', fix: 'SESSION_COOKIE_SECURE = True', source: 'cookie' },
+          ],
+        }),
+      ],
+      dropped: [],
+      findingCount: 1,
+    } as CookieSnapshot,
+    timeline: [] as TimelineEvent[],
+    decodes: [] as string[],
+    permissionRequests: [] as string[],
+  };
+  const decodeView = (value: string): DecodeView => ({
+    format: value.length === 32 ? 'django-session-key' : 'django-signed',
+    json: value.length === 32 ? 'null' : JSON.stringify({ user: `<b>${value}</b>`, big: 1 }).replace('"big":1', '"big":12345678901234567890'),
+    signature: value === 'good' ? 'verified' : 'unverified',
+    verified: value === 'good' ? true : null,
+    ...(value === 'good' ? { keyIndex: 0, salt: 'django.contrib.sessions.backends.signed_cookies', algorithm: 'sha256' } : {}),
+    compressed: true,
+    serializer: 'json',
+    timestamp: Date.UTC(2026, 0, 1),
+  });
+  const notUsed = () => {
+    throw new ProtocolError('ERR_BAD_REQUEST', 'not used in this test');
+  };
+  const handlers: Handlers = {
+    'cookies/list': ({ tabId }) => {
+      if (tabId !== TAB) throw new ProtocolError('ERR_NO_TAB', `No tab ${tabId}`);
+      return state.snapshot;
+    },
+    'session/decode': ({ value }) => {
+      state.decodes.push(value);
+      if (value === 'tok') throw new ProtocolError('ERR_UNKNOWN_FORMAT', 'Not a recognised session format');
+      return decodeView(value);
+    },
+    'timeline/get': ({ site }) => ({ site, events: state.timeline }),
+    'timeline/clear': ({ site }) => ({ site, events: [] }),
+    'settings/get': notUsed,
+    'settings/set': notUsed,
+    'keys/add': notUsed,
+    'keys/remove': notUsed,
+    'permissions/check': ({ origin }) => ({ origin, granted: true }),
+    'permissions/request': ({ origin }) => {
+      state.permissionRequests.push(origin);
+      state.snapshot = { ...state.snapshot, access: 'granted' };
+      return { origin, granted: true };
+    },
+    'companion/lookup': ({ key }) => {
+      if (opts.companion === 'down') throw new ProtocolError('ERR_COMPANION', 'Companion unreachable: ECONNREFUSED');
+      if (opts.companion !== 'up') throw new ProtocolError('ERR_NOT_CONFIGURED', 'No companion configured');
+      return { key, found: true, store: 'postgres', expireDate: '2026-02-01T00:00:00Z', expired: false, verified: true, json: '{"_auth_user_id":"1"}' };
+    },
+    'companion/test': notUsed,
+  };
+  const hub = createPortHub();
+  const transport = createMemoryTransport({ router: createRouter(handlers), onConnect: (p) => hub.accept(p) });
+  const client = createClient(transport, { requestPermission: async () => undefined });
+  const source = createPanelSource(client, TAB);
+  return { state, hub, source };
+}
+
+function rows(root: ParentNode): string[] {
+  return [...root.querySelectorAll<HTMLElement>('.ct-body [role="row"]')].map((r) => r.dataset.cookie ?? '');
+}
+
+describe('Sessions panel (App + protocol in memory)', () => {
+  it('lists session cookies first, highlighted, and decodes the selected one', async () => {
+    const { source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="dark" />);
+    await flush();
+    expect($(m.container, '[data-testid="app"]').dataset.theme).toBe('dark');
+    expect(rows(m.container)).toEqual(['sessionid', 'csrftoken']);
+    expect($(m.container, '.ct-row.session').dataset.cookie).toBe('sessionid');
+    // The first session cookie is selected and decoded.
+    expect($(m.container, '[aria-selected="true"]').dataset.cookie).toBe('sessionid');
+    expect($(m.container, '[data-testid="format"]').textContent).toBe('django-signed · json · compressed');
+    expect($(m.container, '[data-testid="signature"]').dataset.state).toBe('unverified');
+    // Session data with HTML renders as text; big integers stay exact.
+    const tree = $(m.container, '[data-testid="decoded-tree"]');
+    expect(tree.querySelector('b')).toBeNull();
+    expect(tree.textContent).toContain('"<b>eyJ1Ijoi</b>"');
+    expect(tree.textContent).toContain('12345678901234567890');
+    // Its findings with their fix.
+    expect($(m.container, '[data-testid="details"] [data-testid="findings"]').textContent).toContain('Fix: SESSION_COOKIE_SECURE = True');
+    expect($(m.container, '[data-testid="finding-total"]').textContent).toBe('1 finding');
+    m.unmount();
+  });
+
+  it('moves to another cookie with the keyboard and shows a decode failure calmly', async () => {
+    const { source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    press($(m.container, '[role="grid"]'), 'ArrowDown');
+    await flush();
+    expect($(m.container, '[aria-selected="true"]').dataset.cookie).toBe('csrftoken');
+    expect($(m.container, '[data-testid="decode-error"]').textContent).toContain('ERR_UNKNOWN_FORMAT');
+    m.unmount();
+  });
+
+  it('updates live from pushes: a login rotates the key, the timeline shows it, the value re-decodes', async () => {
+    const { state, hub, source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    expect(state.decodes).toEqual(['eyJ1Ijoi']);
+    const rotated = wireCookie({ name: 'sessionid', value: 'good', sessionCookie: true });
+    hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: false, cause: 'explicit', cookie: rotated, findingCount: 0 });
+    hub.push(TAB, {
+      type: 'timeline/event',
+      tabId: TAB,
+      event: { id: 'e1', site: SITE, at: Date.UTC(2026, 0, 1, 9, 30), kind: 'rotated', cookie: 'sessionid', storeId: '0', detail: 'login: new session key' },
+    });
+    await flush();
+    expect(state.decodes).toEqual(['eyJ1Ijoi', 'good']);
+    expect($(m.container, '[data-testid="signature"]').textContent).toContain('Verified with key 0 (SECRET_KEY)');
+    const tl = $(m.container, '[data-testid="timeline"]');
+    expect(tl.querySelector('li')?.dataset.kind).toBe('rotated');
+    expect(tl.textContent).toContain('login: new session key');
+    expect($(m.container, '[data-testid="finding-total"]').textContent).toBe('0 findings');
+    // A logout removes the cookie.
+    hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: true, cause: 'explicit', cookie: rotated, findingCount: 0 });
+    await flush();
+    expect(rows(m.container)).toEqual(['csrftoken']);
+    m.unmount();
+  });
+
+  it('reports dropped cookies pushed from Set-Cookie headers', async () => {
+    const { hub, source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    hub.push(TAB, {
+      type: 'findings',
+      tabId: TAB,
+      site: SITE,
+      dropped: [{ cookie: 'tracker', rule: 'samesite-none-secure', severity: 'high', message: 'SameSite=None without Secure', fix: 'Add Secure', source: 'dropped' }],
+      findingCount: 2,
+    });
+    await flush();
+    expect($(m.container, '[data-testid="finding-total"]').textContent).toBe('2 findings');
+    // Deselect (filter the session cookie away) to see the site-wide list.
+    type($(m.container, 'input[type="search"]'), 'nomatch');
+    await flush();
+    const list = $(m.container, '[data-testid="findings"]');
+    expect(list.textContent).toContain('dropped by the browser');
+    expect(list.textContent).toContain('tracker');
+    m.unmount();
+  });
+
+  it('filters the table', async () => {
+    const { source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    type($(m.container, 'input[type="search"]'), 'csrf');
+    await flush();
+    expect(rows(m.container)).toEqual(['csrftoken']);
+    expect(m.container.querySelector('.filter .count')?.textContent).toBe('1 / 2 cookies');
+    m.unmount();
+  });
+
+  it('says when it lacks host access and grants it with one click', async () => {
+    const { state, source } = setup({ access: 'missing' });
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    click(button(m.container, 'Grant access to http://localhost:8000'));
+    await flush();
+    expect(state.permissionRequests).toEqual(['http://localhost/*']);
+    expect(m.container.querySelector('[data-testid="access-banner"]')).toBeNull();
+    m.unmount();
+  });
+
+  it.each([
+    ['off', 'not configured'],
+    ['down', 'unreachable'],
+    ['up', 'connected'],
+  ] as const)('shows companion data for an opaque key (companion %s)', async (companion, text) => {
+    const { state, source } = setup({ companion });
+    state.snapshot = {
+      ...state.snapshot,
+      cookies: [wireCookie({ name: 'sessionid', value: 'a'.repeat(32), sessionCookie: true })],
+    };
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush(5);
+    const box = $(m.container, '[data-testid="companion"]');
+    expect(box.textContent).toContain(text);
+    if (companion === 'up') expect(box.textContent).toContain('_auth_user_id: "1"');
+    if (companion === 'down') expect(box.textContent).toContain('ECONNREFUSED');
+    m.unmount();
+  });
+
+  it('shows the load error instead of a blank panel', async () => {
+    const { source } = setup();
+    const bad = { ...source, load: () => Promise.reject(new Error('No tab 7')) };
+    const m = mount(<App tabId={TAB} source={bad} theme="light" />);
+    await flush();
+    expect(m.container.textContent).toContain('Could not load the cookies of tab 7: No tab 7');
+    m.unmount();
+  });
+});
+
+describe('Sessions panel site view', () => {
+  it('shows every finding of the site from the findings button, and back', async () => {
+    const { source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    click($(m.container, '[data-testid="finding-total"]'));
+    expect($(m.container, '[data-testid="findings"] h3').textContent).toBe('Findings for this site (1)');
+    expect(m.container.querySelector('[data-testid="details"]')).toBeNull();
+    click($(m.container, '.ct-row.session'));
+    expect($(m.container, '[data-testid="details"]')).toBeTruthy();
+    m.unmount();
+  });
+});
