@@ -3,6 +3,7 @@ import { EXIT, UsageError, type CliIO, type Command } from './io.ts';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   decode: { summary: 'Decode (and verify) session values', load: async () => (await import('./commands/decode.ts')).decode },
   sign: { summary: 'Sign a session the way Django does', load: async () => (await import('./commands/sign.ts')).sign },
+  serve: { summary: 'Serve db/file/cache sessions over a local HTTP API', load: async () => (await import('./commands/serve.ts')).serve },
 };
 
 const HELP = () => `Usage: session-lens <command> [options]

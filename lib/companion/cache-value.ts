@@ -1,0 +1,128 @@
+/**
+ * Cache entries of Django's cache and cached_db session engines. The cache holds the session dict
+ * itself (not a signed string), serialized by the cache backend:
+ *
+ * - django-redis `DefaultClient` / Django 4.0+ `RedisCache`: integers are stored raw as their ASCII
+ *   digits (`b"42"`); everything else is a pickle (`b"\x80\x04\x95…"`), optionally compressed by a
+ *   django-redis compressor (zlib `x\x9c…`, gzip `\x1f\x8b…`). django-redis's JSON serializer writes
+ *   JSON text (`{"a":1}`).
+ * - PyMemcacheCache (pymemcache `python_memcache_serializer`): the memcached flags say what the bytes
+ *   are: 0 bytes, 1 pickle, 2 int, 4 long, 8 zlib-compressed, 16 text.
+ *
+ * Pickles are read by the codec's safe `unpickle`, which never imports or executes anything.
+ */
+import { gunzipSync, inflateSync } from 'node:zlib';
+import { DecompressionLimitError, MalformedInputError } from '../codec/errors.ts';
+import { parseJson, unpickle } from '../codec/index.ts';
+import { resolveLimits, type Limits } from '../codec/limits.ts';
+import { PyObject, type SessionValue } from '../codec/value.ts';
+
+/** pymemcache/serde.py flags. */
+export const PYMEMCACHE_FLAGS = Object.freeze({ bytes: 0, pickle: 1, integer: 2, long: 4, compressed: 8, text: 16 });
+
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Python's `int(bytes)`: optional whitespace and sign, digits (underscores between digits allowed). */
+const PY_INT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+
+function pyInt(text: string): number | bigint {
+  const n = BigInt(text.trim().replace(/_/g, ''));
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+function decompress(bytes: Uint8Array, kind: 'zlib' | 'gzip', limits: Limits): Uint8Array {
+  try {
+    const opts = { maxOutputLength: limits.maxDecompressedSize };
+    return kind === 'zlib' ? inflateSync(bytes, opts) : gunzipSync(bytes, opts);
+  } catch (e) {
+    if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DecompressionLimitError(`Cache value inflates past ${limits.maxDecompressedSize} bytes`, { cause: e });
+    }
+    throw new MalformedInputError(`Cache value is not valid ${kind} data`, { cause: e });
+  }
+}
+
+function bytesValue(bytes: Uint8Array): PyObject {
+  let repr = "b'";
+  for (const b of bytes) {
+    if (b === 0x5c) repr += '\\\\';
+    else if (b === 0x27) repr += "\\'";
+    else if (b === 0x09) repr += '\\t';
+    else if (b === 0x0a) repr += '\\n';
+    else if (b === 0x0d) repr += '\\r';
+    else if (b >= 0x20 && b < 0x7f) repr += String.fromCharCode(b);
+    else repr += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return new PyObject('bytes', { value: `${repr}'`, bytes });
+}
+
+function checkSize(bytes: Uint8Array, limits: Limits): void {
+  if (bytes.length > limits.maxDecompressedSize) throw new DecompressionLimitError(`Cache value of ${bytes.length} bytes exceeds the size limit`);
+}
+
+/**
+ * Decodes a value django-redis (or Django's RedisCache) stored: raw integer, or optionally
+ * compressed pickle (or JSON, for django-redis's JSON serializer).
+ *
+ * @example
+ * decodeRedisValue(new TextEncoder().encode('42')) // 42
+ * decodeRedisValue(pickleBytes)                     // { _auth_user_id: '1', … }
+ */
+export function decodeRedisValue(bytes: Uint8Array, limits?: Partial<Limits>): SessionValue {
+  const l = resolveLimits(limits);
+  checkSize(bytes, l);
+  if (bytes.length <= 64 && PY_INT.test(latin1.decode(bytes))) return pyInt(latin1.decode(bytes));
+  let body = bytes;
+  if (body[0] === 0x78 && body.length > 2 && ((body[0]! << 8) | body[1]!) % 31 === 0) body = decompress(body, 'zlib', l);
+  else if (body[0] === 0x1f && body[1] === 0x8b) body = decompress(body, 'gzip', l);
+  else if (body[0] === 0xfd && body[1] === 0x37) throw new MalformedInputError('Cache value is lzma-compressed; only zlib and gzip are read');
+  else if (body[0] === 0x28 && body[1] === 0xb5) throw new MalformedInputError('Cache value is zstd-compressed; only zlib and gzip are read');
+  if (body[0] === 0x80) return unpickle(body, l);
+  if (body[0] === 0x7b /* { */) {
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch (e) {
+      throw new MalformedInputError('Cache value is neither a pickle nor UTF-8 JSON', { cause: e });
+    }
+    return parseJson(text, l);
+  }
+  // Protocol 0/1 pickles have no 0x80 header; the safe reader rejects anything it cannot read.
+  return unpickle(body, l);
+}
+
+/**
+ * Decodes a value PyMemcacheCache stored, given its memcached flags.
+ *
+ * @example
+ * decodeMemcachedValue(pickleBytes, PYMEMCACHE_FLAGS.pickle) // { … }
+ * decodeMemcachedValue(new TextEncoder().encode('7'), PYMEMCACHE_FLAGS.integer) // 7
+ */
+export function decodeMemcachedValue(bytes: Uint8Array, flags: number, limits?: Partial<Limits>): SessionValue {
+  const l = resolveLimits(limits);
+  checkSize(bytes, l);
+  let body = bytes;
+  if (flags & PYMEMCACHE_FLAGS.compressed) body = decompress(body, 'zlib', l);
+  const kind = flags & ~PYMEMCACHE_FLAGS.compressed;
+  switch (kind) {
+    case PYMEMCACHE_FLAGS.bytes:
+      return bytesValue(body);
+    case PYMEMCACHE_FLAGS.text:
+      try {
+        return utf8.decode(body);
+      } catch (e) {
+        throw new MalformedInputError('Cache text value is not UTF-8', { cause: e });
+      }
+    case PYMEMCACHE_FLAGS.integer:
+    case PYMEMCACHE_FLAGS.long: {
+      const text = latin1.decode(body);
+      if (body.length > 64 || !PY_INT.test(text)) throw new MalformedInputError('Cache integer value is not digits');
+      return pyInt(text);
+    }
+    case PYMEMCACHE_FLAGS.pickle:
+      return unpickle(body, l);
+    default:
+      throw new MalformedInputError(`Unknown pymemcache flags ${flags}`);
+  }
+}

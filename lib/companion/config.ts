@@ -1,0 +1,362 @@
+/**
+ * The companion's configuration: command-line flags, each also readable from a `SESSION_LENS_…`
+ * environment variable (so a secret key or token stays out of shell history), validated with zod.
+ *
+ * ```
+ * session-lens serve --store redis://127.0.0.1:6379/0 --store postgres://postgres@127.0.0.1/app \
+ *                    --secret-key "$KEY" --port 8399
+ * SESSION_LENS_STORE='sqlite:///srv/app/db.sqlite3' SESSION_LENS_SECRET_KEY=… session-lens serve
+ * ```
+ * Flags win over the environment. Store URLs (one `--store` each, or whitespace-separated in
+ * `SESSION_LENS_STORE`) take per-store query options that override the global ones:
+ * `?table=` (db), `?key_prefix=&version=&engine=cache|cached_db` (caches), `?prefix=&cookie_age=` (file).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { COMPANION_DEFAULT_PORT } from '../protocol/companion.ts';
+
+/** Django's defaults for the options that locate sessions in a store. */
+export const DJANGO_STORE_DEFAULTS = Object.freeze({
+  /** `django.contrib.sessions.models.Session` → table `django_session`. */
+  table: 'django_session',
+  /** settings.CACHES[…]['KEY_PREFIX'] default: empty. */
+  cacheKeyPrefix: '',
+  /** settings.CACHES[…]['VERSION'] default: 1. */
+  cacheVersion: 1,
+  /** The file engine names files `SESSION_COOKIE_NAME + key`; SESSION_COOKIE_NAME defaults to `sessionid`. */
+  filePrefix: 'sessionid',
+  /** SESSION_COOKIE_AGE default: two weeks, in seconds. */
+  cookieAge: 1_209_600,
+});
+
+/** The defaults a store URL inherits unless its query overrides them. */
+export interface StoreDefaults {
+  table: string;
+  cacheKeyPrefix: string;
+  cacheVersion: number;
+  filePrefix: string;
+  cookieAge: number;
+}
+
+/** A table name that may be put into SQL: a plain identifier (it is quoted as well). */
+const TableSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'table must be a plain SQL identifier');
+const CacheEngineSchema = z.enum(['cache', 'cached_db']);
+const KeyPrefixSchema = z.string().max(200).regex(/^[\x21-\x7e]*$/, 'key prefix must be printable ASCII without spaces');
+const VersionSchema = z.coerce.number().int().min(0).max(1_000_000_000);
+const CookieAgeSchema = z.coerce.number().int().min(0).max(100 * 365 * 86400);
+
+/** One store to read, parsed from its URL. `name` is the URL with any password replaced by `***`. */
+export const StoreSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite'), name: z.string(), path: z.string().min(1), table: TableSchema }),
+  z.object({ kind: z.literal('postgres'), name: z.string(), url: z.string(), table: TableSchema }),
+  z.object({ kind: z.literal('mysql'), name: z.string(), url: z.string(), table: TableSchema }),
+  z.object({
+    kind: z.literal('redis'),
+    name: z.string(),
+    url: z.string(),
+    keyPrefix: KeyPrefixSchema,
+    version: VersionSchema,
+    engine: CacheEngineSchema.optional(),
+  }),
+  z.object({
+    kind: z.literal('memcached'),
+    name: z.string(),
+    servers: z.string().min(1),
+    keyPrefix: KeyPrefixSchema,
+    version: VersionSchema,
+    engine: CacheEngineSchema.optional(),
+  }),
+  z.object({ kind: z.literal('file'), name: z.string(), dir: z.string().min(1), prefix: z.string().regex(/^[A-Za-z0-9_.-]{0,100}$/), cookieAge: CookieAgeSchema }),
+]);
+/** A parsed store URL. */
+export type StoreSpec = z.infer<typeof StoreSpecSchema>;
+
+/** The whole server configuration. */
+export const CompanionConfigSchema = z.object({
+  stores: z.array(StoreSpecSchema).min(1),
+  /** SECRET_KEY first, then SECRET_KEY_FALLBACKS. Empty: data is shown unverified. */
+  secretKeys: z.array(z.string().min(1)),
+  /** A custom session salt (a renamed SessionStore subclass); default: the codec's defaults. */
+  salt: z.string().optional(),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  /** Bearer token; generated at start when absent. */
+  token: z.string().min(16, 'the token must be at least 16 characters').max(512).optional(),
+  allowWrite: z.boolean(),
+  /** Extra CORS origins besides chrome-extension:// and moz-extension://. */
+  allowOrigins: z.array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s/]+$/i, 'an origin is scheme://host[:port]')),
+  /** Extra Host header names accepted besides the loopback names. */
+  allowHosts: z.array(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/)),
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: z.coerce.number().int().min(50).max(600_000),
+  /** Requests per second allowed per client address (a token bucket holding one second's worth). */
+  rateLimit: z.coerce.number().int().min(1).max(1_000_000),
+  verbose: z.boolean(),
+});
+/** The validated configuration. */
+export type CompanionConfig = z.infer<typeof CompanionConfigSchema>;
+
+/** A configuration error, reported as a usage error by the CLI. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const BOOLEAN_FLAGS = new Set(['allow-write', 'verbose', 'help']);
+const REPEATED_FLAGS = new Set(['store', 'secret-key', 'allow-origin', 'allow-host']);
+const VALUE_FLAGS = new Set([
+  'salt',
+  'host',
+  'port',
+  'token',
+  'table',
+  'cache-key-prefix',
+  'cache-version',
+  'file-prefix',
+  'cookie-age',
+  'timeout',
+  'rate-limit',
+]);
+
+/** The command's help text. */
+export const SERVE_HELP = `Usage: session-lens serve [options]
+
+Serves the sessions of Django's db, file, cache and cached_db engines over a local, read-only HTTP API.
+
+Options (each also from the environment variable shown):
+  --store URL            a store to read; repeat for several (SESSION_LENS_STORE, whitespace-separated)
+                         sqlite:///path/db.sqlite3 (default: ./db.sqlite3), postgres://…, mysql://…,
+                         redis://host:port/db, memcached://host:port, file:///dir.
+                         A cache then a database = the cached_db engine.
+  --secret-key KEY       SECRET_KEY, then again for each fallback (SESSION_LENS_SECRET_KEY,
+                         SESSION_LENS_SECRET_KEY_FALLBACKS comma-separated). Without one, data is unverified.
+  --salt SALT            session salt of a renamed SessionStore class (SESSION_LENS_SALT)
+  --host ADDR            address to bind (SESSION_LENS_HOST, default 127.0.0.1)
+  --port N               port (SESSION_LENS_PORT, default ${COMPANION_DEFAULT_PORT}; 0 = any free port)
+  --token TOKEN          bearer token (SESSION_LENS_TOKEN); generated and printed once when absent
+  --allow-write          enable DELETE /v1/sessions/{key} (SESSION_LENS_ALLOW_WRITE=1)
+  --allow-origin ORIGIN  another CORS origin besides the extension's (SESSION_LENS_ALLOW_ORIGIN)
+  --allow-host NAME      another accepted Host header besides loopback names (SESSION_LENS_ALLOW_HOST)
+  --table NAME           db table (SESSION_LENS_TABLE, default django_session)
+  --cache-key-prefix P   cache KEY_PREFIX (SESSION_LENS_CACHE_KEY_PREFIX, default empty)
+  --cache-version N      cache VERSION (SESSION_LENS_CACHE_VERSION, default 1)
+  --file-prefix P        file name prefix = SESSION_COOKIE_NAME (SESSION_LENS_FILE_PREFIX, default sessionid)
+  --cookie-age S         SESSION_COOKIE_AGE for file expiry (SESSION_LENS_COOKIE_AGE, default 1209600)
+  --timeout MS           per-request timeout (SESSION_LENS_TIMEOUT, default 5000)
+  --rate-limit N         requests per second per client (SESSION_LENS_RATE_LIMIT, default 20000)
+  --verbose              log each request (method, route, status, time; never keys or data)
+  --help                 this help
+`;
+
+type RawFlags = Map<string, string[]>;
+
+/** Splits argv into flags; throws {@link ConfigError} on an unknown flag or a missing value. */
+export function parseFlags(argv: readonly string[]): RawFlags {
+  const flags: RawFlags = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg.slice(0, 40)}'`);
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    let value: string;
+    if (BOOLEAN_FLAGS.has(name)) {
+      value = eq === -1 ? 'true' : arg.slice(eq + 1);
+    } else if (REPEATED_FLAGS.has(name) || VALUE_FLAGS.has(name)) {
+      if (eq !== -1) value = arg.slice(eq + 1);
+      else {
+        const next = argv[++i];
+        if (next === undefined) throw new ConfigError(`--${name} needs a value`);
+        value = next;
+      }
+    } else {
+      throw new ConfigError(`unknown option '--${name.slice(0, 40)}'`);
+    }
+    if (!REPEATED_FLAGS.has(name) && flags.has(name)) throw new ConfigError(`--${name} given twice`);
+    flags.set(name, [...(flags.get(name) ?? []), value]);
+  }
+  return flags;
+}
+
+const envName = (flag: string) => `SESSION_LENS_${flag.toUpperCase().replace(/-/g, '_')}`;
+
+function truthy(v: string, what: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off|)$/i.test(v)) return false;
+  throw new ConfigError(`${what} must be true or false`);
+}
+
+/** Splits SESSION_LENS_STORE: whitespace, or a comma right before the next `scheme:`. */
+function splitStores(v: string): string[] {
+  return v.split(/\s+|,(?=[a-z][a-z0-9+.-]*:)/i).filter(Boolean);
+}
+
+function redact(u: URL): string {
+  const copy = new URL(u.href);
+  if (copy.password) copy.password = '***';
+  return copy.href;
+}
+
+const OUR_PARAMS = ['table', 'key_prefix', 'version', 'engine', 'prefix', 'cookie_age'];
+
+/**
+ * Parses one store URL into a {@link StoreSpec}.
+ *
+ * @example
+ * parseStoreUrl('redis://127.0.0.1:6379/1?version=2', { ...DJANGO_STORE_DEFAULTS }, process.cwd())
+ * // { kind: 'redis', url: 'redis://127.0.0.1:6379/1', keyPrefix: '', version: 2, … }
+ */
+export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string): StoreSpec {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
+  if (!scheme) throw new ConfigError(`store '${raw.slice(0, 60)}' is not a URL (sqlite:, postgres:, mysql:, redis:, memcached:, file:)`);
+  let u: URL;
+  if (scheme === 'sqlite') {
+    // sqlite:///abs/path or sqlite:relative/path; a path, not a host, so parse by hand.
+    const rest = raw.slice('sqlite:'.length);
+    const q = rest.indexOf('?');
+    const pathPart = decodeURIComponent((q === -1 ? rest : rest.slice(0, q)).replace(/^\/\/(?=\/)/, '').replace(/^\/\/(?!\/)/, ''));
+    const params = new URLSearchParams(q === -1 ? '' : rest.slice(q + 1));
+    const path = isAbsolute(pathPart) ? pathPart : resolve(cwd, pathPart);
+    checkParams(params, ['table'], raw);
+    return StoreSpecSchema.parse({ kind: 'sqlite', name: `sqlite://${path}`, path, table: params.get('table') ?? defaults.table });
+  }
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`store URL '${raw.slice(0, 60)}' cannot be parsed`);
+  }
+  const params = u.searchParams;
+  const take = (k: string) => params.get(k) ?? undefined;
+  const clean = new URL(u.href);
+  for (const p of OUR_PARAMS) clean.searchParams.delete(p);
+  const wrap = (fn: () => StoreSpec): StoreSpec => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof z.ZodError) throw new ConfigError(`store ${redact(u)}: ${e.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      throw e;
+    }
+  };
+  switch (scheme) {
+    case 'postgres':
+    case 'postgresql':
+      checkParams(params, ['table'], raw, true);
+      return wrap(() => StoreSpecSchema.parse({ kind: 'postgres', name: redact(clean), url: clean.href, table: take('table') ?? defaults.table }));
+    case 'mysql':
+    case 'mariadb':
+      checkParams(params, ['table'], raw, true);
+      if (scheme === 'mariadb') clean.protocol = 'mysql:';
+      return wrap(() => StoreSpecSchema.parse({ kind: 'mysql', name: redact(clean), url: clean.href, table: take('table') ?? defaults.table }));
+    case 'redis':
+    case 'rediss':
+      checkParams(params, ['key_prefix', 'version', 'engine'], raw);
+      return wrap(() =>
+        StoreSpecSchema.parse({
+          kind: 'redis',
+          name: redact(clean),
+          url: clean.href,
+          keyPrefix: take('key_prefix') ?? defaults.cacheKeyPrefix,
+          version: take('version') ?? defaults.cacheVersion,
+          engine: take('engine'),
+        }),
+      );
+    case 'memcached': {
+      checkParams(params, ['key_prefix', 'version', 'engine'], raw);
+      const auth = u.username ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}@` : '';
+      return wrap(() =>
+        StoreSpecSchema.parse({
+          kind: 'memcached',
+          name: redact(clean),
+          servers: `${auth}${u.hostname || '127.0.0.1'}:${u.port || '11211'}`,
+          keyPrefix: take('key_prefix') ?? defaults.cacheKeyPrefix,
+          version: take('version') ?? defaults.cacheVersion,
+          engine: take('engine'),
+        }),
+      );
+    }
+    case 'file': {
+      checkParams(params, ['prefix', 'cookie_age'], raw);
+      const dir = fileURLToPath(new URL(clean.href.replace(/\?.*$/, '')));
+      return wrap(() =>
+        StoreSpecSchema.parse({
+          kind: 'file',
+          name: `file://${dir}`,
+          dir,
+          prefix: take('prefix') ?? defaults.filePrefix,
+          cookieAge: take('cookie_age') ?? defaults.cookieAge,
+        }),
+      );
+    }
+    default:
+      throw new ConfigError(`unsupported store scheme '${scheme}:' (sqlite, postgres, mysql, redis, memcached, file)`);
+  }
+}
+
+function checkParams(params: URLSearchParams, allowed: string[], raw: string, passOthers = false): void {
+  for (const k of params.keys()) {
+    if (OUR_PARAMS.includes(k) && !allowed.includes(k)) throw new ConfigError(`store option '${k}' does not apply to ${raw.split(':')[0]}`);
+    if (!OUR_PARAMS.includes(k) && !passOthers) throw new ConfigError(`unknown store option '${k.slice(0, 40)}'`);
+  }
+}
+
+/**
+ * Builds the configuration from argv and the environment. Returns `'help'` for `--help`.
+ *
+ * @example
+ * const config = parseServeConfig(['--store', 'redis://127.0.0.1:6379/0'], process.env, process.cwd())
+ */
+export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): CompanionConfig | 'help' {
+  const flags = parseFlags(argv);
+  if (flags.has('help')) return 'help';
+  const one = (flag: string): string | undefined => flags.get(flag)?.[0] ?? (env[envName(flag)] || undefined);
+  const list = (flag: string, split: (v: string) => string[] = (v) => v.split(',').map((s) => s.trim()).filter(Boolean)): string[] => {
+    const given = flags.get(flag);
+    if (given) return given;
+    const v = env[envName(flag)];
+    return v ? split(v) : [];
+  };
+
+  const defaults: StoreDefaults = {
+    table: one('table') ?? DJANGO_STORE_DEFAULTS.table,
+    cacheKeyPrefix: one('cache-key-prefix') ?? DJANGO_STORE_DEFAULTS.cacheKeyPrefix,
+    cacheVersion: numberOr(one('cache-version'), DJANGO_STORE_DEFAULTS.cacheVersion, 'cache-version'),
+    filePrefix: one('file-prefix') ?? DJANGO_STORE_DEFAULTS.filePrefix,
+    cookieAge: numberOr(one('cookie-age'), DJANGO_STORE_DEFAULTS.cookieAge, 'cookie-age'),
+  };
+  const storeUrls = list('store', splitStores);
+  const stores = (storeUrls.length ? storeUrls : [`sqlite://${resolve(cwd, 'db.sqlite3')}`]).map((s) => parseStoreUrl(s, defaults, cwd));
+
+  let secretKeys = flags.get('secret-key');
+  if (!secretKeys) {
+    secretKeys = [];
+    if (env.SESSION_LENS_SECRET_KEY) secretKeys.push(env.SESSION_LENS_SECRET_KEY);
+    const fb = env.SESSION_LENS_SECRET_KEY_FALLBACKS;
+    if (fb) secretKeys.push(...fb.split(/[,\n]/).map((s) => s.trim()).filter(Boolean));
+  }
+
+  const raw = {
+    stores,
+    secretKeys,
+    salt: one('salt'),
+    host: one('host') ?? '127.0.0.1',
+    port: one('port') ?? COMPANION_DEFAULT_PORT,
+    token: one('token'),
+    allowWrite: truthy(flags.get('allow-write')?.[0] ?? env.SESSION_LENS_ALLOW_WRITE ?? 'false', '--allow-write'),
+    allowOrigins: list('allow-origin'),
+    allowHosts: list('allow-host'),
+    timeoutMs: one('timeout') ?? 5000,
+    rateLimit: one('rate-limit') ?? 20_000,
+    verbose: truthy(flags.get('verbose')?.[0] ?? env.SESSION_LENS_VERBOSE ?? 'false', '--verbose'),
+  };
+  const parsed = CompanionConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Name the option, never echo its value (it may be a secret).
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+function numberOr(v: string | undefined, d: number, what: string): number {
+  if (v === undefined) return d;
+  if (!/^\d{1,10}$/.test(v)) throw new ConfigError(`--${what} must be a whole number`);
+  return Number(v);
+}

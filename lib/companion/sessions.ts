@@ -1,0 +1,279 @@
+/**
+ * Looks sessions up across the configured stores and decodes them: db/file `session_data` with the
+ * codec's `decodeSessionData` and the secret keys (3.1+ signed and legacy formats), cache entries
+ * with the safe pickle reader (they carry no signature, so `verified` is `null`). Works out
+ * `expireDate` / `expired` per engine. Knows nothing about HTTP.
+ */
+import { decodeSessionData } from '../codec/index.ts';
+import { toErrorInfo } from '../codec/errors.ts';
+import { isSessionObject, PyObject, type SessionValue } from '../codec/value.ts';
+import type { StoreHealth, StoreKind } from '../protocol/companion.ts';
+import { describeFailure, StoreUnavailableError } from './errors.ts';
+import { CachedDbStore } from './stores/cached-db.ts';
+import { parseDbDate } from './stores/sql-common.ts';
+import type { StoreAdapter, StoredExpiry, StoredSession } from './stores/types.ts';
+
+/** A session found in a store, decoded. */
+export interface SessionRecord {
+  key: string;
+  /** The store that answered. */
+  store: string;
+  expireDate: Date | null;
+  expired: boolean;
+  /** `null`: no secret key given, or a cache entry (no signature to check). */
+  verified: boolean | null;
+  /** The decoded session; `null` when it could not be read (see `error`). */
+  data: SessionValue;
+  /** Why the data did not verify or could not be read (codec `{ code, message }`). */
+  error?: { code: string; message: string };
+}
+
+/** A row of a session list. */
+export interface SessionSummaryRecord {
+  key: string;
+  store: string;
+  expireDate: Date | null;
+  expired: boolean;
+  userId: string | null;
+}
+
+/** Options of {@link SessionService}. */
+export interface SessionServiceOptions {
+  /** SECRET_KEY then fallbacks. */
+  keys: readonly string[];
+  /** A custom session salt. */
+  salt?: string;
+  /** Milliseconds since the epoch (tests). */
+  now?: () => number;
+  /** Called when a store goes down or comes back (name and a short reason; never data). */
+  onStoreState?: (store: string, up: boolean, reason?: string) => void;
+  /** Health ping timeout, ms (default 1500). */
+  pingTimeoutMs?: number;
+}
+
+function expiryDateOf(v: SessionValue | undefined): Date | null {
+  if (v instanceof PyObject && v.type === 'datetime.datetime' && typeof v.fields.value === 'string') return parseDbDate(v.fields.value);
+  return null;
+}
+
+/**
+ * Works out when a session expires, the way its engine does.
+ * - db: `expire_date` (Django loads only rows with `expire_date > now`).
+ * - file: `_session_expiry` (a datetime, or seconds — Django then only treats ≤ 0 as expired), else
+ *   mtime + SESSION_COOKIE_AGE (file.py `_expiry_date` + base.py `get_expiry_age`).
+ * - cache: the TTL; a `_session_expiry` of ≤ 0 seconds or in the past marks it expired too.
+ *
+ * @example
+ * resolveExpiry({ kind: 'date', date: new Date(0) }, {}, 'session_data', Date.now()) // { date: 1970…, expired: true }
+ */
+export function resolveExpiry(
+  expiry: StoredExpiry,
+  data: SessionValue,
+  format: StoredSession['format'],
+  now: number,
+): { date: Date | null; expired: boolean } {
+  const se = isSessionObject(data) ? data._session_expiry : undefined;
+  const seconds = typeof se === 'number' ? se : typeof se === 'bigint' ? Number(se) : undefined;
+  const seDate = expiryDateOf(se);
+  if (expiry.kind === 'file') {
+    if (seDate) return { date: seDate, expired: seDate.getTime() <= now };
+    if (seconds !== undefined && seconds !== 0) return { date: new Date(expiry.mtime.getTime() + seconds * 1000), expired: seconds <= 0 };
+    const date = new Date(expiry.mtime.getTime() + expiry.cookieAge * 1000);
+    return { date, expired: date.getTime() <= now };
+  }
+  let date = expiry.date;
+  let expired = date !== null && date.getTime() <= now;
+  if (format === 'value') {
+    if (seconds !== undefined && seconds < 0) expired = true;
+    if (seDate) {
+      date ??= seDate;
+      if (seDate.getTime() <= now) expired = true;
+    }
+  }
+  return { date, expired };
+}
+
+/** `_auth_user_id` as text, when the session has one. */
+export function userIdOf(data: SessionValue): string | null {
+  if (!isSessionObject(data)) return null;
+  const id = data._auth_user_id;
+  if (typeof id === 'string') return id;
+  if (typeof id === 'number' || typeof id === 'bigint') return String(id);
+  return null;
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(onTimeout()), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+
+/**
+ * The stores, searched in order.
+ *
+ * @example
+ * const service = new SessionService(await createStores(config.stores, { readOnly: true, timeoutMs: 3000 }), { keys: [secret] });
+ * const record = await service.get('abcdefgh12345678abcdefgh12345678'); // SessionRecord | null
+ */
+export class SessionService {
+  private readonly now: () => number;
+  private readonly state = new Map<string, boolean>();
+
+  constructor(
+    readonly stores: readonly StoreAdapter[],
+    private readonly opts: SessionServiceOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The individual stores (a cached_db pair counts as its two parts). */
+  get leaves(): StoreAdapter[] {
+    return this.stores.flatMap((s) => (s instanceof CachedDbStore ? s.parts : [s]));
+  }
+
+  private note(store: string, up: boolean, reason?: string): void {
+    const was = this.state.get(store);
+    this.state.set(store, up);
+    if (was !== up && !(was === undefined && up)) this.opts.onStoreState?.(store, up, reason);
+  }
+
+  private noteFailure(e: unknown): void {
+    if (e instanceof StoreUnavailableError && e.store) this.note(e.store, false, e.reason);
+  }
+
+  private noteSuccess(s: StoreAdapter): void {
+    if (!(s instanceof CachedDbStore)) this.note(s.name, true);
+  }
+
+  /** Decodes one stored session. Never throws for bad data: the error goes into the record. */
+  async decode(key: string, hit: StoredSession): Promise<SessionRecord> {
+    let data: SessionValue = null;
+    let verified: boolean | null = null;
+    let error: SessionRecord['error'];
+    if (hit.format === 'session_data') {
+      if (hit.text === '') {
+        data = Object.create(null) as SessionValue; // Django: an empty placeholder file is an empty session
+      } else {
+        try {
+          const r = await decodeSessionData(hit.text, { keys: this.opts.keys, ...(this.opts.salt ? { salt: this.opts.salt } : {}) });
+          data = r.data;
+          verified = r.verified;
+          if (r.error) error = toErrorInfo(r.error);
+        } catch (e) {
+          error = toErrorInfo(e);
+          verified = this.opts.keys.length ? false : null;
+        }
+      }
+    } else {
+      try {
+        data = hit.decode();
+      } catch (e) {
+        error = toErrorInfo(e);
+      }
+    }
+    const { date, expired } = resolveExpiry(hit.expiry, data, hit.format, this.now());
+    return { key, store: hit.store, expireDate: date, expired, verified, data, ...(error ? { error } : {}) };
+  }
+
+  /**
+   * The session under a validated key, from the first store that has it; `null` when none has it.
+   * Throws a StoreUnavailableError when no store had it and one could not be asked.
+   */
+  async get(key: string): Promise<SessionRecord | null> {
+    let unavailable: StoreUnavailableError | undefined;
+    for (const s of this.stores) {
+      let hit: StoredSession | null;
+      try {
+        hit = await s.get(key);
+        this.noteSuccess(s);
+      } catch (e) {
+        this.noteFailure(e);
+        if (e instanceof StoreUnavailableError) {
+          unavailable ??= e;
+          continue;
+        }
+        throw e;
+      }
+      if (hit) return this.decode(key, hit);
+    }
+    if (unavailable) throw unavailable;
+    return null;
+  }
+
+  /** The `limit` most recent sessions of every store that can list them (latest expiry first). */
+  async list(limit: number): Promise<{ sessions: SessionSummaryRecord[]; unlisted: { store: string; reason: string }[] }> {
+    const unlisted: { store: string; reason: string }[] = [];
+    const sessions: SessionSummaryRecord[] = [];
+    let firstDown: StoreUnavailableError | undefined;
+    let listable = 0;
+    for (const s of this.stores) {
+      if (!s.canList) {
+        unlisted.push({ store: s.name, reason: 'ERR_LIST_UNSUPPORTED' });
+        continue;
+      }
+      listable++;
+      try {
+        const rows = await s.list(limit);
+        this.noteSuccess(s);
+        for (const { key, session } of rows) {
+          const r = await this.decode(key, session);
+          sessions.push({ key, store: r.store, expireDate: r.expireDate, expired: r.expired, userId: userIdOf(r.data) });
+        }
+      } catch (e) {
+        this.noteFailure(e);
+        if (!(e instanceof StoreUnavailableError)) throw e;
+        firstDown ??= e;
+        unlisted.push({ store: s.name, reason: 'ERR_STORE_UNAVAILABLE' });
+      }
+    }
+    if (firstDown && sessions.length === 0 && unlisted.filter((u) => u.reason === 'ERR_STORE_UNAVAILABLE').length === listable) throw firstDown;
+    const t = (d: Date | null) => (d ? d.getTime() : Number.NEGATIVE_INFINITY);
+    sessions.sort((a, b) => t(b.expireDate) - t(a.expireDate));
+    return { sessions: sessions.slice(0, limit), unlisted };
+  }
+
+  /** Deletes the key from every store; returns the names of the stores that had it. */
+  async delete(key: string): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const s of this.stores) {
+      try {
+        if (await s.delete(key)) deleted.push(s.name);
+      } catch (e) {
+        this.noteFailure(e);
+        throw e;
+      }
+    }
+    return deleted;
+  }
+
+  /** Pings every store (in parallel, each with a timeout). */
+  async health(): Promise<{ name: string; kind: StoreKind; reachable: boolean; error?: string; canList: boolean }[]> {
+    const ms = this.opts.pingTimeoutMs ?? 1500;
+    return Promise.all(
+      this.leaves.map(async (s): Promise<StoreHealth> => {
+        try {
+          await withTimeout(s.ping(), ms, () => new StoreUnavailableError(s.name, 'ETIMEDOUT'));
+          this.note(s.name, true);
+          return { name: s.name, kind: s.kind, reachable: true, canList: s.canList };
+        } catch (e) {
+          const reason = e instanceof StoreUnavailableError ? e.reason : describeFailure(e);
+          this.note(s.name, false, reason);
+          return { name: s.name, kind: s.kind, reachable: false, error: reason, canList: s.canList };
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.stores.map((s) => s.close().catch(() => {})));
+  }
+}

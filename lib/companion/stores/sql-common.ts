@@ -1,0 +1,58 @@
+/**
+ * What the three SQL adapters share: the queries (always parameterised; the table name is a
+ * validated identifier, quoted as well) and reading `expire_date`.
+ *
+ * Django (USE_TZ=True) stores `expire_date` in UTC: SQLite and MySQL/MariaDB keep a naive text/DATETIME
+ * like `2026-12-06 00:27:48.123456`, PostgreSQL a `timestamp with time zone`. Naive values are read as UTC.
+ */
+import type { StoredSession } from './types.ts';
+
+/** A plain SQL identifier, the only shape of table name the companion puts into SQL. */
+export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Quotes a validated identifier with `"` (SQLite, PostgreSQL) or `` ` `` (MySQL). */
+export function quoteIdentifier(name: string, quote: '"' | '`'): string {
+  if (!SQL_IDENTIFIER.test(name)) throw new Error('table must be a plain SQL identifier');
+  return `${quote}${name}${quote}`;
+}
+
+/** The statements every SQL store runs. `?` placeholders; PostgreSQL rewrites them to `$n`. */
+export function sessionQueries(table: string, quote: '"' | '`') {
+  const t = quoteIdentifier(table, quote);
+  return {
+    get: `SELECT session_data, expire_date FROM ${t} WHERE session_key = ?`,
+    list: `SELECT session_key, session_data, expire_date FROM ${t} ORDER BY expire_date DESC LIMIT ?`,
+    delete: `DELETE FROM ${t} WHERE session_key = ?`,
+    ping: `SELECT 1 FROM ${t} WHERE 1 = 0`,
+  };
+}
+
+const NAIVE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Reads an `expire_date` as a driver returns it: a `Date`, or text (naive = UTC).
+ *
+ * @example
+ * parseDbDate('2026-12-06 00:27:48.123456')?.toISOString() // '2026-12-06T00:27:48.123Z'
+ */
+export function parseDbDate(v: unknown): Date | null {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
+  if (typeof v !== 'string') return null;
+  const m = NAIVE.exec(v.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, tz] = m;
+  const ms = frac ? Number(frac.padEnd(3, '0').slice(0, 3)) : 0;
+  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  if (tz && tz !== 'Z') {
+    const sign = tz[0] === '-' ? -1 : 1;
+    const digits = tz.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+/** A db row as a stored session. */
+export function rowToSession(store: string, sessionData: unknown, expireDate: unknown): StoredSession {
+  const text = typeof sessionData === 'string' ? sessionData : Buffer.isBuffer(sessionData) ? sessionData.toString('utf8') : String(sessionData ?? '');
+  return { format: 'session_data', store, text, expiry: { kind: 'date', date: parseDbDate(expireDate) } };
+}

@@ -1,0 +1,111 @@
+/**
+ * Django's `db` engine on SQLite (Django's default database, `db.sqlite3`), read with
+ * better-sqlite3 opened `readonly` (and `PRAGMA query_only`) unless the server allows writes.
+ * A missing file or table is "unavailable" until it appears; the database is reopened after a failure.
+ */
+import Database from 'better-sqlite3';
+import { describeFailure, StoreUnavailableError } from '../errors.ts';
+import { rowToSession, sessionQueries } from './sql-common.ts';
+import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  name: string;
+  path: string;
+  table: string;
+  readOnly: boolean;
+}
+
+interface Row {
+  session_key?: string;
+  session_data: unknown;
+  expire_date: unknown;
+}
+
+/**
+ * The SQLite `django_session` table.
+ *
+ * @example
+ * const store = new SqliteStore({ name: 'sqlite:///srv/db.sqlite3', path: '/srv/db.sqlite3', table: 'django_session', readOnly: true });
+ * await store.get('abcdefgh12345678abcdefgh12345678');
+ */
+export class SqliteStore implements StoreAdapter {
+  readonly kind = 'sqlite' as const;
+  readonly canList = true;
+  readonly name: string;
+  private db: Database.Database | null = null;
+  private stmts: { get: Database.Statement; list: Database.Statement; delete: Database.Statement | null; ping: Database.Statement } | null = null;
+
+  constructor(private readonly opts: SqliteStoreOptions) {
+    this.name = opts.name;
+  }
+
+  private open() {
+    if (this.stmts) return this.stmts;
+    try {
+      const db = new Database(this.opts.path, { readonly: this.opts.readOnly, fileMustExist: true, timeout: 2000 });
+      try {
+        if (this.opts.readOnly) db.pragma('query_only = ON');
+        const q = sessionQueries(this.opts.table, '"');
+        this.stmts = {
+          get: db.prepare(q.get),
+          list: db.prepare(q.list),
+          delete: this.opts.readOnly ? null : db.prepare(q.delete),
+          ping: db.prepare(q.ping),
+        };
+        this.db = db;
+        return this.stmts;
+      } catch (e) {
+        db.close();
+        throw e;
+      }
+    } catch (e) {
+      throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
+    }
+  }
+
+  private run<T>(fn: (s: NonNullable<SqliteStore['stmts']>) => T): T {
+    const s = this.open();
+    try {
+      return fn(s);
+    } catch (e) {
+      this.reset();
+      throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
+    }
+  }
+
+  private reset(): void {
+    try {
+      this.db?.close();
+    } catch {
+      // already closed
+    }
+    this.db = null;
+    this.stmts = null;
+  }
+
+  async get(key: string): Promise<StoredSession | null> {
+    const row = this.run((s) => s.get.get(key) as Row | undefined);
+    return row ? rowToSession(this.name, row.session_data, row.expire_date) : null;
+  }
+
+  async list(limit: number): Promise<ListedSession[]> {
+    const rows = this.run((s) => s.list.all(limit) as Row[]);
+    return rows.map((r) => ({ key: String(r.session_key), session: rowToSession(this.name, r.session_data, r.expire_date) }));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.run((s) => {
+      if (!s.delete) throw new Error('read-only');
+      return s.delete.run(key).changes > 0;
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.run((s) => s.ping.all());
+  }
+
+  async close(): Promise<void> {
+    this.reset();
+  }
+}

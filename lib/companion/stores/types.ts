@@ -1,0 +1,50 @@
+/**
+ * What every store adapter provides. Adapters get only validated session keys (see
+ * `SessionKeySchema`); they never decode signed data themselves, and report an unreachable
+ * store as a {@link StoreUnavailableError}.
+ */
+import type { SessionValue } from '../../codec/value.ts';
+import type { StoreKind } from '../../protocol/companion.ts';
+
+/**
+ * When a stored session expires.
+ * - `date`: the store knows it (db `expire_date`, a cache TTL); `null` = no expiry kept.
+ * - `file`: Django's file engine rule, which needs the data: `_session_expiry`, else the file's
+ *   mtime + SESSION_COOKIE_AGE (django/contrib/sessions/backends/file.py `_expiry_date`).
+ */
+export type StoredExpiry = { kind: 'date'; date: Date | null } | { kind: 'file'; mtime: Date; cookieAge: number };
+
+/**
+ * A session as a store holds it.
+ * - `session_data`: the signed (3.1+) or legacy text of the db and file engines, decoded by the codec's
+ *   `decodeSessionData` with the secret keys.
+ * - `value`: a cache entry, which holds the session dict itself (pickled by the cache backend); `decode`
+ *   unpickles it safely and may throw a codec error.
+ */
+export type StoredSession =
+  | { format: 'session_data'; store: string; text: string; expiry: StoredExpiry }
+  | { format: 'value'; store: string; decode: () => SessionValue; expiry: StoredExpiry };
+
+/** One store. */
+export interface StoreAdapter {
+  /** The store URL without its password. */
+  readonly name: string;
+  readonly kind: StoreKind;
+  /** Whether {@link StoreAdapter.list} can enumerate sessions. */
+  readonly canList: boolean;
+  /** The session under `key`, or `null` when the store does not have it. */
+  get(key: string): Promise<StoredSession | null>;
+  /** The `limit` most recent sessions (latest expiry first). Only when `canList`. */
+  list(limit: number): Promise<ListedSession[]>;
+  /** Removes `key`; true when something was removed. Only called with `--allow-write`. */
+  delete(key: string): Promise<boolean>;
+  /** Throws a StoreUnavailableError when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A listed session: the key plus the stored session. */
+export interface ListedSession {
+  key: string;
+  session: StoredSession;
+}
