@@ -3,7 +3,8 @@
  * what other suites rely on, checked through plain fetch and sessions_tool.py.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDjango, djangoTool, type DjangoServer, type ToolLoadResult, type ToolWriteResult } from '../support/django.ts';
+import { Redis } from 'ioredis';
+import { prepareDjango, startDjango, djangoTool, type DjangoServer, type ToolLoadResult, type ToolWriteResult } from '../support/django.ts';
 
 /** Set-Cookie lines of a response, by cookie name. */
 function setCookies(res: Response): Map<string, string> {
@@ -194,5 +195,37 @@ describe('fixture site, signed_cookies engine', () => {
     const s = written.sessions[0]!;
     expect(s.key).toMatch(/^eyJhIjoxfQ:[0-9A-Za-z]+:[A-Za-z0-9_-]{43}$/);
     expect(await djangoTool(['load', '--key', s.key], { env: dj.env })).toEqual({ found: true, exists: false, data: { a: 1 } });
+  });
+});
+
+describe('sessions_tool on the cache engine (redis, pickled by django-redis)', () => {
+  it('writes Python-only values, lists the keys under its own prefix, and cleanup removes them', async () => {
+    const dj = await prepareDjango({ engine: 'cache', cache: 'redis://127.0.0.1:6379/3' });
+    const prefix = dj.env.SL_CACHE_KEY_PREFIX!;
+    expect(prefix).toMatch(/^sl_[0-9a-f]{12}$/);
+    const redis = new Redis('redis://127.0.0.1:6379/3');
+    try {
+      const written = (await dj.tool(['write', '--data', '{"a":1}', '--pickle-extra', '--count', '2'])) as ToolWriteResult;
+      const keys = written.sessions.map((s) => s.key).sort();
+      expect((await dj.tool(['keys'])).keys).toEqual(keys);
+      expect(written.sessions[0]!.data).toMatchObject({
+        a: 1,
+        py_bigint: 12345678901234567890n,
+        py_set: { $py: 'set', items: [1, 2, 3] },
+        py_uuid: { $py: 'uuid.UUID', value: '12345678-1234-5678-1234-567812345678' },
+      });
+      const loaded = (await dj.tool(['load', '--key', keys[0]!])) as ToolLoadResult;
+      expect(loaded.found).toBe(true);
+      expect(loaded.data).toEqual(written.sessions.find((s) => s.key === keys[0])!.data);
+      // Django's key function: KEY_PREFIX:VERSION:key
+      expect((await redis.keys(`${prefix}:*`)).sort()).toEqual(keys.map((k) => `${prefix}:1:django.contrib.sessions.cache${k}`));
+    } finally {
+      await dj.cleanup();
+    }
+    try {
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
