@@ -4,6 +4,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   decode: { summary: 'Decode (and verify) session values', load: async () => (await import('./commands/decode.ts')).decode },
   sign: { summary: 'Sign a session the way Django does', load: async () => (await import('./commands/sign.ts')).sign },
   serve: { summary: 'Serve db/file/cache sessions over a local HTTP API', load: async () => (await import('./commands/serve.ts')).serve },
+  check: { summary: "Check a site's cookies against a policy", load: async () => (await import('./commands/check.ts')).check },
+  audit: { summary: 'Look for known or weak SECRET_KEYs', load: async () => (await import('./commands/audit.ts')).audit },
 };
 
 const HELP = () => `Usage: session-lens <command> [options]
