@@ -65,6 +65,12 @@ describe('fixture site, db engine (SQLite)', () => {
     expect(key2).not.toBe(key1);
     const carol = (await djangoTool(['load', '--key', key2], { env: dj.env })) as ToolLoadResult;
     expect(carol.data.cart).toBeUndefined();
+
+    // The same user again: the page rotates the key anyway.
+    const again = await fetch(`${dj.url}/login?user=carol`, { headers: { cookie: `sessionid=${key2}` } });
+    const key3 = cookieValue(setCookies(again).get('sessionid'))!;
+    expect(key3).toMatch(/^[a-z0-9]{32}$/);
+    expect(key3).not.toBe(key2);
   });
 
   it('logout clears the cookie and deletes the stored session', async () => {

@@ -375,7 +375,7 @@ export async function startDjango(opts: DjangoOptions = {}): Promise<DjangoServe
     installExitHook();
     const child = spawn(DJANGO_PYTHON, ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'], {
       cwd: DJANGO_DIR,
-      env: fullEnv,
+      env: { ...fullEnv, SL_PARENT_PID: String(process.pid) }, // manage.py exits if we die
       stdio: ['ignore', fd, fd],
       detached: true, // its own process group: stop() kills the group
     });
