@@ -9,6 +9,7 @@ APT_PACKAGES=(
   chromium firefox-esr                                   # end-to-end tests
   python3-django python3-django-redis python3-pymemcache # the real Django fixture site
   python3-psycopg2 python3-mysqldb                       # Django's PostgreSQL / MariaDB drivers
+  python3-flask python3-jwt                              # other frameworks' cookies for the format vectors
   memcached                                              # cache store for the companion tests
   postgresql mariadb-server redis-server                 # present on this machine kind; installed if missing
 )

@@ -3,7 +3,7 @@ import type { Limits } from './limits.ts';
 import type { SessionValue } from './value.ts';
 
 /** Hash algorithms Django's signer can use; the signature length tells them apart. */
-export type SignatureAlgorithm = 'sha256' | 'sha1' | 'sha512';
+export type SignatureAlgorithm = 'sha256' | 'sha1' | 'sha384' | 'sha512';
 
 /**
  * Formats `decode` recognises.

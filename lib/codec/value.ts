@@ -73,3 +73,23 @@ export class PyObject {
 export function isSessionObject(v: SessionValue | undefined): v is SessionObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyObject);
 }
+
+/**
+ * Python's `repr()` of a bytes object, e.g. `b'\x00ab'`, `b"it's"`.
+ * @example pyBytesRepr(new Uint8Array([0, 97])) // "b'\\x00a'"
+ */
+export function pyBytesRepr(bytes: Uint8Array, prefix = 'b'): string {
+  const hasSingle = bytes.includes(0x27);
+  const quote = hasSingle && !bytes.includes(0x22) ? '"' : "'";
+  let out = prefix + quote;
+  for (const b of bytes) {
+    if (b === 0x5c) out += '\\\\';
+    else if (b === 0x09) out += '\\t';
+    else if (b === 0x0a) out += '\\n';
+    else if (b === 0x0d) out += '\\r';
+    else if (b === quote.charCodeAt(0)) out += `\\${quote}`;
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return out + quote;
+}

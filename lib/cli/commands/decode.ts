@@ -1,0 +1,169 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import {
+  decode as decodeValue,
+  decodeSessionData,
+  stringifyJson,
+  toErrorInfo,
+  type DecodeOptions,
+  type DecodeResult,
+  type SessionValue,
+} from '../../codec/index.ts';
+import { EXAMPLE } from '../example.ts';
+import { EXIT, UsageError, type Command } from '../io.ts';
+import { useNodeBackend } from '../node-backend.ts';
+import { paint } from '../paint.ts';
+
+const HELP = `Usage: session-lens decode [VALUE|-] [options]
+
+Decodes session values: Django signed cookies and session_data (3.1+ and legacy), Flask,
+express-session, cookie-session and JWT. With '-' (or no VALUE and piped input) reads one
+value per line and answers each in order.
+
+Options:
+  --secret KEY        a key to verify with; repeat for fallbacks, newest first
+                      (or SESSION_LENS_SECRET_KEY, SESSION_LENS_SECRET_KEY_FALLBACKS=comma-separated)
+  --salt SALT         a custom salt, tried before Django's default salts
+  --cookie-name NAME  the cookie's name (verifies set_signed_cookie values)
+  --max-age SECONDS   treat older timestamped values as expired (not verified)
+  --session-data      read VALUE as a db/file session_data column (salt django.contrib.sessions.SessionStore first)
+  --json              one JSON object per value, one per line
+  --example           decode an embedded example (a real Django signed_cookies session) with its key
+  -h, --help          this help
+
+Exit status: 0 every value decoded (and verified, when keys were given); 1 a signature is bad
+or expired; 2 unreadable input or a usage error.
+`;
+
+interface Answer {
+  result?: DecodeResult;
+  error?: { code: string; message: string };
+}
+
+/** The `--json` line for one value. */
+function toJsonLine(a: Answer): string {
+  if (a.error) return stringifyJson({ error: a.error } as unknown as SessionValue);
+  const r = a.result!;
+  const out: Record<string, SessionValue | undefined> = {
+    format: r.format,
+    data: r.data,
+    verified: r.verified,
+    keyIndex: r.keyIndex,
+    salt: r.salt,
+    algorithm: r.algorithm,
+    compressed: r.compressed,
+    serializer: r.serializer,
+    timestamp: r.timestamp?.toISOString(),
+    expired: r.expired,
+    details: r.details as SessionValue | undefined,
+    error: r.error ? (toErrorInfo(r.error) as unknown as SessionValue) : undefined,
+  };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return stringifyJson(out as SessionValue);
+}
+
+function age(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const abs = Math.abs(s);
+  const unit = abs < 120 ? `${abs} s` : abs < 7200 ? `${Math.round(abs / 60)} min` : abs < 172800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} days`;
+  return s >= 0 ? `${unit} ago` : `in ${unit}`;
+}
+
+/** The readable view of one value. */
+function toText(a: Answer, color: boolean, now: number): string {
+  const p = paint(color);
+  if (a.error) return `${p.red('✘ cannot read')}  ${a.error.message} ${p.dim(`(${a.error.code})`)}\n`;
+  const r = a.result!;
+  const lines: string[] = [];
+  const how = [r.details?.signer, r.compressed ? 'compressed' : undefined, r.serializer !== 'none' ? r.serializer : undefined].filter(Boolean);
+  lines.push(`${p.bold('format')}     ${r.format}${how.length ? p.dim(` (${how.join(', ')})`) : ''}`);
+  let sig: string;
+  if (r.verified === true) sig = p.green(`✔ verified`) + p.dim(` — key ${r.keyIndex}${r.salt ? `, salt ${r.salt}` : ''}${r.algorithm ? `, ${r.algorithm}` : ''}`);
+  else if (r.verified === false) sig = p.red(`✘ ${r.error?.code === 'ERR_SIGNATURE_EXPIRED' ? 'expired' : 'bad signature'}`) + p.dim(` — ${r.error?.message ?? ''}`);
+  else sig = p.yellow('? unverified') + p.dim(r.algorithm ? ` — ${r.algorithm}; give --secret to verify` : ' — no key given');
+  lines.push(`${p.bold('signature')}  ${sig}`);
+  if (r.timestamp) lines.push(`${p.bold('timestamp')}  ${r.timestamp.toISOString()} ${p.dim(`(${age(now - r.timestamp.getTime())})`)}${r.expired ? p.red(' expired') : ''}`);
+  if (r.format === 'django-session-key') lines.push(p.dim('An opaque server-side session key: the data is in the server store (see `session-lens serve`).'));
+  lines.push(`${p.bold('data')}`);
+  lines.push(stringifyJson(r.data, 2));
+  return `${lines.join('\n')}\n`;
+}
+
+function severity(a: Answer): number {
+  if (a.error) return EXIT.usage;
+  return a.result!.verified === false ? EXIT.failed : EXIT.ok;
+}
+
+/** `session-lens decode`. */
+export const decode: Command = async (argv, io) => {
+  const { values, positionals } = (() => {
+    try {
+      return parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          secret: { type: 'string', multiple: true },
+          salt: { type: 'string' },
+          'cookie-name': { type: 'string' },
+          'max-age': { type: 'string' },
+          'session-data': { type: 'boolean' },
+          json: { type: 'boolean' },
+          example: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  })();
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  useNodeBackend();
+  if (positionals.length > 1) throw new UsageError('give one VALUE, or "-" to read values from standard input');
+  let maxAge: number | undefined;
+  if (values['max-age'] !== undefined) {
+    maxAge = Number(values['max-age']);
+    if (!Number.isFinite(maxAge) || maxAge < 0) throw new UsageError(`--max-age must be a number of seconds, not "${values['max-age']}"`);
+  }
+  const keys = [...(values.secret ?? [])];
+  if (keys.length === 0 && io.env.SESSION_LENS_SECRET_KEY) {
+    keys.push(io.env.SESSION_LENS_SECRET_KEY, ...(io.env.SESSION_LENS_SECRET_KEY_FALLBACKS ?? '').split(',').filter(Boolean));
+  }
+  let single = positionals[0];
+  if (values.example) {
+    if (single !== undefined) throw new UsageError('--example takes no VALUE');
+    single = EXAMPLE.value;
+    if (keys.length === 0) keys.push(EXAMPLE.secretKey);
+  }
+  const options: DecodeOptions = { keys, salt: values.salt, cookieName: values['cookie-name'], maxAge };
+  const now = Date.now();
+  const answer = async (value: string): Promise<Answer> => {
+    try {
+      return { result: values['session-data'] ? await decodeSessionData(value, options) : await decodeValue(value, options) };
+    } catch (e) {
+      return { error: toErrorInfo(e) };
+    }
+  };
+  const color = !values.json && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+  const emit = (a: Answer) => io.stdout.write(values.json ? `${toJsonLine(a)}\n` : toText(a, color, now));
+  let worst: number = EXIT.ok;
+  if (single !== undefined && single !== '-') {
+    const a = await answer(single);
+    emit(a);
+    return severity(a);
+  }
+  if (single === undefined && io.stdin.isTTY) throw new UsageError('no VALUE given (use "-" to read from standard input)');
+  const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  let first = true;
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    if (!values.json && !first) io.stdout.write('\n');
+    first = false;
+    const a = await answer(line);
+    emit(a);
+    worst = Math.max(worst, severity(a));
+  }
+  return worst;
+};

@@ -1,0 +1,129 @@
+/**
+ * The platform primitives the codec needs: hashing, HMAC, zlib inflate. The default backend uses only web
+ * standards (WebCrypto, Compression Streams), so it runs unchanged in the panel, the service
+ * worker and Node. Node-only callers (the CLI, the companion) may install a faster synchronous
+ * backend built on node:crypto / node:zlib with {@link setDefaultBackend}; lib/codec itself never
+ * imports anything platform-specific.
+ */
+import { DecompressionLimitError, MalformedInputError } from './errors.ts';
+
+/** Hash functions Django's `salted_hmac` can use (by the names Python's hashlib gives them). */
+export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+/** Platform primitives. Results may be returned synchronously where the platform allows. */
+export interface CodecBackend {
+  /** Name for diagnostics and cache keys, e.g. `webcrypto` or `node`. */
+  readonly name: string;
+  digest(hash: HashName, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** zlib (RFC 1950) inflate; must stop with DecompressionLimitError past `maxSize` bytes. */
+  inflate(data: Uint8Array, maxSize: number): Uint8Array | Promise<Uint8Array>;
+}
+
+const WEB_HASH: Record<HashName, string> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+async function readCapped(stream: ReadableStream<Uint8Array>, maxSize: number): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxSize) {
+        await reader.cancel().catch(() => undefined);
+        throw new DecompressionLimitError(`Decompressed payload exceeds ${maxSize} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof DecompressionLimitError) throw e;
+    throw new MalformedInputError('Invalid zlib data', { cause: e });
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.byteLength;
+  }
+  return out;
+}
+
+function streamOf(data: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(data);
+      controller.close();
+    },
+  });
+}
+
+type ByteTransform = ReadableWritablePair<Uint8Array, Uint8Array>;
+
+const keyCache = new WeakMap<Uint8Array, Map<HashName, Promise<CryptoKey>>>();
+
+function importHmacKey(hash: HashName, key: Uint8Array): Promise<CryptoKey> {
+  let byHash = keyCache.get(key);
+  if (!byHash) keyCache.set(key, (byHash = new Map()));
+  let k = byHash.get(hash);
+  if (!k) {
+    k = crypto.subtle.importKey('raw', key as BufferSource, { name: 'HMAC', hash: WEB_HASH[hash] }, false, ['sign']);
+    byHash.set(hash, k);
+  }
+  return k;
+}
+
+/** The web-standard backend: WebCrypto and Compression Streams. */
+export const webBackend: CodecBackend = {
+  name: 'webcrypto',
+  async digest(hash, data) {
+    return new Uint8Array(await crypto.subtle.digest(WEB_HASH[hash], data as BufferSource));
+  },
+  async hmac(hash, key, data) {
+    const k = await importHmacKey(hash, key);
+    return new Uint8Array(await crypto.subtle.sign('HMAC', k, data as BufferSource));
+  },
+  inflate(data, maxSize) {
+    return readCapped(streamOf(data).pipeThrough(new DecompressionStream('deflate') as unknown as ByteTransform), maxSize);
+  },
+};
+
+let defaultBackend: CodecBackend = webBackend;
+
+/**
+ * Replaces the backend every codec call uses by default (Node entry points install node:crypto).
+ * @example setDefaultBackend(nodeBackend)
+ */
+export function setDefaultBackend(backend: CodecBackend): void {
+  defaultBackend = backend;
+}
+
+/** The backend in use. */
+export function getDefaultBackend(): CodecBackend {
+  return defaultBackend;
+}
+
+/** Compares two byte strings in time that depends only on their lengths. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string (Django's `force_bytes`). */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Latin-1 bytes → string, as Django's JSONSerializer reads its payload (`data.decode('latin-1')`). */
+export function latin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return out;
+}

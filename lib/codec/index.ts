@@ -1,0 +1,57 @@
+/**
+ * lib/codec: Django's session wire formats (and other frameworks'), isomorphic.
+ * Runs unchanged in the panel, the service worker and Node: web standards only.
+ */
+export { decode, normalizeValue, DJANGO_SESSION_KEY_RE } from './decode.ts';
+export { decodeSessionData, decodeLegacySessionData, encodeLegacySessionData } from './session-data.ts';
+export {
+  loads,
+  dumps,
+  dumpsSerialized,
+  decodeSigned,
+  decodePayload,
+  parseSigned,
+  signature,
+  verifySigned,
+  saltCandidates,
+  DEFAULT_SALTS,
+  COOKIE_SIGNER_KEY_PREFIX,
+  type ParsedSigned,
+  type SaltCandidate,
+  type SignatureMatch,
+  type LoadsOptions,
+  type DumpsOptions,
+} from './signing.ts';
+export { decodeFlask } from './flask.ts';
+export { decodeExpressSession } from './express-session.ts';
+export { decodeCookieSession } from './cookie-session.ts';
+export { decodeJwt } from './jwt.ts';
+export { unpickle } from './pickle.ts';
+export { deserialize } from './serializers.ts';
+export { parseJson, stringifyJson, stringifyPython, pythonJson, pyFloatRepr } from './json.ts';
+export { b64Encode, b64Decode, stdB64Encode, stdB64Decode } from './base64.ts';
+export { b62Encode, b62Decode } from './base62.ts';
+export {
+  webBackend,
+  setDefaultBackend,
+  getDefaultBackend,
+  constantTimeEqual,
+  type CodecBackend,
+  type HashName,
+} from './backend.ts';
+export {
+  SessionLensError,
+  MalformedInputError,
+  UnknownFormatError,
+  BadSignatureError,
+  SignatureExpiredError,
+  DecompressionLimitError,
+  LimitExceededError,
+  UnsupportedPickleError,
+  isSessionLensError,
+  toErrorInfo,
+  type SessionLensErrorCode,
+} from './errors.ts';
+export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.ts';
+export { PyObject, isSessionObject, pyBytesRepr, type SessionValue, type SessionObject, type PyObjectFields } from './value.ts';
+export type { DecodeOptions, DecodeResult, SessionFormat, Serializer, SignatureAlgorithm } from './types.ts';

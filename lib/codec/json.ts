@@ -1,0 +1,357 @@
+/**
+ * JSON exactly as Django writes and reads it.
+ *
+ * Django's `JSONSerializer` is `json.dumps(obj, separators=(',', ':')).encode('latin-1')`, e.g.
+ * `{"_auth_user_id":"1","n":12345678901234567890}`. Python integers are unbounded, so this parser
+ * returns a `bigint` for any integer outside ±(2^53 − 1) instead of rounding it; `NaN` and
+ * `Infinity` (which Python writes) are accepted. Objects keep a `__proto__` key as an ordinary
+ * key. Nesting depth and item count are bounded by {@link Limits}.
+ *
+ * `stringifyJson` prints a {@link SessionValue} exactly (bigints as digits, `PyObject`s as
+ * `{"$py": …}`); `stringifyPython` and `pythonJson` reproduce `json.dumps` byte for byte
+ * (ASCII-only escapes, Python's float repr, key order, last-duplicate-wins) for signing.
+ */
+import { LimitExceededError, MalformedInputError } from './errors.ts';
+import { resolveLimits, type Limits } from './limits.ts';
+import { PyObject, type SessionObject, type SessionValue } from './value.ts';
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Sets a key on a plain object, keeping `__proto__` an ordinary own property. */
+export function setKey(obj: SessionObject, key: string, value: SessionValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** Which JSON number grammar (RFC 8259 §6) a token matched. */
+const NUMBER_RE = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
+class Parser {
+  pos = 0;
+  items = 0;
+  constructor(
+    readonly text: string,
+    readonly limits: Limits,
+    readonly ordered: boolean,
+  ) {}
+
+  fail(what: string): never {
+    throw new MalformedInputError(`Invalid JSON: ${what} at position ${this.pos}`);
+  }
+
+  ws(): void {
+    const t = this.text;
+    let p = this.pos;
+    while (p < t.length) {
+      const c = t.charCodeAt(p);
+      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  count(): void {
+    if (++this.items > this.limits.maxItems) throw new LimitExceededError(`JSON has more than ${this.limits.maxItems} values`);
+  }
+
+  value(depth: number): unknown {
+    this.ws();
+    this.count();
+    const t = this.text;
+    const c = t[this.pos];
+    switch (c) {
+      case '{':
+        return this.object(depth + 1);
+      case '[':
+        return this.array(depth + 1);
+      case '"':
+        return this.string();
+      case 't':
+        return this.literal('true', true);
+      case 'f':
+        return this.literal('false', false);
+      case 'n':
+        return this.literal('null', null);
+      case 'N':
+        return this.literal('NaN', NaN);
+      case 'I':
+        return this.literal('Infinity', Infinity);
+      default:
+        if (c === '-' && t.startsWith('-Infinity', this.pos)) return this.literal('-Infinity', -Infinity);
+        return this.number();
+    }
+  }
+
+  literal<T>(word: string, v: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail('unexpected token');
+    this.pos += word.length;
+    return v;
+  }
+
+  number(): number | bigint | RawNumber {
+    NUMBER_RE.lastIndex = this.pos;
+    const m = NUMBER_RE.exec(this.text);
+    if (!m) this.fail(this.pos >= this.text.length ? 'unexpected end' : 'unexpected token');
+    const raw = m[0];
+    this.pos += raw.length;
+    if (this.ordered) return new RawNumber(raw, m[1] === undefined && m[2] === undefined);
+    if (m[1] === undefined && m[2] === undefined) {
+      if (raw.length < 16) return raw === '-0' ? 0 : Number(raw);
+      const b = BigInt(raw);
+      return b > MAX_SAFE || b < -MAX_SAFE ? b : Number(b);
+    }
+    return Number(raw);
+  }
+
+  string(): string {
+    const t = this.text;
+    let p = this.pos + 1;
+    let out = '';
+    let start = p;
+    for (;;) {
+      if (p >= t.length) this.fail('unterminated string');
+      const c = t.charCodeAt(p);
+      if (c === 34) break;
+      if (c < 0x20) {
+        this.pos = p;
+        this.fail('control character in string');
+      }
+      if (c === 92) {
+        out += t.slice(start, p);
+        const e = t[p + 1];
+        switch (e) {
+          case '"': out += '"'; break;
+          case '\\': out += '\\'; break;
+          case '/': out += '/'; break;
+          case 'b': out += '\b'; break;
+          case 'f': out += '\f'; break;
+          case 'n': out += '\n'; break;
+          case 'r': out += '\r'; break;
+          case 't': out += '\t'; break;
+          case 'u': {
+            const hex = t.slice(p + 2, p + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+              this.pos = p;
+              this.fail('invalid \\u escape');
+            }
+            out += String.fromCharCode(parseInt(hex, 16));
+            p += 4;
+            break;
+          }
+          default:
+            this.pos = p;
+            this.fail('invalid escape');
+        }
+        p += 2;
+        start = p;
+      } else p++;
+    }
+    out += t.slice(start, p);
+    this.pos = p + 1;
+    return out;
+  }
+
+  array(depth: number): unknown[] {
+    if (depth > this.limits.maxDepth) throw new LimitExceededError(`JSON nests deeper than ${this.limits.maxDepth}`);
+    this.pos++;
+    const out: unknown[] = [];
+    this.ws();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      out.push(this.value(depth));
+      this.ws();
+      const c = this.text[this.pos++];
+      if (c === ']') return out;
+      if (c !== ',') {
+        this.pos--;
+        this.fail("expected ',' or ']'");
+      }
+    }
+  }
+
+  object(depth: number): SessionObject | Map<string, unknown> {
+    if (depth > this.limits.maxDepth) throw new LimitExceededError(`JSON nests deeper than ${this.limits.maxDepth}`);
+    this.pos++;
+    const out: SessionObject = {};
+    const map = new Map<string, unknown>();
+    this.ws();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return this.ordered ? map : out;
+    }
+    for (;;) {
+      this.ws();
+      if (this.text[this.pos] !== '"') this.fail('expected a string key');
+      const key = this.string();
+      this.ws();
+      if (this.text[this.pos++] !== ':') {
+        this.pos--;
+        this.fail("expected ':'");
+      }
+      const v = this.value(depth);
+      if (this.ordered) map.set(key, v);
+      else setKey(out, key, v as SessionValue);
+      this.ws();
+      const c = this.text[this.pos++];
+      if (c === '}') return this.ordered ? map : out;
+      if (c !== ',') {
+        this.pos--;
+        this.fail("expected ',' or '}'");
+      }
+    }
+  }
+
+  document(): unknown {
+    const v = this.value(0);
+    this.ws();
+    if (this.pos !== this.text.length) this.fail('trailing data');
+    return v;
+  }
+}
+
+/** A number kept as its source text (ordered parsing for `pythonJson`). */
+class RawNumber {
+  constructor(
+    readonly text: string,
+    readonly integer: boolean,
+  ) {}
+}
+
+/**
+ * Parses JSON as Python's `json.loads` would, keeping big integers exact.
+ * @example parseJson('{"id":12345678901234567890}') // { id: 12345678901234567890n }
+ */
+export function parseJson(text: string, limits?: Partial<Limits>): SessionValue {
+  const l = resolveLimits(limits);
+  if (text.length > l.maxInputLength) throw new LimitExceededError(`JSON is longer than ${l.maxInputLength} characters`);
+  return new Parser(text, l, false).document() as SessionValue;
+}
+
+function write(v: SessionValue, indent: string, depth: number): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : write(new PyObject('float', { value: pyFloatRepr(v).toLowerCase().replace('infinity', 'inf') }), indent, depth);
+    case 'string':
+      return JSON.stringify(v);
+  }
+  const nl = indent ? `\n${indent.repeat(depth + 1)}` : '';
+  const close = indent ? `\n${indent.repeat(depth)}` : '';
+  const sep = indent ? ': ' : ':';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[${v.map((x) => nl + write(x, indent, depth + 1)).join(',')}${close}]`;
+  }
+  const obj = (v instanceof PyObject ? v.toJSON() : v) as Record<string, SessionValue | undefined>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+  if (keys.length === 0) return '{}';
+  return `{${keys.map((k) => `${nl}${JSON.stringify(k)}${sep}${write(obj[k]!, indent, depth + 1)}`).join(',')}${close}}`;
+}
+
+/**
+ * Prints a {@link SessionValue} as JSON with nothing lost: bigints as digits, `PyObject`s as
+ * `{"$py": type, …}`, NaN/±Infinity as `{"$py":"float","value":"nan"}` (Python's repr).
+ * @example stringifyJson({ id: 12345678901234567890n }) // '{"id":12345678901234567890}'
+ */
+export function stringifyJson(value: SessionValue, indent?: number): string {
+  return write(value, indent ? ' '.repeat(indent) : '', 0);
+}
+
+/** Python's `repr(float)`: shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16. */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mant, expText] = x.toExponential().split('e') as [string, string];
+  const exp = Number(expText);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${neg ? '-' : ''}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  let s: string;
+  if (exp >= 0) {
+    const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+    const frac = digits.slice(exp + 1);
+    s = `${int}.${frac || '0'}`;
+  } else {
+    s = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  }
+  return (neg ? '-' : '') + s;
+}
+
+/** Python's `json.dumps` string encoding with `ensure_ascii=True`. */
+function pyString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) out += '\\"';
+    else if (c === 92) out += '\\\\';
+    else if (c >= 0x20 && c < 0x7f) out += s[i];
+    else if (c === 10) out += '\\n';
+    else if (c === 13) out += '\\r';
+    else if (c === 9) out += '\\t';
+    else if (c === 8) out += '\\b';
+    else if (c === 12) out += '\\f';
+    else out += `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/**
+ * Serialises a value as Django's JSONSerializer does: `json.dumps(obj, separators=(',', ':'))`.
+ * Integral numbers print as integers (JSON cannot tell `1.0` from `1`; use {@link pythonJson}
+ * on the source text when that matters).
+ * @example stringifyPython({ a: 'é', b: 1.5e16 }) // '{"a":"\\u00e9","b":1.5e+16}'
+ */
+export function stringifyPython(value: SessionValue): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      return Number.isSafeInteger(value) ? String(value) : pyFloatRepr(value);
+    case 'string':
+      return pyString(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(stringifyPython).join(',')}]`;
+  if (value instanceof PyObject) throw new MalformedInputError(`Cannot serialise a Python ${value.type} as JSON`);
+  return `{${Object.keys(value)
+    .map((k) => `${pyString(k)}:${stringifyPython(value[k]!)}`)
+    .join(',')}}`;
+}
+
+function emitOrdered(v: unknown): string {
+  if (v instanceof RawNumber) {
+    if (v.integer) return BigInt(v.text).toString();
+    return pyFloatRepr(Number(v.text));
+  }
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pyString(k)}:${emitOrdered(x)}`).join(',')}}`;
+  if (Array.isArray(v)) return `[${v.map(emitOrdered).join(',')}]`;
+  if (typeof v === 'number') return pyFloatRepr(v);
+  if (typeof v === 'string') return pyString(v);
+  return v === null ? 'null' : v ? 'true' : 'false';
+}
+
+/**
+ * What `json.dumps(json.loads(text), separators=(',', ':'))` prints, byte for byte: key order and
+ * duplicate keys handled as Python does, `1.0` stays a float, non-ASCII escaped.
+ * @example pythonJson('{"a": 1.0, "b": "é"}') // '{"a":1.0,"b":"\\u00e9"}'
+ */
+export function pythonJson(text: string, limits?: Partial<Limits>): string {
+  const l = resolveLimits(limits);
+  if (text.length > l.maxInputLength) throw new LimitExceededError(`JSON is longer than ${l.maxInputLength} characters`);
+  return emitOrdered(new Parser(text, l, true).document());
+}

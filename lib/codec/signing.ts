@@ -1,0 +1,334 @@
+/**
+ * Django's signing format (django/core/signing.py, 3.1 to 6.x):
+ *
+ * ```
+ * eyJhIjoxfQ:1r31eq:Kx4...43 chars
+ * └─PAYLOAD─┘└─TS─┘└─SIGNATURE─┘
+ * ```
+ * - PAYLOAD: URL-safe base64 (no padding) of the serialised bytes; a leading `.` means zlib.
+ * - TS: `int(time.time())` in base62 — present for `TimestampSigner` (`signing.dumps`, sessions),
+ *   absent for a plain `Signer` (`sign_object`, the messages cookie).
+ * - SIGNATURE: `b64_encode(HMAC(H(salt + "signer" + secret), "PAYLOAD:TS"))` — sha256 gives 43
+ *   characters, the legacy sha1 27, sha512 86.
+ *
+ * Verification tries each key in order (SECRET_KEY, then SECRET_KEY_FALLBACKS as Django 4.1+
+ * does) and each candidate salt, and reports which matched. MACs are compared in constant time.
+ */
+import { deflate } from 'pako';
+import { constantTimeEqual, getDefaultBackend, utf8, type CodecBackend, type HashName } from './backend.ts';
+import { b62Decode, b62Encode } from './base62.ts';
+import { b64Decode, b64Encode } from './base64.ts';
+import { BadSignatureError, LimitExceededError, MalformedInputError, SignatureExpiredError, type SessionLensError } from './errors.ts';
+import { stringifyPython } from './json.ts';
+import { resolveLimits, type Limits } from './limits.ts';
+import { deserialize } from './serializers.ts';
+import type { DecodeOptions, DecodeResult, Serializer, SignatureAlgorithm } from './types.ts';
+import type { SessionValue } from './value.ts';
+
+/** Django's default salts, in the order `decode` tries them. */
+export const DEFAULT_SALTS = Object.freeze({
+  /** `django.contrib.sessions.backends.signed_cookies.SessionStore` signs the cookie with this. */
+  signedCookies: 'django.contrib.sessions.backends.signed_cookies',
+  /** db / file / cache / cached_db `session_data`: `'django.contrib.sessions.' + SessionStore.__qualname__`. */
+  sessionStore: 'django.contrib.sessions.SessionStore',
+  /** `signing.dumps` / `signing.loads` with no salt. */
+  signing: 'django.core.signing',
+  /** The messages framework's cookie (signed with the cookie signer key). */
+  messages: 'django.contrib.messages',
+});
+
+/** `get_cookie_signer` prefixes SECRET_KEY with this (django/core/signing.py). */
+export const COOKIE_SIGNER_KEY_PREFIX = 'django.http.cookies';
+
+/** A candidate (key prefix, salt) pair to verify against. */
+export interface SaltCandidate {
+  salt: string;
+  /** `cookie` for values signed by `get_cookie_signer` (key = "django.http.cookies" + SECRET_KEY). */
+  signer: 'default' | 'cookie';
+}
+
+/** A signed value split into its parts, without verifying anything. */
+export interface ParsedSigned {
+  /** The base64 payload as written, including a leading `.` when compressed. */
+  payload: string;
+  compressed: boolean;
+  /** Seconds since the epoch, for timestamped values. */
+  timestamp?: number;
+  signature: string;
+  /** What the HMAC covers: `PAYLOAD` or `PAYLOAD:TS`. */
+  signedPart: string;
+  /** Known from the signature's length. */
+  algorithm?: SignatureAlgorithm;
+}
+
+const ALGORITHM_BY_LENGTH: Record<number, SignatureAlgorithm> = { 27: 'sha1', 43: 'sha256', 86: 'sha512' };
+const B64_PAYLOAD_RE = /^\.?[A-Za-z0-9_-]*$/;
+const B62_RE = /^-?[0-9A-Za-z]{1,9}$/;
+const SIGNATURE_RE = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Splits `PAYLOAD[:TS]:SIGNATURE` from the right, as Django does (`rsplit(':', 1)` twice).
+ * @example parseSigned('eyJhIjoxfQ:1r31eq:abc').timestamp // 1700000000
+ */
+export function parseSigned(value: string): ParsedSigned {
+  const last = value.lastIndexOf(':');
+  if (last < 0) throw new MalformedInputError('No ":" found in value');
+  const signature = value.slice(last + 1);
+  const signedPart = value.slice(0, last);
+  if (!SIGNATURE_RE.test(signature)) throw new MalformedInputError(`Signature "${signature.slice(0, 100)}" is not URL-safe base64`);
+  const tsSep = signedPart.lastIndexOf(':');
+  let payload = signedPart;
+  let timestamp: number | undefined;
+  // TimestampSigner adds a base62 timestamp; a plain Signer.sign(value) may have ':' in its value.
+  if (tsSep >= 0 && B62_RE.test(signedPart.slice(tsSep + 1))) {
+    payload = signedPart.slice(0, tsSep);
+    timestamp = b62Decode(signedPart.slice(tsSep + 1));
+  }
+  return {
+    payload,
+    compressed: payload.startsWith('.') && B64_PAYLOAD_RE.test(payload),
+    timestamp,
+    signature,
+    signedPart,
+    algorithm: ALGORITHM_BY_LENGTH[signature.length],
+  };
+}
+
+const derivedKeys = new Map<string, Promise<Uint8Array>>();
+const MAX_DERIVED_KEYS = 512;
+
+/** Django's `salted_hmac` key: `H(key_salt + secret)`; cached, since the panel verifies the same cookie often. */
+function derivedKey(backend: CodecBackend, hash: HashName, keySalt: string, secret: string): Promise<Uint8Array> {
+  const id = `${backend.name}\u0000${hash}\u0000${keySalt}\u0000${secret}`;
+  let k = derivedKeys.get(id);
+  if (!k) {
+    if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
+    k = Promise.resolve(backend.digest(hash, utf8(keySalt + secret)));
+    derivedKeys.set(id, k);
+  }
+  return k;
+}
+
+/**
+ * Django's `Signer.signature(value)`: `base64_hmac(salt + 'signer', value, key, algorithm)`.
+ * @example await signature('eyJhIjoxfQ:1r31eq', { key: 'secret', salt: 'django.core.signing' })
+ */
+export async function signature(
+  value: string,
+  options: { key: string; salt: string; algorithm?: SignatureAlgorithm; backend?: CodecBackend },
+): Promise<string> {
+  const backend = options.backend ?? getDefaultBackend();
+  const hash = options.algorithm ?? 'sha256';
+  const key = await derivedKey(backend, hash, `${options.salt}signer`, options.key);
+  return b64Encode(await backend.hmac(hash, key, utf8(value)));
+}
+
+/** The (salt, signer) pairs `decode` tries when no salt list is given. */
+export function saltCandidates(options: Pick<DecodeOptions, 'salt' | 'salts' | 'cookieName'>, first?: string): SaltCandidate[] {
+  const out: SaltCandidate[] = [];
+  const add = (salt: string, signer: SaltCandidate['signer']) => {
+    if (!out.some((c) => c.salt === salt && c.signer === signer)) out.push({ salt, signer });
+  };
+  if (options.salt !== undefined) {
+    add(options.salt, 'default');
+    if (options.cookieName) add(options.cookieName + options.salt, 'cookie');
+  }
+  if (first) add(first, 'default');
+  const defaults = options.salts ?? [DEFAULT_SALTS.signedCookies, DEFAULT_SALTS.sessionStore, DEFAULT_SALTS.signing];
+  for (const s of defaults) add(s, 'default');
+  if (!options.salts) {
+    add(DEFAULT_SALTS.messages, 'cookie');
+    if (options.cookieName) add(options.cookieName, 'cookie');
+  }
+  return out;
+}
+
+/** Which key and salt verified a signature. */
+export interface SignatureMatch {
+  keyIndex: number;
+  salt: string;
+  signer: SaltCandidate['signer'];
+  algorithm: SignatureAlgorithm;
+}
+
+/**
+ * Tries every key (in order) against every candidate salt. `null` when none verifies.
+ * @example await verifySigned(parseSigned(v), ['new-key', 'old-key'], saltCandidates({}))
+ */
+export async function verifySigned(
+  parsed: ParsedSigned,
+  keys: readonly string[],
+  candidates: readonly SaltCandidate[],
+  backend: CodecBackend = getDefaultBackend(),
+): Promise<SignatureMatch | null> {
+  const algorithm = parsed.algorithm;
+  if (!algorithm) return null;
+  const expected = utf8(parsed.signature);
+  const message = utf8(parsed.signedPart);
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    for (const c of candidates) {
+      const secret = c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + keys[keyIndex]! : keys[keyIndex]!;
+      const key = await derivedKey(backend, algorithm, `${c.salt}signer`, secret);
+      const mac = b64Encode(await backend.hmac(algorithm, key, message));
+      if (constantTimeEqual(utf8(mac), expected)) return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
+    }
+  }
+  return null;
+}
+
+/**
+ * Decodes the payload part: base64, optional zlib (capped), JSON or pickle. A payload that is not
+ * base64 of JSON or pickle is a plain signed string (`set_signed_cookie`, `Signer.sign`): text.
+ */
+export async function decodePayload(
+  payload: string,
+  limits: Limits,
+  backend: CodecBackend = getDefaultBackend(),
+): Promise<{ data: SessionValue; compressed: boolean; serializer: Serializer }> {
+  const compressed = payload.startsWith('.') && B64_PAYLOAD_RE.test(payload);
+  if (compressed) {
+    const bytes = await backend.inflate(b64Decode(payload.slice(1)), limits.maxDecompressedSize);
+    return { ...deserialize(bytes, limits), compressed };
+  }
+  try {
+    return { ...deserialize(b64Decode(payload), limits), compressed };
+  } catch (e) {
+    if (!(e instanceof MalformedInputError)) throw e;
+    return { data: payload, compressed, serializer: 'text' };
+  }
+}
+
+function checkLength(value: string, limits: Limits): void {
+  if (value.length > limits.maxInputLength) {
+    throw new LimitExceededError(`Input is ${value.length} characters, over the limit of ${limits.maxInputLength}`);
+  }
+}
+
+/**
+ * Reads a Django signed value leniently: the data always, verification when keys are given.
+ * @example (await decodeSigned(cookie, { keys: [SECRET_KEY] })).verified // true
+ */
+export async function decodeSigned(
+  value: string,
+  options: DecodeOptions = {},
+  preferredSalt?: string,
+  backend: CodecBackend = getDefaultBackend(),
+): Promise<DecodeResult> {
+  const limits = resolveLimits(options.limits);
+  checkLength(value, limits);
+  const parsed = parseSigned(value);
+  const { data, compressed, serializer } = await decodePayload(parsed.payload, limits, backend);
+  const result: DecodeResult = {
+    format: 'django-signed',
+    data,
+    verified: null,
+    algorithm: parsed.algorithm,
+    compressed,
+    serializer,
+    details: { signer: parsed.timestamp === undefined ? 'Signer' : 'TimestampSigner' },
+  };
+  if (parsed.timestamp !== undefined) result.timestamp = new Date(parsed.timestamp * 1000);
+  let expiredError: SessionLensError | undefined;
+  if (parsed.timestamp !== undefined && options.maxAge !== undefined) {
+    const age = (options.now ?? Date.now()) / 1000 - parsed.timestamp;
+    result.expired = age > options.maxAge;
+    if (result.expired) expiredError = new SignatureExpiredError(undefined, Math.round(age), options.maxAge);
+  }
+  if (options.keys && options.keys.length > 0) {
+    const match = await verifySigned(parsed, options.keys, saltCandidates(options, preferredSalt), backend);
+    if (!match) {
+      result.verified = false;
+      result.error = new BadSignatureError(`Signature "${parsed.signature}" does not match`);
+    } else {
+      result.keyIndex = match.keyIndex;
+      result.salt = match.salt;
+      result.algorithm = match.algorithm;
+      if (match.signer === 'cookie') result.details = { ...result.details, key: 'django.http.cookies + SECRET_KEY' };
+      result.verified = !expiredError;
+      if (expiredError) result.error = expiredError;
+    }
+  }
+  return result;
+}
+
+/** Options of {@link loads}. */
+export interface LoadsOptions {
+  /** SECRET_KEY then fallbacks. */
+  keys: readonly string[];
+  /** Default `django.core.signing`, as `signing.loads`. */
+  salt?: string;
+  maxAge?: number;
+  now?: number;
+  limits?: Partial<Limits>;
+  backend?: CodecBackend;
+}
+
+/**
+ * Django's `signing.loads`, strict: throws {@link BadSignatureError} or {@link SignatureExpiredError}.
+ * @example await loads(value, { keys: [SECRET_KEY], salt: 'django.contrib.sessions.backends.signed_cookies' })
+ */
+export async function loads(value: string, options: LoadsOptions): Promise<SessionValue> {
+  const limits = resolveLimits(options.limits);
+  const backend = options.backend ?? getDefaultBackend();
+  checkLength(value, limits);
+  let parsed: ParsedSigned;
+  try {
+    parsed = parseSigned(value);
+  } catch (e) {
+    throw new BadSignatureError((e as Error).message, { cause: e });
+  }
+  const match = await verifySigned(parsed, options.keys, [{ salt: options.salt ?? DEFAULT_SALTS.signing, signer: 'default' }], backend);
+  if (!match) throw new BadSignatureError(`Signature "${parsed.signature}" does not match`);
+  if (parsed.timestamp !== undefined && options.maxAge !== undefined) {
+    const age = (options.now ?? Date.now()) / 1000 - parsed.timestamp;
+    if (age > options.maxAge) throw new SignatureExpiredError(undefined, Math.round(age), options.maxAge);
+  }
+  return (await decodePayload(parsed.payload, limits, backend)).data;
+}
+
+/** Options of {@link dumps}. */
+export interface DumpsOptions {
+  key: string;
+  /** Default `django.core.signing`, as `signing.dumps`. */
+  salt?: string;
+  /** Compress with zlib when that saves more than one byte, as Django does. */
+  compress?: boolean;
+  /** Seconds since the epoch; default now. */
+  timestamp?: number;
+  /** Default sha256; sha1 is what Django 3.1–3.2 wrote with DEFAULT_HASHING_ALGORITHM = 'sha1'. */
+  algorithm?: SignatureAlgorithm;
+  /** False for a plain `Signer.sign_object` value (no timestamp). Default true. */
+  timestamped?: boolean;
+  backend?: CodecBackend;
+}
+
+/**
+ * Django's `TimestampSigner.sign_object` for already-serialised bytes.
+ * @example await dumpsSerialized(new TextEncoder().encode('{"a":1}'), { key: 'k', timestamp: 1700000000 })
+ */
+export async function dumpsSerialized(serialized: Uint8Array, options: DumpsOptions): Promise<string> {
+  const backend = options.backend ?? getDefaultBackend();
+  let data = serialized;
+  let isCompressed = false;
+  if (options.compress) {
+    // pako is a port of stock zlib: its output is byte-identical to Python's zlib.compress, where
+    // the zlib forks inside Node and Chromium choose other (equally valid) matches.
+    const compressed = deflate(data);
+    if (compressed.length < data.length - 1) {
+      data = compressed;
+      isCompressed = true;
+    }
+  }
+  let value = (isCompressed ? '.' : '') + b64Encode(data);
+  if (options.timestamped !== false) value += `:${b62Encode(options.timestamp ?? Math.floor(Date.now() / 1000))}`;
+  const sig = await signature(value, { key: options.key, salt: options.salt ?? DEFAULT_SALTS.signing, algorithm: options.algorithm, backend });
+  return `${value}:${sig}`;
+}
+
+/**
+ * Django's `signing.dumps(obj, key, salt, compress=…)` with the JSON serializer, byte for byte.
+ * @example await dumps({ _auth_user_id: '1' }, { key: SECRET_KEY, salt: DEFAULT_SALTS.signedCookies, compress: true })
+ */
+export async function dumps(data: SessionValue, options: DumpsOptions): Promise<string> {
+  return dumpsSerialized(utf8(stringifyPython(data)), options);
+}
