@@ -90,24 +90,51 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
     setSiteView(false);
   }, []);
   const selected: CookieRow | undefined = siteView ? undefined : rows.find((r) => r.id === selectedId);
-  const decodeKey = selected ? `${selected.id}\u0000${selected.value}` : null;
 
-  // Decode the selected cookie (cached per value: a new value — a login — decodes again).
+  // Decode results are per value and per "epoch": any cookie push, or the panel becoming visible
+  // again (keys may have been added in Options meanwhile), verifies the selected value afresh.
+  const [visibleEpoch, setVisibleEpoch] = useState(0);
+  const cookiesEpoch = useRef<{ cookies: unknown; n: number }>({ cookies: null, n: 0 });
+  if (cookiesEpoch.current.cookies !== snapshot?.cookies) {
+    cookiesEpoch.current = { cookies: snapshot?.cookies, n: cookiesEpoch.current.n + 1 };
+  }
+  const epoch = `${cookiesEpoch.current.n}.${visibleEpoch}`;
   useEffect(() => {
-    if (!selected || decodeKey === null || decodes.has(decodeKey)) return;
+    const onVisible = () => document.visibilityState === 'visible' && setVisibleEpoch((e) => e + 1);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
+  const valueKey = selected ? `${selected.id}\u0000${selected.value}` : null;
+  const decodeKey = valueKey === null ? null : `${valueKey}\u0000${epoch}`;
+  const settled = useRef(new Map<string, DecodeState>());
+
+  // Decode the selected cookie (a new value — a login — decodes again).
+  useEffect(() => {
+    if (!selected || decodeKey === null || valueKey === null || decodes.has(decodeKey)) return;
     let alive = true;
-    setDecodes((m) => new Map(m).set(decodeKey, { status: 'loading' }));
+    const done = (state: DecodeState) => {
+      if (!alive) return;
+      settled.current.set(valueKey, state);
+      if (settled.current.size > 100) settled.current.delete(settled.current.keys().next().value as string);
+      setDecodes((m) => new Map(m).set(decodeKey, state));
+    };
+    setDecodes((m) => {
+      const next = new Map([...m].slice(-50)); // bounded: only recent values matter
+      return next.set(decodeKey, { status: 'loading' });
+    });
     source.decode(selected).then(
-      (result) => alive && setDecodes((m) => new Map(m).set(decodeKey, { status: 'ok', result })),
-      (e: unknown) =>
-        alive && setDecodes((m) => new Map(m).set(decodeKey, { status: 'error', error: errorInfo(e) })),
+      (result) => done({ status: 'ok', result }),
+      (e: unknown) => done({ status: 'error', error: errorInfo(e) }),
     );
     return () => {
       alive = false;
     };
   }, [decodeKey]);
 
-  const decoded: DecodeState = (decodeKey && decodes.get(decodeKey)) || { status: 'loading' };
+  // While a value re-verifies, keep showing its last result instead of flashing "Decoding…".
+  const current = decodeKey ? decodes.get(decodeKey) : undefined;
+  const decoded: DecodeState =
+    (current?.status !== 'loading' && current) || (valueKey && settled.current.get(valueKey)) || { status: 'loading' };
   const opaqueKey =
     decoded.status === 'ok' && decoded.result.format === 'django-session-key' && selected ? selected.value : null;
 

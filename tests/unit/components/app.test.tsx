@@ -64,14 +64,16 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
     } as CookieSnapshot,
     timeline: [] as TimelineEvent[],
     decodes: [] as string[],
+    /** Values that verify (as if their key had been added in Options). */
+    verifies: new Set(['good']),
     permissionRequests: [] as string[],
   };
   const decodeView = (value: string): DecodeView => ({
     format: value.length === 32 ? 'django-session-key' : 'django-signed',
     json: value.length === 32 ? 'null' : JSON.stringify({ user: `<b>${value}</b>`, big: 1 }).replace('"big":1', '"big":12345678901234567890'),
-    signature: value === 'good' ? 'verified' : 'unverified',
-    verified: value === 'good' ? true : null,
-    ...(value === 'good' ? { keyIndex: 0, salt: 'django.contrib.sessions.backends.signed_cookies', algorithm: 'sha256' } : {}),
+    signature: state.verifies.has(value) ? 'verified' : 'unverified',
+    verified: state.verifies.has(value) ? true : null,
+    ...(state.verifies.has(value) ? { keyIndex: 0, salt: 'django.contrib.sessions.backends.signed_cookies', algorithm: 'sha256' } : {}),
     compressed: true,
     serializer: 'json',
     timestamp: Date.UTC(2026, 0, 1),
@@ -176,6 +178,23 @@ describe('Sessions panel (App + protocol in memory)', () => {
     hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: true, cause: 'explicit', cookie: rotated, findingCount: 0 });
     await flush();
     expect(rows(m.container)).toEqual(['csrftoken']);
+    m.unmount();
+  });
+
+  it('verifies the selected value again after any cookie push (a key added meanwhile), without flashing', async () => {
+    const { state, hub, source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    expect($(m.container, '[data-testid="signature"]').dataset.state).toBe('unverified');
+    state.verifies.add('eyJ1Ijoi');
+    const csrf = wireCookie({ name: 'csrftoken', value: 'tok2', httpOnly: false });
+    hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: false, cause: 'explicit', cookie: csrf, findingCount: 1 });
+    await flush(1);
+    // Still showing the previous result while the new one is on its way.
+    expect(m.container.querySelector('[data-testid="signature"]')).not.toBeNull();
+    await flush();
+    expect($(m.container, '[data-testid="signature"]').dataset.state).toBe('verified');
+    expect(state.decodes).toEqual(['eyJ1Ijoi', 'eyJ1Ijoi']);
     m.unmount();
   });
 
