@@ -3,7 +3,10 @@
  * what other suites rely on, checked through plain fetch and sessions_tool.py.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { prepareDjango, startDjango, djangoTool, type DjangoServer, type ToolLoadResult, type ToolWriteResult } from '../support/django.ts';
 
 /** Set-Cookie lines of a response, by cookie name. */
@@ -233,5 +236,59 @@ describe('sessions_tool on the cache engine (redis, pickled by django-redis)', (
     } finally {
       redis.disconnect();
     }
+  });
+});
+
+describe('fresh databases per call (PostgreSQL, MariaDB)', () => {
+  async function databases(kind: 'postgres' | 'mysql'): Promise<string[]> {
+    if (kind === 'postgres') {
+      const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      try {
+        return (await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'sl\\_%'")).rows.map((r) => r.datname);
+      } finally {
+        await client.end();
+      }
+    }
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+    try {
+      const [rows] = await conn.query<mysql.RowDataPacket[]>("SHOW DATABASES LIKE 'sl\\_%'");
+      return rows.map((r) => String(Object.values(r)[0]));
+    } finally {
+      await conn.end();
+    }
+  }
+
+  it.each(['postgres', 'mysql'] as const)('%s: migrated, used by sessions_tool, dropped on cleanup', async (kind) => {
+    const dj = await prepareDjango({ engine: 'db', database: kind });
+    const name = new URL(dj.database).pathname.slice(1);
+    expect(name).toMatch(/^sl_[0-9a-f]{12}$/);
+    try {
+      expect(await databases(kind)).toContain(name);
+      const written = (await dj.tool(['write', '--data', '{"big":12345678901234567890,"u":"😀"}'])) as ToolWriteResult;
+      const key = written.sessions[0]!.key;
+      expect((await dj.tool(['keys'])).keys).toEqual([key]);
+      expect(await dj.tool(['load', '--key', key])).toEqual({ found: true, exists: true, data: { big: 12345678901234567890n, u: '😀' } });
+    } finally {
+      await dj.cleanup();
+    }
+    expect(await databases(kind)).not.toContain(name);
+  });
+});
+
+describe('djangoTool without a prepared environment', () => {
+  it('verify-signed runs on a throwaway store and honours secretKey', async () => {
+    const vectors = JSON.parse(readFileSync(new URL('../fixtures/vectors/django.json', import.meta.url), 'utf8')) as {
+      decode: { name: string; value: string; keys: string[] }[];
+    };
+    const v = vectors.decode.find((e) => e.name === 'dumps/default-salt')!;
+    expect(await djangoTool(['verify-signed', '--value', v.value])).toMatchObject({ ok: false, error: 'BadSignature' });
+    expect(await djangoTool(['verify-signed', '--value', v.value], { secretKey: v.keys[0]! })).toEqual({
+      ok: true,
+      data: { hello: 'world' },
+      error: null,
+      message: null,
+    });
+    await expect(djangoTool(['write', '--data', '{}'], { database: 'postgres' })).rejects.toThrow(/prepareDjango/);
   });
 });
