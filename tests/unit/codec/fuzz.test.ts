@@ -4,7 +4,7 @@
  * (SESSION_LENS_FUZZ_RUNS).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { b64Encode, decode, decodeSessionData, isSessionLensError, stdB64Encode } from '../../../lib/codec/index.ts';
 import { nodeBackend } from '../../../lib/cli/node-backend.ts';
 import { EXAMPLE } from '../../../lib/cli/example.ts';
@@ -65,8 +65,4 @@ describe('codec fuzz', () => {
   it(`random payload bytes in signed and legacy wrappers (${Math.round(TOTAL * 0.3)} runs)`, async () => {
     await fc.assert(fc.asyncProperty(wrapped, (s) => typedOnly(s, s.includes(':') ? false : true)), { numRuns: Math.round(TOTAL * 0.3) });
   }, 600_000);
-
-  it('counts at least 100,000 inputs in a default run', () => {
-    expect(TOTAL).toBeGreaterThanOrEqual(100_000);
-  });
 });
