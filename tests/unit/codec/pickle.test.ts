@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { parse } from 'lossless-json';
+import { SessionLensError } from '../../../lib/codec/errors.ts';
+import type { Limits } from '../../../lib/codec/limits.ts';
+import { unpickle } from '../../../lib/codec/pickle.ts';
+import { PyObject } from '../../../lib/codec/value.ts';
+import type { SessionValue } from '../../../lib/codec/value.ts';
+
+// Golden vectors written by CPython: tests/fixtures/pickle/make_pickles.py
+interface ValueVector {
+  name: string;
+  pickle: string;
+  expected: unknown;
+  limits?: Partial<Limits>;
+}
+interface ErrorVector {
+  name: string;
+  pickle: string;
+  code: string;
+  message: string;
+  limits?: Partial<Limits>;
+}
+interface Vectors {
+  values: ValueVector[];
+  hostile: (ValueVector | ErrorVector)[];
+}
+
+/** Integers beyond ±(2^53 − 1) parse as bigint, like the codec's values. */
+const parseNumber = (text: string): number | bigint =>
+  /^-?\d+$/.test(text) && !Number.isSafeInteger(Number(text)) ? BigInt(text) : Number(text);
+
+const vectors = parse(
+  // a path, not a URL object: happy-dom replaces the URL global
+  readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/pickle/vectors.json'), 'utf8'),
+  null,
+  parseNumber,
+) as Vectors;
+
+const bytesOf = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+
+/** The JSON form of a value (PyObject through its toJSON), with bigints kept as bigints. */
+function tagged(v: unknown): unknown {
+  if (v instanceof PyObject) return tagged(v.toJSON());
+  if (Array.isArray(v)) return v.map(tagged);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: tagged(x), enumerable: true });
+    return out;
+  }
+  return v;
+}
+
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+const isError = (v: ValueVector | ErrorVector): v is ErrorVector => 'code' in v;
+const refusals = vectors.hostile.filter(isError);
+const readable = vectors.hostile.filter((v): v is ValueVector => !isError(v));
+
+describe('unpickle: values CPython pickled at protocols 0–5', () => {
+  it('has the golden vectors', () => {
+    expect(vectors.values.length).toBeGreaterThan(700);
+  });
+
+  it.each(vectors.values)('$name', ({ pickle, expected }) => {
+    expect(tagged(unpickle(bytesOf(pickle)))).toEqual(expected);
+  });
+});
+
+describe('unpickle: hostile pickles that read without running anything', () => {
+  it.each(readable)('$name', ({ pickle, expected, limits }) => {
+    expect(tagged(unpickle(bytesOf(pickle), limits))).toEqual(expected);
+  });
+});
+
+describe('unpickle: hostile pickles refused with a typed error', () => {
+  it.each(refusals)('$name → $code', ({ pickle, code, message, limits }) => {
+    const e = thrown(() => unpickle(bytesOf(pickle), limits));
+    expect(e).toBeInstanceOf(SessionLensError);
+    expect((e as SessionLensError).code).toBe(code);
+    expect((e as SessionLensError).message).toMatch(new RegExp(message));
+  });
+});
+
+/** A pickle built from opcode strings (latin-1). */
+const raw = (...parts: string[]): Uint8Array => Uint8Array.from(parts.join(''), (c) => c.charCodeAt(0));
+const u32 = (n: number): string => String.fromCharCode(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
+
+describe('unpickle: limits on 10^5-opcode inputs', () => {
+  it.each([
+    {
+      name: '10^5 MARKs',
+      bytes: raw('('.repeat(100_000), 'N.'),
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /^Pickle limit exceeded at offset 200 \(MARK\): MARKs nest deeper than 200/,
+    },
+    {
+      name: '10^5 EMPTY_LIST + APPEND chain',
+      bytes: raw('\x80\x02', ']'.repeat(100_000), 'a'.repeat(99_999), '.'),
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /^Pickle nests deeper than 200 levels/,
+    },
+    {
+      name: '10^5 nesting with maxDepth raised past the JavaScript stack',
+      bytes: raw('\x80\x02', ']'.repeat(100_000), 'a'.repeat(99_999), '.'),
+      limits: { maxDepth: 1_000_000 },
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /nests/,
+    },
+    {
+      name: 'memo flood past the default maxPickleMemo',
+      bytes: raw('\x80\x02N', Array.from({ length: 100_001 }, (_, i) => `r${u32(i)}`).join(''), '.'),
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /memo holds more than 100000 entries/,
+    },
+    {
+      name: 'more values than maxItems',
+      bytes: raw('\x80\x02(', 'N'.repeat(1000), 't.'),
+      limits: { maxItems: 999 },
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /more than 999 values/,
+    },
+    {
+      name: 'not bytes at all',
+      bytes: 'N.' as unknown as Uint8Array,
+      code: 'ERR_MALFORMED',
+      message: /not a Uint8Array/,
+    },
+  ])('$name → $code', ({ bytes, limits, code, message }) => {
+    const e = thrown(() => unpickle(bytes, limits));
+    expect(e).toBeInstanceOf(SessionLensError);
+    expect((e as SessionLensError).code).toBe(code);
+    expect((e as SessionLensError).message).toMatch(message);
+  });
+});
+
+describe('unpickle: shapes', () => {
+  it('makes dicts with a null prototype, so "__proto__" is an ordinary key', () => {
+    // {'__proto__': {'polluted': 1}}, protocol 2
+    const v = unpickle(raw('\x80\x02}X', u32(9), '__proto__}X', u32(8), 'pollutedK\x01ss.')) as Record<string, SessionValue>;
+    expect(Object.getPrototypeOf(v)).toBeNull();
+    expect(Object.keys(v)).toEqual(['__proto__']);
+    expect(v['__proto__']).toEqual(Object.assign(Object.create(null) as object, { polluted: 1 }));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps the raw bytes of a bytes value next to its repr', () => {
+    const v = unpickle(raw('\x80\x03C\x03a\x00\xff.'));
+    expect(v).toBeInstanceOf(PyObject);
+    expect((v as PyObject).type).toBe('bytes');
+    expect((v as PyObject).fields.value).toBe("b'a\\x00\\xff'");
+    expect(Array.from((v as PyObject).fields.bytes ?? [])).toEqual([0x61, 0, 0xff]);
+  });
+
+  it('returns an int beyond 2^53 − 1 as a bigint and a smaller one as a number', () => {
+    expect(unpickle(raw('\x80\x02\x8a\x07\xff\xff\xff\xff\xff\xff\x1f.'))).toBe(2 ** 53 - 1);
+    expect(unpickle(raw('\x80\x02\x8a\x07\x00\x00\x00\x00\x00\x00\x20.'))).toBe(2n ** 53n);
+  });
+
+  it('names a class reference without importing it', () => {
+    expect(tagged(unpickle(raw('cos\nsystem\n.')))).toEqual({ $py: 'class', value: 'os.system' });
+  });
+});
+
+// --- property: nothing but SessionLensError, ever ------------------------------------------------
+
+const RUNS = Math.max(20_000, Number(process.env.SESSION_LENS_FUZZ_RUNS ?? 0) || 0);
+const SEEDS = vectors.values.map((v) => bytesOf(v.pickle));
+/** Every opcode byte of pickletools, so random programs are mostly made of real opcodes. */
+const OPCODES = Array.from('(.01234FIJKLMNPQRSTUVXabcdeghijlopqrstu}])BCG', (c) => c.charCodeAt(0)).concat(
+  Array.from({ length: 0x98 - 0x80 + 1 }, (_, i) => 0x80 + i),
+);
+/** Small values help random programs get further: tiny maxItems keeps expansions cheap. */
+const FUZZ_LIMITS: Partial<Limits> = { maxItems: 100_000 };
+
+function onlyTypedErrors(bytes: Uint8Array): void {
+  try {
+    unpickle(bytes, FUZZ_LIMITS);
+  } catch (e) {
+    if (!(e instanceof SessionLensError)) throw e;
+  }
+}
+
+describe('unpickle: property — random and mutated input only ever raises SessionLensError', () => {
+  it(`random opcode programs (${Math.ceil(RUNS / 2)} runs)`, () => {
+    const byte = fc.oneof(fc.constantFrom(...OPCODES), fc.integer({ min: 0, max: 255 }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 200 }), fc.integer({ min: 0, max: 5 }), (program, proto) => {
+        onlyTypedErrors(Uint8Array.from([0x80, proto, ...program]));
+        onlyTypedErrors(Uint8Array.from(program));
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  }, 600_000);
+
+  it(`mutated golden pickles (${Math.ceil(RUNS / 2)} runs)`, () => {
+    const edit = fc.tuple(fc.constantFrom('set', 'insert', 'delete', 'truncate'), fc.nat(), fc.oneof(fc.constantFrom(...OPCODES), fc.integer({ min: 0, max: 255 })));
+    fc.assert(
+      fc.property(fc.constantFrom(...SEEDS), fc.array(edit, { minLength: 1, maxLength: 4 }), (seed, edits) => {
+        const b = Array.from(seed);
+        for (const [kind, at, value] of edits) {
+          const i = b.length === 0 ? 0 : at % b.length;
+          if (kind === 'set') b[i] = value;
+          else if (kind === 'insert') b.splice(i, 0, value);
+          else if (kind === 'delete') b.splice(i, 1);
+          else b.length = i;
+        }
+        onlyTypedErrors(Uint8Array.from(b));
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  }, 600_000);
+});
