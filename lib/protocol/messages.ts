@@ -18,7 +18,7 @@
  *
  * | type                  | params                                  | data                          |
  * | --------------------- | --------------------------------------- | ----------------------------- |
- * | `cookies/list`        | `{ tabId }`                             | {@link CookieSnapshot}        |
+ * | `cookies/list`        | `{ tabId, url? }`                       | {@link CookieSnapshot}        |
  * | `session/decode`      | `{ value, cookieName?, site? }`         | {@link DecodeView}            |
  * | `timeline/get`        | `{ site }`                              | `{ site, events }`            |
  * | `timeline/clear`      | `{ site }`                              | `{ site, events: [] }`        |
@@ -265,7 +265,11 @@ const OriginSchema = z.string().min(1).max(2048);
 
 /** Params of each request, keyed by type. */
 export const REQUEST_PARAM_SCHEMAS = {
-  'cookies/list': z.object({ tabId: TabIdSchema }),
+  'cookies/list': z.object({
+    tabId: TabIdSchema,
+    /** The inspected page's URL, when the panel knows it (the background cannot read every tab's URL). */
+    url: z.string().max(8192).optional(),
+  }),
   'session/decode': z.object({
     value: z.string().max(1_000_000),
     cookieName: z.string().max(4096).optional(),

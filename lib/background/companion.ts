@@ -1,0 +1,119 @@
+/**
+ * Talking to the companion server from the background: `GET /v1/health` and
+ * `GET /v1/sessions/{key}` with the Bearer token, every answer validated with
+ * lib/protocol/companion.ts. The token goes only to the configured URL; secret keys never do.
+ */
+import { parseJson, stringifyJson, type SessionValue } from '../codec/index.ts';
+import {
+  ErrorResponseSchema,
+  HealthResponseSchema,
+  SessionKeySchema,
+  SessionResponseSchema,
+} from '../protocol/companion.ts';
+import type { CompanionLookupView, CompanionStatus } from '../protocol/messages.ts';
+import { ProtocolError } from './router.ts';
+
+/** Where the companion is and how to authenticate. */
+export interface CompanionConfig {
+  url: string;
+  token: string;
+}
+
+/** Longest wait for the companion, ms. */
+export const COMPANION_TIMEOUT_MS = 5_000;
+/** Largest answer read, bytes. */
+const MAX_BODY = 2 * 1024 * 1024;
+
+type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+async function get(config: CompanionConfig, path: string, fetchFn: FetchLike): Promise<{ status: number; body: unknown; text: string }> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (config.token) headers.authorization = `Bearer ${config.token}`;
+  const res = await fetchFn(`${config.url}${path}`, {
+    headers,
+    signal: AbortSignal.timeout(COMPANION_TIMEOUT_MS),
+    credentials: 'omit',
+    redirect: 'error',
+  });
+  const text = await res.text();
+  if (text.length > MAX_BODY) throw new ProtocolError('ERR_COMPANION', `The companion's answer is larger than ${MAX_BODY} bytes`);
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: validated below
+  }
+  return { status: res.status, body, text };
+}
+
+/**
+ * Checks the connection: health (no token needed), then an authenticated call to see the token works.
+ *
+ * @example
+ * await testCompanion({ url: 'http://127.0.0.1:8399', token: 't' }) // { state: 'connected', … }
+ */
+export async function testCompanion(config: CompanionConfig, fetchFn: FetchLike = fetch): Promise<CompanionStatus> {
+  const url = config.url;
+  if (!url) return { state: 'not-configured', message: 'No companion URL is set', url };
+  try {
+    const health = await get(config, '/v1/health', fetchFn);
+    const h = HealthResponseSchema.safeParse(health.body);
+    if (!h.success) return { state: 'bad-response', message: `Not a Session Lens companion (HTTP ${health.status})`, url };
+    // Any well-formed key: a 404 means the token was accepted, a 401 that it was not.
+    const probe = await get(config, `/v1/sessions/${'0'.repeat(32)}`, fetchFn);
+    const err = ErrorResponseSchema.safeParse(probe.body);
+    if (err.success && err.data.code === 'ERR_UNAUTHORIZED') {
+      return { state: 'unauthorized', message: 'The companion refused the token', url };
+    }
+    const down = h.data.stores.filter((s) => !s.reachable).length;
+    return {
+      state: 'connected',
+      message: `Connected to ${h.data.name} ${h.data.version}: ${h.data.stores.length} store(s)${down ? `, ${down} unreachable` : ''}`,
+      url,
+    };
+  } catch (e) {
+    if (e instanceof ProtocolError) return { state: 'bad-response', message: e.message, url };
+    return { state: 'unreachable', message: `Cannot reach ${url}`, url };
+  }
+}
+
+/**
+ * Looks up an opaque session key on the companion. Data comes back as exact JSON text.
+ *
+ * @example
+ * const view = await lookupSession({ url, token }, 'k3…');
+ */
+export async function lookupSession(config: CompanionConfig, key: string, fetchFn: FetchLike = fetch): Promise<CompanionLookupView> {
+  if (!config.url) throw new ProtocolError('ERR_NOT_CONFIGURED', 'No companion URL is set (Options → Companion)');
+  if (!SessionKeySchema.safeParse(key).success) throw new ProtocolError('ERR_BAD_REQUEST', 'Not a session key (8–40 characters of [a-z0-9])');
+  let res: Awaited<ReturnType<typeof get>>;
+  try {
+    res = await get(config, `/v1/sessions/${key}`, fetchFn);
+  } catch (e) {
+    if (e instanceof ProtocolError) throw e;
+    throw new ProtocolError('ERR_COMPANION', `Cannot reach the companion at ${config.url}`);
+  }
+  const err = ErrorResponseSchema.safeParse(res.body);
+  if (err.success) throw new ProtocolError('ERR_COMPANION', `Companion: ${err.data.code}: ${err.data.message.slice(0, 300)}`);
+  const parsed = SessionResponseSchema.safeParse(res.body);
+  if (!parsed.success) throw new ProtocolError('ERR_COMPANION', `Unexpected answer from the companion (HTTP ${res.status})`);
+  const r = parsed.data;
+  if (!r.found) return { key, found: false, store: null, expireDate: null, expired: null, verified: null, json: null };
+  // Re-read the body with the codec so integers beyond 2^53 stay exact.
+  let data: SessionValue = null;
+  try {
+    const exact = parseJson(res.text);
+    if (exact && typeof exact === 'object' && !Array.isArray(exact) && 'data' in exact) data = (exact as Record<string, SessionValue>).data ?? null;
+  } catch {
+    data = null;
+  }
+  return {
+    key,
+    found: true,
+    store: r.store,
+    expireDate: r.expireDate,
+    expired: r.expired,
+    verified: r.verified,
+    json: r.data === null ? null : stringifyJson(data, 2),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Decoding in the background: the stored keys stay here, pages get a {@link DecodeView} whose data
+ * is the codec's exact JSON text (bigints as digits, never structured-cloned).
+ */
+import { decode, isSessionObject, stringifyJson, type DecodeResult } from '../codec/index.ts';
+import type { DecodeView, SignatureState } from '../protocol/messages.ts';
+import type { SessionFacts } from './timeline.ts';
+
+/** What a decode may use. */
+export interface DecodeContext {
+  /** Secret keys, SECRET_KEY first (values only: labels are for display). */
+  keys: readonly { key: string; label: string }[];
+  cookieName?: string;
+  /** Now, ms since the epoch. */
+  now: number;
+  /** Reject as expired a timestamped value older than this (seconds): the session cookie age. */
+  maxAge?: number;
+}
+
+/**
+ * The signature state the panel shows for a decode result.
+ *
+ * @example
+ * signatureState({ verified: true, … }) // 'verified'
+ */
+export function signatureState(r: Pick<DecodeResult, 'verified' | 'expired' | 'error' | 'format'>): SignatureState {
+  if (r.verified === true) return 'verified';
+  if (r.expired || r.error?.code === 'ERR_SIGNATURE_EXPIRED') return 'expired';
+  if (r.verified === false) return 'bad';
+  return r.format === 'django-session-key' || r.format === 'cookie-session' ? 'none' : 'unverified';
+}
+
+/**
+ * Turns a codec result into the wire view.
+ *
+ * @example
+ * toDecodeView(await decode(value), { keys: [], now: Date.now() })
+ */
+export function toDecodeView(r: DecodeResult, ctx: Pick<DecodeContext, 'keys' | 'now'>): DecodeView {
+  const view: DecodeView = {
+    format: r.format,
+    json: stringifyJson(r.data, 2),
+    signature: signatureState(r),
+    verified: r.verified,
+    compressed: r.compressed,
+    serializer: r.serializer,
+  };
+  if (r.keyIndex !== undefined) {
+    view.keyIndex = r.keyIndex;
+    const label = ctx.keys[r.keyIndex]?.label;
+    if (label !== undefined) view.keyLabel = label;
+  }
+  if (r.salt !== undefined) view.salt = r.salt;
+  if (r.algorithm !== undefined) view.algorithm = r.algorithm;
+  if (r.timestamp !== undefined) {
+    view.timestamp = r.timestamp.getTime();
+    view.age = Math.max(0, Math.round((ctx.now - view.timestamp) / 1000));
+  }
+  if (r.expired !== undefined) view.expired = r.expired;
+  if (r.error) view.error = { code: r.error.code, message: r.error.message };
+  if (r.details && Object.keys(r.details).length > 0) view.details = stringifyJson(r.details, 2);
+  return view;
+}
+
+/**
+ * Decodes and verifies a value with the stored keys. Throws the codec's typed error when the value
+ * cannot be read at all.
+ *
+ * @example
+ * const view = await decodeToView(cookie.value, { keys: settings.keys, cookieName: 'sessionid', now: Date.now() });
+ */
+export async function decodeToView(value: string, ctx: DecodeContext): Promise<DecodeView> {
+  const opts: Parameters<typeof decode>[1] = { keys: ctx.keys.map((k) => k.key), now: ctx.now };
+  if (ctx.cookieName !== undefined) opts.cookieName = ctx.cookieName;
+  if (ctx.maxAge !== undefined) opts.maxAge = ctx.maxAge;
+  return toDecodeView(await decode(value, opts), ctx);
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * What the timeline keeps about a session cookie value: a hash, and the logged-in user when the
+ * value is readable without a key (a signed cookie). Never throws.
+ *
+ * @example
+ * await sessionFacts('k3…', null) // { fingerprint: '9f…', user: null, opaque: true, expires: null }
+ */
+export async function sessionFacts(value: string, expires: number | null): Promise<SessionFacts> {
+  const fingerprint = await sha256Hex(value);
+  try {
+    const r = await decode(value);
+    if (r.format === 'django-session-key' || !isSessionObject(r.data)) return { fingerprint, user: null, opaque: true, expires };
+    const uid = r.data._auth_user_id;
+    const user = typeof uid === 'string' || typeof uid === 'number' || typeof uid === 'bigint' ? String(uid) : null;
+    return { fingerprint, user, opaque: false, expires };
+  } catch {
+    return { fingerprint, user: null, opaque: true, expires };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Sites, origins and which cookies belong to them. A "site" here is a page's origin
+ * (`http://localhost:8000`): the panel, timeline and badge are all keyed by it.
+ */
+
+/** The cookies API's cookie, as far as the background reads it (Chrome and Firefox). */
+export interface CookieLike {
+  name: string;
+  value: string;
+  domain: string;
+  hostOnly: boolean;
+  path: string;
+  secure: boolean;
+  httpOnly: boolean;
+  /** Chrome/Firefox: `no_restriction` | `lax` | `strict` | `unspecified`. */
+  sameSite?: string;
+  session: boolean;
+  /** Seconds since the epoch. */
+  expirationDate?: number;
+  storeId: string;
+  /** CHIPS partition (Chrome 119+, Firefox): `{ topLevelSite }`. */
+  partitionKey?: { topLevelSite?: string } | null;
+}
+
+/**
+ * The site key of a URL: its origin for http(s), `null` for anything else (chrome://, about:).
+ *
+ * @example
+ * siteOf('http://localhost:8000/login?user=alice') // 'http://localhost:8000'
+ */
+export function siteOf(url: string | undefined | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The match pattern that grants host access to a URL's host (match patterns carry no port).
+ *
+ * @example
+ * originPatternOf('https://app.example.com:8443/x') // 'https://app.example.com/*'
+ */
+export function originPatternOf(url: string | undefined | null): string | null {
+  const site = siteOf(url);
+  if (!site) return null;
+  const u = new URL(site);
+  return `${u.protocol}//${u.hostname}/*`;
+}
+
+/**
+ * True when a cookie is sent to (or visible on) a host: RFC 6265 §5.1.3 domain-match,
+ * host-only cookies only on their exact host. Paths are not considered: the panel shows a site's
+ * cookies for every path.
+ *
+ * @example
+ * cookieMatchesHost({ domain: '.example.com', hostOnly: false }, 'app.example.com') // true
+ */
+export function cookieMatchesHost(cookie: Pick<CookieLike, 'domain' | 'hostOnly'>, host: string): boolean {
+  const domain = cookie.domain.replace(/^\./, '').toLowerCase();
+  const h = host.toLowerCase();
+  if (cookie.hostOnly) return h === domain;
+  return h === domain || h.endsWith(`.${domain}`);
+}
+
+/**
+ * A stable identity for a stored cookie: store, partition, domain, path, name.
+ *
+ * @example
+ * cookieId(c) // '0||localhost|/|sessionid'
+ */
+export function cookieId(c: Pick<CookieLike, 'storeId' | 'partitionKey' | 'domain' | 'path' | 'name'>): string {
+  return [c.storeId, c.partitionKey?.topLevelSite ?? '', c.domain, c.path, c.name].join('|');
+}
+
+/**
+ * The URL to read a cookie's neighbours with (`cookies.getAll({ url })`).
+ *
+ * @example
+ * cookieUrl({ domain: '.example.com', path: '/app', secure: true }) // 'https://example.com/app'
+ */
+export function cookieUrl(c: Pick<CookieLike, 'domain' | 'path' | 'secure'>): string {
+  return `${c.secure ? 'https' : 'http'}://${c.domain.replace(/^\./, '')}${c.path || '/'}`;
+}
