@@ -13,7 +13,7 @@
  */
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { DecompressionLimitError, MalformedInputError } from '../codec/errors.ts';
-import { parseJson, unpickle } from '../codec/index.ts';
+import { parseJson, pyBytesRepr, unpickle } from '../codec/index.ts';
 import { resolveLimits, type Limits } from '../codec/limits.ts';
 import { PyObject, type SessionValue } from '../codec/value.ts';
 
@@ -44,17 +44,7 @@ function decompress(bytes: Uint8Array, kind: 'zlib' | 'gzip', limits: Limits): U
 }
 
 function bytesValue(bytes: Uint8Array): PyObject {
-  let repr = "b'";
-  for (const b of bytes) {
-    if (b === 0x5c) repr += '\\\\';
-    else if (b === 0x27) repr += "\\'";
-    else if (b === 0x09) repr += '\\t';
-    else if (b === 0x0a) repr += '\\n';
-    else if (b === 0x0d) repr += '\\r';
-    else if (b >= 0x20 && b < 0x7f) repr += String.fromCharCode(b);
-    else repr += `\\x${b.toString(16).padStart(2, '0')}`;
-  }
-  return new PyObject('bytes', { value: `${repr}'`, bytes });
+  return new PyObject('bytes', { value: pyBytesRepr(bytes), bytes });
 }
 
 function checkSize(bytes: Uint8Array, limits: Limits): void {
