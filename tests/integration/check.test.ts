@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { main } from '../../lib/cli/main.ts';
 import { startDjango, type DjangoServer } from '../support/django.ts';
 
@@ -174,6 +174,8 @@ describe('session-lens check (plain Node server)', () => {
     const log = JSON.parse(r.stdout);
     const schema = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
     const ajv = new Ajv2020({ strict: false, allErrors: true });
+    // ajv-formats is CommonJS: under NodeNext its default import is module.exports.
+    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => unknown;
     addFormats(ajv);
     const validate = ajv.compile(schema);
     const valid = validate(log);
