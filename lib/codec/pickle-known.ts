@@ -17,7 +17,7 @@
  * PEP 495's `fold` (protocol 4+). A value these readers cannot interpret falls back to the generic
  * `PyObject(cls, { args, state })`, so nothing is dropped.
  */
-import { PyObject } from './value.ts';
+import { PyObject, pyBytesRepr } from './value.ts';
 import type { SessionValue } from './value.ts';
 import { PBytes, PDict, PInstance, PList, PTuple } from './pickle-nodes.ts';
 import type { PNode } from './pickle-nodes.ts';
@@ -34,25 +34,9 @@ type KnownReader = (inst: PInstance, ctx: KnownContext) => SessionValue | undefi
 // ---------------------------------------------------------------------------------------------
 // bytes
 
-/** Python's `repr(b)` exactly: `b'\x00ab\'"'` picks `"` only when `'` occurs and `"` does not. */
-export function bytesRepr(bytes: Uint8Array): string {
-  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? 0x22 : 0x27;
-  const parts: string[] = ['b', String.fromCharCode(quote)];
-  for (const c of bytes) {
-    if (c === quote || c === 0x5c) parts.push('\\', String.fromCharCode(c));
-    else if (c === 0x09) parts.push('\\t');
-    else if (c === 0x0a) parts.push('\\n');
-    else if (c === 0x0d) parts.push('\\r');
-    else if (c < 0x20 || c >= 0x7f) parts.push('\\x', c.toString(16).padStart(2, '0'));
-    else parts.push(String.fromCharCode(c));
-  }
-  parts.push(String.fromCharCode(quote));
-  return parts.join('');
-}
-
-/** A bytes / bytearray value. */
+/** A bytes / bytearray value: `value` is Python's `repr(b)` (`b'\x00ab\'"'` quirks included). */
 export function bytesValue(kind: 'bytes' | 'bytearray', bytes: Uint8Array): PyObject {
-  return new PyObject(kind, { value: bytesRepr(bytes), bytes });
+  return new PyObject(kind, { value: pyBytesRepr(bytes), bytes });
 }
 
 /** Text whose code points are all < 256, as latin-1 bytes; `undefined` otherwise. */

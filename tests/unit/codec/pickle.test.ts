@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { parse } from 'lossless-json';
 import { SessionLensError } from '../../../lib/codec/errors.ts';
+import { stringifyJson } from '../../../lib/codec/json.ts';
 import type { Limits } from '../../../lib/codec/limits.ts';
 import { unpickle } from '../../../lib/codec/pickle.ts';
 import { PyObject } from '../../../lib/codec/value.ts';
@@ -41,17 +42,8 @@ const vectors = parse(
 
 const bytesOf = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
-/** The JSON form of a value (PyObject through its toJSON), with bigints kept as bigints. */
-function tagged(v: unknown): unknown {
-  if (v instanceof PyObject) return tagged(v.toJSON());
-  if (Array.isArray(v)) return v.map(tagged);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: tagged(x), enumerable: true });
-    return out;
-  }
-  return v;
-}
+/** The value as the codec prints it (`stringifyJson`), parsed back with bigints kept. */
+const tagged = (v: SessionValue): unknown => parse(stringifyJson(v), null, parseNumber);
 
 function thrown(f: () => unknown): unknown {
   try {
