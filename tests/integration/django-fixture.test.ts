@@ -3,11 +3,13 @@
  * what other suites rely on, checked through plain fetch and sessions_tool.py.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { prepareDjango, startDjango, djangoTool, type DjangoServer, type ToolLoadResult, type ToolWriteResult } from '../support/django.ts';
+import { DJANGO_DIR, DJANGO_PYTHON, prepareDjango, startDjango, djangoTool, type DjangoServer, type ToolLoadResult, type ToolWriteResult } from '../support/django.ts';
 
 /** Set-Cookie lines of a response, by cookie name. */
 function setCookies(res: Response): Map<string, string> {
@@ -290,5 +292,13 @@ describe('djangoTool without a prepared environment', () => {
       message: null,
     });
     await expect(djangoTool(['write', '--data', '{}'], { database: 'postgres' })).rejects.toThrow(/prepareDjango/);
+  });
+});
+
+describe('golden vectors', () => {
+  it('tests/fixtures/vectors/django.json is exactly what make_vectors.py and the real Django write', () => {
+    const res = spawnSync(DJANGO_PYTHON, [join(DJANGO_DIR, 'make_vectors.py'), '--check'], { encoding: 'utf8', timeout: 60_000 });
+    expect(res.stdout).toMatch(/is up to date: \d+ decode, \d+ sign, \d+ legacy/);
+    expect(res.status).toBe(0);
   });
 });
