@@ -18,7 +18,8 @@ export const nodeBackend: CodecBackend = {
   },
   inflate(data, maxSize) {
     try {
-      return inflateSync(data, { maxOutputLength: maxSize });
+      // A small chunk size: session payloads are small, and zlib's default 16 KiB buffer per call shows.
+      return inflateSync(data, { maxOutputLength: maxSize, chunkSize: 4096 });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new DecompressionLimitError(`Decompressed payload exceeds ${maxSize} bytes`);

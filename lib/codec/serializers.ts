@@ -15,6 +15,13 @@ import type { SessionValue } from './value.ts';
 /** Pickle opcodes a protocol 0/1 pickle can start with (pickletools). */
 const PICKLE_START = new Set('(}]dlcIJKLMNSTUVXFGabtp)'.split('').map((c) => c.charCodeAt(0)));
 
+const unbounded = new WeakMap<Limits, Limits>();
+function payloadLimits(limits: Limits): Limits {
+  let l = unbounded.get(limits);
+  if (!l) unbounded.set(limits, (l = { ...limits, maxInputLength: Infinity }));
+  return l;
+}
+
 /**
  * Deserialises a payload, telling JSON from pickle by its bytes.
  * @example deserialize(new TextEncoder().encode('{"a":1}'), limits) // { data: { a: 1 }, serializer: 'json' }
@@ -23,7 +30,7 @@ export function deserialize(bytes: Uint8Array, limits: Limits): { data: SessionV
   if (bytes[0] === 0x80) return { data: unpickle(bytes, limits), serializer: 'pickle' };
   try {
     // The bytes are already bounded by the input length or the decompression cap.
-    return { data: parseJson(latin1(bytes), { ...limits, maxInputLength: Infinity }), serializer: 'json' };
+    return { data: parseJson(latin1(bytes), payloadLimits(limits)), serializer: 'json' };
   } catch (jsonError) {
     if (bytes.length > 1 && PICKLE_START.has(bytes[0]!) && bytes[bytes.length - 1] === 0x2e /* STOP */) {
       try {

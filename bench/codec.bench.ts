@@ -1,0 +1,71 @@
+/**
+ * Codec benchmark. Decode+verify throughput on the Node path against Django's own
+ * `signing.loads` on the same values in the same run (target ≥ 3×), and the latency of one
+ * cookie's decode+verify on the WebCrypto path the panel uses (target < 1 ms).
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { decode, dumps, loads, webBackend, DEFAULT_SALTS, type SessionValue } from '../lib/codec/index.ts';
+import { nodeBackend } from '../lib/cli/node-backend.ts';
+import { EXAMPLE } from '../lib/cli/example.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const key = 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ';
+const sessions: SessionValue[] = [
+  { _auth_user_id: '1', _auth_user_backend: 'django.contrib.auth.backends.ModelBackend', _auth_user_hash: 'a'.repeat(64) },
+  { _auth_user_id: '12345678901234567890', cart: Array.from({ length: 40 }, (_, i) => ({ sku: `item-${i}`, qty: i })) },
+  { greeting: 'Grüß Gott 😀', flags: [true, false, null], n: 1.5 },
+];
+const values = [
+  { value: EXAMPLE.value, key: EXAMPLE.secretKey, salt: DEFAULT_SALTS.signedCookies },
+  ...(await Promise.all(
+    sessions.flatMap((s) => [
+      dumps(s, { key, salt: DEFAULT_SALTS.signedCookies, compress: true, backend: nodeBackend }),
+      dumps(s, { key, salt: DEFAULT_SALTS.sessionStore, compress: false, backend: nodeBackend }),
+    ]),
+  )).map((value, i) => ({ value, key, salt: i % 2 ? DEFAULT_SALTS.sessionStore : DEFAULT_SALTS.signedCookies })),
+];
+
+async function throughput(label: string, fn: (v: (typeof values)[number]) => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 200; i++) await fn(values[i % values.length]!);
+  let calls = 0;
+  const start = performance.now();
+  const deadline = start + SECONDS * 1000;
+  while (performance.now() < deadline) {
+    for (const v of values) await fn(v);
+    calls += values.length;
+  }
+  const ops = calls / ((performance.now() - start) / 1000);
+  console.log(`${label.padEnd(44)} ${Math.round(ops).toLocaleString('en').padStart(10)} ops/s`);
+  return ops;
+}
+
+const py = spawnSync('/usr/bin/python3', [new URL('./django_loads.py', import.meta.url).pathname], {
+  input: JSON.stringify({ values, seconds: SECONDS }),
+  encoding: 'utf8',
+});
+if (py.status !== 0) throw new Error(`Django reference failed: ${py.stderr}`);
+const django = JSON.parse(py.stdout).ops_per_sec as number;
+console.log(`${'Django 3.2 signing.loads (reference)'.padEnd(44)} ${Math.round(django).toLocaleString('en').padStart(10)} ops/s`);
+
+const strict = await throughput('codec loads, node backend', (v) => loads(v.value, { keys: [v.key], salt: v.salt, backend: nodeBackend }));
+const auto = await throughput('codec decode (auto-detect), node backend', (v) => decode(v.value, { keys: [v.key] }, nodeBackend));
+const web = await throughput('codec decode (auto-detect), webcrypto', (v) => decode(v.value, { keys: [v.key] }, webBackend));
+
+// Latency of one cookie on the WebCrypto path, as the panel decodes a selected cookie.
+const samples: number[] = [];
+for (let i = 0; i < 2000; i++) {
+  const v = values[i % values.length]!;
+  const t = performance.now();
+  await decode(v.value, { keys: [v.key] }, webBackend);
+  samples.push(performance.now() - t);
+}
+samples.sort((a, b) => a - b);
+const p = (q: number) => samples[Math.floor(q * (samples.length - 1))]!;
+
+console.log('');
+console.log(`ratio loads (node) / Django:            ${(strict / django).toFixed(2)}x   (target ≥ 3x)`);
+console.log(`ratio decode (node) / Django:           ${(auto / django).toFixed(2)}x`);
+console.log(`ratio decode (webcrypto) / Django:      ${(web / django).toFixed(2)}x`);
+console.log(`webcrypto decode+verify latency:        p50 ${(p(0.5) * 1000).toFixed(0)} µs, p95 ${(p(0.95) * 1000).toFixed(0)} µs, p99 ${(p(0.99) * 1000).toFixed(0)} µs   (target < 1 ms)`);
+console.log(`  vs Django per-call time:              ${((1 / django) * 1e6).toFixed(0)} µs  (p50 ratio ${(1 / django / (p(0.5) / 1000)).toFixed(2)}x)`);
