@@ -23,5 +23,5 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
 /** Fills in the defaults for any limit not given. */
 export function resolveLimits(limits?: Partial<Limits>): Limits {
-  return { ...DEFAULT_LIMITS, ...limits };
+  return limits ? { ...DEFAULT_LIMITS, ...limits } : DEFAULT_LIMITS;
 }
