@@ -1,0 +1,65 @@
+/**
+ * The layout rules of STYLE.md, kept true by a test (as refined-github keeps its rules in tests):
+ * lib/codec and lib/policy import nothing platform-specific; components never touch browser.*;
+ * nothing the extension bundles imports Node-only code; every lib folder lists its exports.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function files(dir: string): string[] {
+  const abs = join(ROOT, dir);
+  let out: string[] = [];
+  for (const name of readdirSync(abs)) {
+    const p = join(abs, name);
+    if (statSync(p).isDirectory()) out = out.concat(files(relative(ROOT, p)));
+    else if (/\.(ts|tsx)$/.test(name)) out.push(relative(ROOT, p));
+  }
+  return out;
+}
+const imports = (file: string) =>
+  [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map(
+    (m) => m[1] ?? m[2]!,
+  );
+
+describe('layout', () => {
+  it.each([
+    ['lib/codec', ['pako']],
+    ['lib/policy', ['zod']],
+  ])('%s imports only its own modules and %j', (dir, allowed) => {
+    for (const f of files(dir)) {
+      for (const spec of imports(f)) {
+        const ok = spec.startsWith('./') || (spec.startsWith('../') && !/\.\.\/(browser|cli|companion|background)\//.test(spec)) || allowed.includes(spec);
+        expect(ok, `${f} imports ${spec}`).toBe(true);
+      }
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      expect(/\b(browser|chrome)\.[a-z]+\.|\bprocess\.|\bBuffer\b/.test(text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')), `${f} uses a platform global`).toBe(false);
+    }
+  });
+
+  it('components never call browser.* or chrome.*', () => {
+    for (const f of files('components')) {
+      const text = readFileSync(join(ROOT, f), 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+      expect(/\b(browser|chrome)\.[a-z]+/.test(text), f).toBe(false);
+      for (const spec of imports(f)) expect(/wxt|webextension-polyfill|lib\/browser\b/.test(spec), `${f} imports ${spec}`).toBe(false);
+    }
+  });
+
+  it('nothing the extension bundles imports Node-only code', () => {
+    for (const f of [...files('entrypoints'), ...files('components'), ...files('lib/background'), ...files('lib/browser'), ...files('lib/protocol')]) {
+      for (const spec of imports(f)) {
+        expect(/lib\/(cli|companion)\b|^node:|^(pg|mysql2|ioredis|memjs|better-sqlite3)$/.test(spec), `${f} imports ${spec}`).toBe(false);
+      }
+    }
+  });
+
+  it('every lib folder has an index.ts with explicit exports', () => {
+    for (const dir of ['codec', 'policy', 'protocol']) {
+      const text = readFileSync(join(ROOT, 'lib', dir, 'index.ts'), 'utf8');
+      expect(text).not.toMatch(/export \*/);
+    }
+  });
+});
