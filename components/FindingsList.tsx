@@ -24,7 +24,7 @@ export function FindingsList({ findings, title = 'Findings', showCookie = false 
       ) : (
         <ul>
           {sorted.map((f, i) => (
-            <li key={`${f.cookie}|${f.rule}|${i}`} class={`finding sev-${f.severity}`} data-rule={f.rule}>
+            <li key={`${f.cookie}|${f.rule}|${i}`} class="finding" data-rule={f.rule} data-severity={f.severity}>
               <span class={`badge sev-${f.severity}`}>{f.severity}</span>{' '}
               {showCookie ? <code class="finding-cookie">{f.cookie}</code> : null}
               {showCookie ? ' ' : null}

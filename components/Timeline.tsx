@@ -31,7 +31,7 @@ export function Timeline({ entries, limit = 200 }: TimelineProps): JSX.Element {
       ) : (
         <ol role="log" aria-live="polite">
           {newest.map((e) => (
-            <li key={e.id} class={`tl-${e.kind}`} data-kind={e.kind}>
+            <li key={e.id} data-kind={e.kind}>
               <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>{' '}
               <span class={`badge tl-kind tl-${e.kind}`}>{LABEL[e.kind]}</span> <code>{e.cookie}</code>
               <span class="muted"> {e.domain}</span>

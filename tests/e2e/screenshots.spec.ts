@@ -12,6 +12,7 @@ const OUT = resolve(import.meta.dirname, '../../docs/screenshots');
 test('screenshots of the panel, light and dark', async ({ context, serviceWorker, extensionId }) => {
   await withDjango({ engine: 'signed_cookies' }, async (dj) => {
     const site = await context.newPage();
+    await site.goto(`${dj.url}${setPath('theme', 'dark')}`);
     await site.goto(`${dj.url}/bad-cookies`);
     await site.goto(`${dj.url}/login?user=alice`);
     await site.goto(`${dj.url}${setPath('cart', { items: ['book', 'pen'], total: 12.5 })}`);
