@@ -1,3 +1,9 @@
-export default defineBackground(() => {
-  // Wiring only: the cookie watcher and message router are registered here (see lib/browser).
+import { startBackground } from '../lib/browser/background.ts';
+
+export default defineBackground({
+  // Chrome: a module service worker; Firefox: an event page. Listeners register synchronously
+  // inside startBackground, so the event that wakes the worker is not lost.
+  main() {
+    startBackground();
+  },
 });

@@ -40,7 +40,11 @@
  * Pushes on the long-lived port `panel:<tabId>` ({@link PanelPush}); the background sends a
  * `cookies/snapshot` as soon as a port connects and again whenever the tab navigates to another site.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini keeps the panel's bundle small; English messages for the errors shown to developers.
+z.config(en());
 
 // ─── Shared pieces ──────────────────────────────────────────────────────────────────────────────
 
@@ -90,16 +94,16 @@ export const CookieViewSchema = z.object({
   hostOnly: z.boolean(),
   path: z.string(),
   /** Expiry in ms since the epoch; `null` for a browser-session cookie. */
-  expires: z.number().nullable(),
+  expires: z.nullable(z.number()),
   /** Seconds left until expiry at the time of the snapshot; `null` for a browser-session cookie. */
-  maxAge: z.number().nullable(),
+  maxAge: z.nullable(z.number()),
   /** `name.length + value.length`, the size the browser counts against its limits. */
-  size: z.number().int().nonnegative(),
+  size: z.int().check(z.nonnegative()),
   httpOnly: z.boolean(),
   secure: z.boolean(),
   sameSite: SameSiteSchema,
   /** The partition's top-level site for a partitioned (CHIPS) cookie, else `null`. */
-  partition: z.string().nullable(),
+  partition: z.nullable(z.string()),
   /** Cookie store (incognito, Firefox container). */
   storeId: z.string(),
   /** True when the name is one of the configured session cookie names. */
@@ -114,20 +118,20 @@ export const AccessSchema = z.enum(['granted', 'missing']);
 
 /** Everything the panel needs for one tab. */
 export const CookieSnapshotSchema = z.object({
-  tabId: z.number().int(),
+  tabId: z.int(),
   /** The tab's URL (`null` for pages with no readable URL). */
-  url: z.string().nullable(),
+  url: z.nullable(z.string()),
   /** Site key: the URL's origin, e.g. `http://localhost:8000`. */
-  site: z.string().nullable(),
+  site: z.nullable(z.string()),
   /** Origin pattern to request when access is missing, e.g. `https://example.com/*`. */
-  originPattern: z.string().nullable(),
+  originPattern: z.nullable(z.string()),
   access: AccessSchema,
   /** Session cookies first, then by name. */
   cookies: z.array(CookieViewSchema),
   /** Findings not tied to a stored cookie: dropped Set-Cookie headers. */
   dropped: z.array(FindingViewSchema),
   /** Total findings (the badge count). */
-  findingCount: z.number().int().nonnegative(),
+  findingCount: z.int().check(z.nonnegative()),
 });
 export type CookieSnapshot = z.infer<typeof CookieSnapshotSchema>;
 
@@ -168,22 +172,22 @@ export const DecodeViewSchema = z.object({
   /** `stringifyJson(data, 2)`: exact (bigints as digits, Python objects as `{"$py": …}`). */
   json: z.string(),
   signature: SignatureStateSchema,
-  verified: z.boolean().nullable(),
-  keyIndex: z.number().int().optional(),
+  verified: z.nullable(z.boolean()),
+  keyIndex: z.optional(z.int()),
   /** Label of the stored key that verified. */
-  keyLabel: z.string().optional(),
-  salt: z.string().optional(),
-  algorithm: z.string().optional(),
+  keyLabel: z.optional(z.string()),
+  salt: z.optional(z.string()),
+  algorithm: z.optional(z.string()),
   compressed: z.boolean(),
   serializer: z.string(),
   /** Signing time, ms since the epoch. */
-  timestamp: z.number().optional(),
+  timestamp: z.optional(z.number()),
   /** Age in seconds at decode time. */
-  age: z.number().optional(),
-  expired: z.boolean().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  age: z.optional(z.number()),
+  expired: z.optional(z.boolean()),
+  error: z.optional(z.object({ code: z.string(), message: z.string() })),
   /** `stringifyJson(details)` when the format has readable parts (JWT header …). */
-  details: z.string().optional(),
+  details: z.optional(z.string()),
 });
 export type DecodeView = z.infer<typeof DecodeViewSchema>;
 
@@ -200,8 +204,10 @@ export type PolicyJson = z.infer<typeof PolicyJsonSchema>;
 /** A companion server URL: http(s) only. */
 export const CompanionUrlSchema = z
   .string()
-  .trim()
-  .refine((s) => s === '' || /^https?:\/\/[^\s/]+/i.test(s), 'Use an http:// or https:// URL');
+  .check(
+    z.trim(),
+    z.refine((s) => s === '' || /^https?:\/\/[^\s/]+/i.test(s), 'Use an http:// or https:// URL'),
+  );
 
 /** A stored secret key as shown to pages: never the key itself. */
 export const KeyHintSchema = z.object({
@@ -209,7 +215,7 @@ export const KeyHintSchema = z.object({
   label: z.string(),
   /** Masked: first 4 characters, `…`, length. */
   hint: z.string(),
-  length: z.number().int().nonnegative(),
+  length: z.int().check(z.nonnegative()),
 });
 export type KeyHint = z.infer<typeof KeyHintSchema>;
 
@@ -227,10 +233,8 @@ export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
 /** What `settings/set` may change. `token: ''` clears the token; leaving it out keeps it. */
 export const SettingsPatchSchema = z.object({
-  policy: PolicyJsonSchema.optional(),
-  companion: z
-    .object({ url: CompanionUrlSchema, token: z.string().max(4096).optional() })
-    .optional(),
+  policy: z.optional(PolicyJsonSchema),
+  companion: z.optional(z.object({ url: CompanionUrlSchema, token: z.optional(z.string().check(z.maxLength(4096))) })),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -240,12 +244,12 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 export const CompanionLookupViewSchema = z.object({
   key: z.string(),
   found: z.boolean(),
-  store: z.string().nullable(),
-  expireDate: z.string().nullable(),
-  expired: z.boolean().nullable(),
-  verified: z.boolean().nullable(),
+  store: z.nullable(z.string()),
+  expireDate: z.nullable(z.string()),
+  expired: z.nullable(z.boolean()),
+  verified: z.nullable(z.boolean()),
   /** `stringifyJson(data, 2)`, or `null` when not found. */
-  json: z.string().nullable(),
+  json: z.nullable(z.string()),
 });
 export type CompanionLookupView = z.infer<typeof CompanionLookupViewSchema>;
 
@@ -259,35 +263,35 @@ export type CompanionStatus = z.infer<typeof CompanionStatusSchema>;
 
 // ─── Requests ───────────────────────────────────────────────────────────────────────────────────
 
-const TabIdSchema = z.number().int().min(-1);
-const SiteSchema = z.string().min(1).max(2048);
-const OriginSchema = z.string().min(1).max(2048);
+const TabIdSchema = z.int().check(z.gte(-1));
+const SiteSchema = z.string().check(z.minLength(1), z.maxLength(2048));
+const OriginSchema = z.string().check(z.minLength(1), z.maxLength(2048));
 
 /** Params of each request, keyed by type. */
 export const REQUEST_PARAM_SCHEMAS = {
   'cookies/list': z.object({
     tabId: TabIdSchema,
     /** The inspected page's URL, when the panel knows it (the background cannot read every tab's URL). */
-    url: z.string().max(8192).optional(),
+    url: z.optional(z.string().check(z.maxLength(8192))),
   }),
   'session/decode': z.object({
-    value: z.string().max(1_000_000),
-    cookieName: z.string().max(4096).optional(),
-    site: SiteSchema.optional(),
+    value: z.string().check(z.maxLength(1_000_000)),
+    cookieName: z.optional(z.string().check(z.maxLength(4096))),
+    site: z.optional(SiteSchema),
   }),
   'timeline/get': z.object({ site: SiteSchema }),
   'timeline/clear': z.object({ site: SiteSchema }),
   'settings/get': z.object({}),
   'settings/set': SettingsPatchSchema,
   'keys/add': z.object({
-    label: z.string().trim().max(200).default(''),
-    key: z.string().min(1, 'Enter a key').max(4096, 'Key too long'),
+    label: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
+    key: z.string().check(z.minLength(1, 'Enter a key'), z.maxLength(4096, 'Key too long')),
   }),
-  'keys/remove': z.object({ id: z.string().min(1) }),
+  'keys/remove': z.object({ id: z.string().check(z.minLength(1)) }),
   'permissions/check': z.object({ origin: OriginSchema }),
   'permissions/request': z.object({ origin: OriginSchema }),
-  'companion/lookup': z.object({ key: z.string().min(1).max(1024) }),
-  'companion/test': z.object({ url: CompanionUrlSchema.optional(), token: z.string().max(4096).optional() }),
+  'companion/lookup': z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+  'companion/test': z.object({ url: z.optional(CompanionUrlSchema), token: z.optional(z.string().check(z.maxLength(4096))) }),
 } as const;
 
 const TimelineSchema = z.object({ site: z.string(), events: z.array(TimelineEventSchema) });
@@ -410,25 +414,25 @@ export const PanelPushSchema = z.discriminatedUnion('type', [
   /** One cookie of the tab's site changed. */
   z.object({
     type: z.literal('cookies/changed'),
-    tabId: z.number().int(),
+    tabId: z.int(),
     site: z.string(),
     removed: z.boolean(),
     cause: ChangeCauseSchema,
     cookie: CookieViewSchema,
-    findingCount: z.number().int().nonnegative(),
+    findingCount: z.int().check(z.nonnegative()),
   }),
   /** A session timeline event for the tab's site. */
-  z.object({ type: z.literal('timeline/event'), tabId: z.number().int(), event: TimelineEventSchema }),
+  z.object({ type: z.literal('timeline/event'), tabId: z.int(), event: TimelineEventSchema }),
   /** Findings from Set-Cookie headers (dropped cookies included) and the new badge count. */
   z.object({
     type: z.literal('findings'),
-    tabId: z.number().int(),
+    tabId: z.int(),
     site: z.string(),
     dropped: z.array(FindingViewSchema),
-    findingCount: z.number().int().nonnegative(),
+    findingCount: z.int().check(z.nonnegative()),
   }),
   /** Host access for the tab's site was granted or removed. */
-  z.object({ type: z.literal('access/changed'), tabId: z.number().int(), access: AccessSchema }),
+  z.object({ type: z.literal('access/changed'), tabId: z.int(), access: AccessSchema }),
 ]);
 export type PanelPush = z.infer<typeof PanelPushSchema>;
 
@@ -465,9 +469,9 @@ export interface MessageTransport {
 }
 
 /** Short text for a zod error: the first issues with their paths. */
-export function formatZodError(error: z.ZodError): string {
+export function formatZodError(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
     .join('; ');
 }
