@@ -210,10 +210,13 @@ export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string)
   if (!scheme) throw new ConfigError(`store '${raw.slice(0, 60)}' is not a URL (sqlite:, postgres:, mysql:, redis:, memcached:, file:)`);
   let u: URL;
   if (scheme === 'sqlite') {
-    // sqlite:///abs/path or sqlite:relative/path; a path, not a host, so parse by hand.
+    // A path, not a host, so parsed by hand: sqlite:///abs/path and sqlite:////abs/path are absolute,
+    // sqlite://rel/path and sqlite:rel/path relative to the current directory.
     const rest = raw.slice('sqlite:'.length);
     const q = rest.indexOf('?');
-    const pathPart = decodeURIComponent((q === -1 ? rest : rest.slice(0, q)).replace(/^\/\/(?=\/)/, '').replace(/^\/\/(?!\/)/, ''));
+    let pathPart = decodeURIComponent(q === -1 ? rest : rest.slice(0, q));
+    if (pathPart.startsWith('//')) pathPart = pathPart.slice(2);
+    pathPart = pathPart.replace(/^\/+/, '/');
     const params = new URLSearchParams(q === -1 ? '' : rest.slice(q + 1));
     const path = isAbsolute(pathPart) ? pathPart : resolve(cwd, pathPart);
     checkParams(params, ['table'], raw);

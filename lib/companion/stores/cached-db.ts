@@ -1,8 +1,9 @@
 /**
  * Django's `cached_db` engine: the cache first (`django.contrib.sessions.cached_db<key>`), the
  * database on a miss — and, like Django's `load()`, the database too when the cache fails
- * (django/contrib/sessions/backends/cached_db.py catches every cache error). Lists and health come
- * from both parts; deletes go to both.
+ * (django/contrib/sessions/backends/cached_db.py catches every cache error). A cache hit without a
+ * TTL (memcached) takes its expiry from the database row. Lists come from the database, health from
+ * both parts; deletes go to both.
  */
 import { StoreUnavailableError } from '../errors.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
@@ -34,7 +35,14 @@ export class CachedDbStore implements StoreAdapter {
   async get(key: string): Promise<StoredSession | null> {
     try {
       const hit = await this.cache.get(key);
-      if (hit) return hit;
+      if (hit) {
+        // memcached keeps no readable TTL: take the expiry from the database row, which has it.
+        if (hit.expiry.kind === 'date' && hit.expiry.date === null) {
+          const row = await this.db.get(key).catch(() => null);
+          if (row) return { ...hit, expiry: row.expiry };
+        }
+        return hit;
+      }
     } catch (e) {
       if (!(e instanceof StoreUnavailableError)) throw e;
     }

@@ -8,6 +8,7 @@ const cfg = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseServeConfig(ar
 describe('parseStoreUrl', () => {
   it.each([
     ['sqlite:///srv/db.sqlite3', { kind: 'sqlite', path: '/srv/db.sqlite3', table: 'django_session', name: 'sqlite:///srv/db.sqlite3' }],
+    ['sqlite:////srv/db.sqlite3', { kind: 'sqlite', path: '/srv/db.sqlite3' }],
     ['sqlite:db.sqlite3', { kind: 'sqlite', path: '/srv/app/db.sqlite3' }],
     ['sqlite://data/db.sqlite3?table=sess', { kind: 'sqlite', path: '/srv/app/data/db.sqlite3', table: 'sess' }],
     ['postgres://u:hunter2@127.0.0.1:5432/app?sslmode=disable', { kind: 'postgres', url: 'postgres://u:hunter2@127.0.0.1:5432/app?sslmode=disable', name: 'postgres://u:***@127.0.0.1:5432/app?sslmode=disable' }],
