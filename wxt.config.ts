@@ -1,4 +1,38 @@
 import { defineConfig } from 'wxt';
+import type { Plugin } from 'vite';
+
+/**
+ * Build-time hardening, which also keeps `web-ext lint` at 0 warnings:
+ * - Preact's `dangerouslySetInnerHTML` is switched off: session data is shown as text, never HTML,
+ *   so the one `innerHTML = …` in Preact's diff becomes a thrown error.
+ * - zod's JIT probe (`new Function("")`) is removed: extension CSP forbids eval, so the probe always
+ *   fails at run time anyway and zod uses its interpreter.
+ * A pattern that stops matching (a new Preact or zod) fails the build, not silently the lint.
+ */
+function hardening(): Plugin {
+  const rules: { file: RegExp; from: RegExp; to: string }[] = [
+    {
+      file: /\/preact\/dist\/preact\.module\.js$/,
+      from: /\(([A-Za-z_$][\w$]*)\.innerHTML=([A-Za-z_$][\w$]*)\.__html\)/,
+      to: '(function(){throw new Error("dangerouslySetInnerHTML is disabled in Session Lens")})()',
+    },
+    {
+      file: /\/zod\/v4\/core\/util\.js$/,
+      from: /const F = Function;\s*new F\(""\);\s*return true;/,
+      to: 'return false;',
+    },
+  ];
+  return {
+    name: 'session-lens-hardening',
+    enforce: 'pre',
+    transform(code, id) {
+      const rule = rules.find((r) => r.file.test(id.split('?')[0] ?? id));
+      if (!rule) return null;
+      if (!rule.from.test(code)) throw new Error(`session-lens-hardening: pattern not found in ${id}`);
+      return { code: code.replace(rule.from, rule.to), map: null };
+    },
+  };
+}
 
 // See docs/architecture.md for how the contexts talk to each other.
 export default defineConfig({
@@ -7,6 +41,7 @@ export default defineConfig({
   outDir: process.env.SESSION_LENS_OUT_DIR || '.output',
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    plugins: [hardening()],
   }),
   // Firefox too gets Manifest V3 (action, host permissions granted at runtime, storage.session).
   manifestVersion: 3,
