@@ -14,13 +14,13 @@ const DATA = {
   _auth_user_hash: 'a'.repeat(64),
   cart: [{ sku: 'ünïcødé ✓', qty: 3, price: 19.99 }, null, true],
   big: '__BIG__',
-  neg: -9007199254740993,
+  neg: '__NEG__',
   zero: 0.0,
   nested: { deep: { deeper: ['x', 1e-7, { '': 'empty key' }] } },
   html: '<script>alert(1)</script>',
 };
 // 12345678901234567890 must reach Django as a Python int, not a rounded double.
-const DATA_JSON = JSON.stringify(DATA).replace('"__BIG__"', '12345678901234567890');
+const DATA_JSON = JSON.stringify(DATA).replace('"__BIG__"', '12345678901234567890').replace('"__NEG__"', '-9007199254740993');
 
 interface Case {
   name: string;
@@ -84,7 +84,8 @@ describe.each(CASES)('$name', (c) => {
       expect(r.body.error).toBeUndefined();
       expect(exact(r.body.data)).toBe(exact(django.data));
     }
-    expect(exact((await companion.api(`/v1/sessions/${fresh[0]!.key}`)).body.data)).toContain('"big":12345678901234567890');
+    const text = exact((await companion.api(`/v1/sessions/${fresh[0]!.key}`)).body.data);
+    expect(text).toContain('"big":12345678901234567890,"neg":-9007199254740993,');
   });
 
   it('reports the expiry the store keeps', async () => {
