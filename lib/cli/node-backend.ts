@@ -18,8 +18,10 @@ export const nodeBackend: CodecBackend = {
   },
   inflate(data, maxSize) {
     try {
-      // A small chunk size: session payloads are small, and zlib's default 16 KiB buffer per call shows.
-      return inflateSync(data, { maxOutputLength: maxSize, chunkSize: 4096 });
+      // Session payloads are small: zlib's default 16 KiB output buffer per call costs more than
+      // the inflating itself, so size the buffer from the input (deflate rarely exceeds 4:1 here).
+      const chunkSize = Math.min(65536, Math.max(1024, 2 ** Math.ceil(Math.log2(data.length * 4))));
+      return inflateSync(data, { maxOutputLength: maxSize, chunkSize });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new DecompressionLimitError(`Decompressed payload exceeds ${maxSize} bytes`);

@@ -15,7 +15,8 @@ export interface CodecBackend {
   /** Name for diagnostics and cache keys, e.g. `webcrypto` or `node`. */
   readonly name: string;
   digest(hash: HashName, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-  hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** HMAC of `data` (a string is hashed as its UTF-8 bytes). */
+  hmac(hash: HashName, key: Uint8Array, data: Uint8Array | string): Uint8Array | Promise<Uint8Array>;
   /** zlib (RFC 1950) inflate; must stop with DecompressionLimitError past `maxSize` bytes. */
   inflate(data: Uint8Array, maxSize: number): Uint8Array | Promise<Uint8Array>;
 }
@@ -59,6 +60,8 @@ function streamOf(data: Uint8Array): ReadableStream<Uint8Array> {
   });
 }
 
+const encoder = new TextEncoder();
+
 type ByteTransform = ReadableWritablePair<Uint8Array, Uint8Array>;
 
 const keyCache = new WeakMap<Uint8Array, Map<HashName, Promise<CryptoKey>>>();
@@ -82,7 +85,8 @@ export const webBackend: CodecBackend = {
   },
   async hmac(hash, key, data) {
     const k = await importHmacKey(hash, key);
-    return new Uint8Array(await crypto.subtle.sign('HMAC', k, data as BufferSource));
+    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    return new Uint8Array(await crypto.subtle.sign('HMAC', k, bytes as BufferSource));
   },
   inflate(data, maxSize) {
     return readCapped(streamOf(data).pipeThrough(new DecompressionStream('deflate') as unknown as ByteTransform), maxSize);
@@ -104,6 +108,14 @@ export function getDefaultBackend(): CodecBackend {
   return defaultBackend;
 }
 
+/** Compares two ASCII strings (encoded MACs) in time that depends only on their lengths. */
+export function constantTimeEqualText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 /** Compares two byte strings in time that depends only on their lengths. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -112,18 +124,21 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-const encoder = new TextEncoder();
-
 /** UTF-8 bytes of a string (Django's `force_bytes`). */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+const asciiDecoder = new TextDecoder('utf-8');
+
 /** Latin-1 bytes → string, as Django's JSONSerializer reads its payload (`data.decode('latin-1')`). */
 export function latin1(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
+  let i = 0;
+  while (i < bytes.length && bytes[i]! < 0x80) i++;
+  // ASCII (what Django writes: json.dumps escapes the rest) decodes natively; WHATWG's "latin1" is
+  // really windows-1252, so the rest is mapped by hand.
+  if (i === bytes.length) return asciiDecoder.decode(bytes);
+  let out = asciiDecoder.decode(bytes.subarray(0, i));
+  for (; i < bytes.length; i += 4096) out += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 4096)));
   return out;
 }

@@ -45,19 +45,26 @@ function decodeWith(text: string, t: Int8Array, what: string): Uint8Array {
   if (text.length - end > 2) throw new MalformedInputError(`Invalid ${what}: too much padding`);
   if (end % 4 === 1) throw new MalformedInputError(`Invalid ${what}: length ${end} is impossible`);
   const out = new Uint8Array(Math.floor((end * 3) / 4));
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < end; i++) {
+  const at = (i: number): number => {
     const c = text.charCodeAt(i);
     const v = c < 128 ? t[c]! : -1;
     if (v < 0) throw new MalformedInputError(`Invalid ${what}: unexpected character at position ${i}`);
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
+    return v;
+  };
+  let o = 0;
+  let i = 0;
+  const whole = end - (end % 4);
+  for (; i < whole; i += 4) {
+    const n = (at(i) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3);
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
+  const rest = end - whole;
+  if (rest >= 2) {
+    const n = (at(i) << 18) | (at(i + 1) << 12) | (rest === 3 ? at(i + 2) << 6 : 0);
+    out[o++] = n >> 16;
+    if (rest === 3) out[o++] = (n >> 8) & 0xff;
   }
   return out;
 }

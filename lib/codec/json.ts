@@ -105,6 +105,15 @@ class Parser {
 
   string(): string {
     const t = this.text;
+    // Fast path: no escapes and no control characters before the closing quote.
+    const close = t.indexOf('"', this.pos + 1);
+    if (close > 0) {
+      const raw = t.slice(this.pos + 1, close);
+      if (!/[\\\u0000-\u001f]/.test(raw)) {
+        this.pos = close + 1;
+        return raw;
+      }
+    }
     let p = this.pos + 1;
     let out = '';
     let start = p;

@@ -15,7 +15,7 @@
  * does) and each candidate salt, and reports which matched. MACs are compared in constant time.
  */
 import { deflate } from 'pako';
-import { constantTimeEqual, getDefaultBackend, utf8, type CodecBackend, type HashName } from './backend.ts';
+import { constantTimeEqualText, getDefaultBackend, utf8, type CodecBackend, type HashName } from './backend.ts';
 import { b62Decode, b62Encode } from './base62.ts';
 import { b64Decode, b64Encode } from './base64.ts';
 import { BadSignatureError, LimitExceededError, MalformedInputError, SignatureExpiredError, type SessionLensError } from './errors.ts';
@@ -120,7 +120,7 @@ export async function signature(
   const backend = options.backend ?? getDefaultBackend();
   const hash = options.algorithm ?? 'sha256';
   const key = await derivedKey(backend, hash, `${options.salt}signer`, options.key);
-  return b64Encode(await backend.hmac(hash, key, utf8(value)));
+  return b64Encode(await backend.hmac(hash, key, value));
 }
 
 /** The (salt, signer) pairs `decode` tries when no salt list is given. */
@@ -163,14 +163,12 @@ export async function verifySigned(
 ): Promise<SignatureMatch | null> {
   const algorithm = parsed.algorithm;
   if (!algorithm) return null;
-  const expected = utf8(parsed.signature);
-  const message = utf8(parsed.signedPart);
   for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
     for (const c of candidates) {
       const secret = c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + keys[keyIndex]! : keys[keyIndex]!;
       const key = await derivedKey(backend, algorithm, `${c.salt}signer`, secret);
-      const mac = b64Encode(await backend.hmac(algorithm, key, message));
-      if (constantTimeEqual(utf8(mac), expected)) return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
+      const mac = b64Encode(await backend.hmac(algorithm, key, parsed.signedPart));
+      if (constantTimeEqualText(mac, parsed.signature)) return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
     }
   }
   return null;
