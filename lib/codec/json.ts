@@ -109,6 +109,7 @@ class Parser {
     const close = t.indexOf('"', this.pos + 1);
     if (close > 0) {
       const raw = t.slice(this.pos + 1, close);
+      // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings
       if (!/[\\\u0000-\u001f]/.test(raw)) {
         this.pos = close + 1;
         return raw;
