@@ -1,0 +1,214 @@
+/**
+ * `session-lens audit VALUE…`: checks Django signed values against public and weak SECRET_KEYs
+ * (the bundled list plus any wordlist), over Django's default salts and sha256/sha1 (the
+ * algorithm is known from the signature's length). A match is a critical finding: whoever knows
+ * that key can forge sessions.
+ *
+ * Exit status: 1 a key was found, 0 none, 2 usage error or unreadable input.
+ */
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { b64Decode, COOKIE_SIGNER_KEY_PREFIX, decode, parseSigned, saltCandidates, stringifyJson, type ParsedSigned } from '../../codec/index.ts';
+import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
+import { palette, safeText } from '../format/text.ts';
+import { EXIT, UsageError, type CliIO, type Command } from '../io.ts';
+
+const HELP = `Usage: session-lens audit VALUE… [options]
+
+Checks Django signed values (signed_cookies sessions, signing.dumps, session_data, messages)
+against SECRET_KEYs that are public or weak: a bundled list (placeholders from project
+templates, tutorial and sample-project keys, common weak strings) plus any wordlist, over
+Django's default salts, sha256 and sha1. Uses every core.
+
+Options:
+  --wordlist FILE   more candidate keys, one per line (streamed; any size)
+  --salt SALT       a custom salt, tried before the default salts
+  --cookie-name N   the cookie's name, for set_signed_cookie values (salt = name + salt)
+  --threads N       worker threads (default: every core)
+  --no-bundled      skip the bundled list
+  --json            machine-readable output
+  -h, --help        this help
+
+Exit status: 1 a key was found (critical), 0 none found, 2 usage error or unreadable input.
+`;
+
+const FIX = 'Rotate SECRET_KEY now (django.core.management.utils.get_random_secret_key()), keep it out of the repository, and do not list the old key in SECRET_KEY_FALLBACKS: every signed session and token must be re-issued.';
+
+/** One value's answer. */
+interface ValueReport {
+  value: string;
+  found: boolean;
+  finding?: {
+    rule: 'known-secret-key';
+    severity: 'critical';
+    message: string;
+    fix: string;
+    key: string;
+    keySource: 'bundled' | 'wordlist';
+    salt: string;
+    signer: 'default' | 'cookie';
+    algorithm: string;
+    session?: unknown;
+    verified?: boolean | null;
+  };
+}
+
+function preview(v: string): string {
+  return v.length > 40 ? `${v.slice(0, 28)}…${v.slice(-8)}` : v;
+}
+
+async function decodeWith(value: string, m: AuditMatch): Promise<{ data: unknown; verified: boolean | null } | undefined> {
+  try {
+    // The cookie signer's key is "django.http.cookies" + SECRET_KEY, with the default signer rules.
+    const key = m.signer === 'cookie' ? `${COOKIE_SIGNER_KEY_PREFIX}${m.key}` : m.key;
+    const r = await decode(value, { keys: [key], salts: [m.salt] });
+    return { data: JSON.parse(stringifyJson(r.data)), verified: r.verified };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `audit` command. */
+export const audit: Command = async (argv: string[], io: CliIO): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        wordlist: { type: 'string' },
+        salt: { type: 'string' },
+        'cookie-name': { type: 'string' },
+        threads: { type: 'string' },
+        'no-bundled': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values: opts, positionals } = parsed;
+  if (opts.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('give at least one signed value');
+  let threads: number | undefined;
+  if (opts.threads !== undefined) {
+    if (!/^\d+$/.test(opts.threads) || Number(opts.threads) < 1 || Number(opts.threads) > 64) throw new UsageError(`--threads must be 1 to 64, not "${opts.threads}"`);
+    threads = Number(opts.threads);
+  }
+  if (opts.wordlist !== undefined) {
+    try {
+      const s = await stat(opts.wordlist);
+      if (!s.isFile()) throw new Error('not a file');
+    } catch (e) {
+      throw new UsageError(`cannot read wordlist ${opts.wordlist}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+
+  if (opts['no-bundled'] && opts.wordlist === undefined) throw new UsageError('--no-bundled needs --wordlist: there would be no key to try');
+  const targets: AuditTarget[] = [];
+  for (const [i, raw] of positionals.entries()) {
+    const value = raw.trim();
+    let p: ParsedSigned;
+    try {
+      p = parseSigned(value);
+    } catch (e) {
+      throw new UsageError(`value ${i + 1} (${safeText(preview(value))}) is not a Django signed value: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!p.algorithm) throw new UsageError(`value ${i + 1}: a ${p.signature.length}-character signature is not sha256, sha1, sha384 or sha512`);
+    targets.push({ signedPart: p.signedPart, signature: b64Decode(p.signature), algorithm: p.algorithm });
+  }
+  const salts: AuditSalt[] = saltCandidates({
+    ...(opts.salt === undefined ? {} : { salt: opts.salt }),
+    ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
+  });
+
+  const c = palette(io.stderr, io.env);
+  const tty = Boolean(io.stderr.isTTY) && !opts.json;
+  const run = await runAudit({
+    targets,
+    salts,
+    ...(opts.wordlist === undefined ? {} : { wordlist: opts.wordlist }),
+    bundled: !opts['no-bundled'],
+    ...(threads === undefined ? {} : { threads }),
+    ...(tty
+      ? {
+          onProgress: (p) =>
+            io.stderr.write(`\r${c.dim(`tried ${p.tried.toLocaleString('en')} keys, ${Math.round(p.keysPerSecond).toLocaleString('en')}/s, found ${p.found}/${targets.length}`)}\x1b[K`),
+        }
+      : {}),
+  });
+  if (tty) io.stderr.write('\r\x1b[K');
+
+  const reports: ValueReport[] = [];
+  for (const [i, raw] of positionals.entries()) {
+    const value = raw.trim();
+    const m = run.matches.find((x) => x.target === i);
+    if (!m) {
+      reports.push({ value, found: false });
+      continue;
+    }
+    const decoded = await decodeWith(value, m);
+    const algorithm = targets[i]!.algorithm;
+    reports.push({
+      value,
+      found: true,
+      finding: {
+        rule: 'known-secret-key',
+        severity: 'critical',
+        message: `Signed with a ${m.source === 'bundled' ? 'publicly known' : 'wordlist'} SECRET_KEY: whoever knows it can forge sessions.`,
+        fix: FIX,
+        key: m.key,
+        keySource: m.source,
+        salt: m.salt,
+        signer: m.signer,
+        algorithm,
+        ...(decoded ? { session: decoded.data, verified: decoded.verified } : {}),
+      },
+    });
+  }
+
+  if (opts.json) {
+    const out = {
+      tried: run.tried,
+      salts: salts.length,
+      seconds: Math.round(run.seconds * 1000) / 1000,
+      keysPerSecond: Math.round(run.keysPerSecond),
+      threads: run.threads,
+      results: reports,
+    };
+    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    const o = palette(io.stdout, io.env);
+    const lines: string[] = [];
+    reports.forEach((r, i) => {
+      const head = `value ${i + 1} ${o.dim(safeText(preview(r.value)))}`;
+      if (!r.finding) {
+        lines.push(`${head}\n  ${o.green('no known or weak key found')}`);
+        return;
+      }
+      const f = r.finding;
+      lines.push(
+        [
+          head,
+          `  ${o.severity('critical', 'CRITICAL')} ${safeText(f.message)}`,
+          `  key:     ${o.bold(JSON.stringify(f.key))} (${f.keySource === 'bundled' ? 'bundled list' : 'wordlist'})`,
+          `  salt:    ${safeText(f.salt)}${f.signer === 'cookie' ? ' (cookie signer: key "django.http.cookies" + SECRET_KEY)' : ''}`,
+          `  algo:    ${f.algorithm}`,
+          ...(f.session !== undefined ? [`  session: ${safeText(JSON.stringify(f.session))}`] : []),
+          `  fix:     ${f.fix}`,
+        ].join('\n'),
+      );
+    });
+    lines.push(
+      o.dim(
+        `tried ${run.tried.toLocaleString('en')} keys × ${salts.length} salts in ${run.seconds.toFixed(2)} s (${Math.round(run.keysPerSecond).toLocaleString('en')} keys/s, ${run.threads} threads)`,
+      ),
+    );
+    io.stdout.write(`${lines.join('\n\n')}\n`);
+  }
+  return reports.some((r) => r.found) ? EXIT.failed : EXIT.ok;
+};
