@@ -4,6 +4,7 @@
  * every value it signs must be byte-identical to Django's.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   decode,
@@ -57,7 +58,8 @@ interface LegacyVector {
   expect: string;
 }
 
-const file = new URL('../../fixtures/vectors/django.json', import.meta.url);
+// Relative to the project root: under the browser-like environment import.meta.url is not a file URL.
+const file = join(process.cwd(), 'tests/fixtures/vectors/django.json');
 const vectors = parseJson(readFileSync(file, 'utf8'), { maxInputLength: Infinity }) as unknown as {
   django: string;
   decode: DecodeVector[];

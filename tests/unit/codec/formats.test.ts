@@ -3,11 +3,12 @@
  * Flask + itsdangerous and PyJWT under Debian's Python; cookie-signature for express-session).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, parseJson, stringifyJson, type SessionValue } from '../../../lib/codec/index.ts';
 
 const read = (name: string) =>
-  parseJson(readFileSync(new URL(`../../fixtures/other/${name}`, import.meta.url), 'utf8'), { maxInputLength: Infinity }) as unknown as Record<
+  parseJson(readFileSync(join(process.cwd(), 'tests/fixtures/other', name), 'utf8'), { maxInputLength: Infinity }) as unknown as Record<
     string,
     Array<Record<string, SessionValue>>
   >;
