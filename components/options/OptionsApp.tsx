@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionLensClient } from '../../lib/browser/client.ts';
+import type { SettingsView } from '../../lib/protocol/messages.ts';
+import type { Theme } from '../view-model.ts';
+import { CompanionSection } from './CompanionSection.tsx';
+import { KeysSection } from './KeysSection.tsx';
+import { PolicyEditor } from './PolicyEditor.tsx';
+
+/** What the options page needs from the background. */
+export type OptionsClient = Pick<
+  SessionLensClient,
+  'getSettings' | 'setSettings' | 'addKey' | 'removeKey' | 'testCompanion' | 'requestPermission' | 'checkPermission'
+>;
+
+/** Props of {@link OptionsApp}. */
+export interface OptionsAppProps {
+  client: OptionsClient;
+  theme: Theme;
+  /** An origin pattern to offer access to (`#grant=` from a panel that could not ask itself). */
+  grantOrigin?: string | null;
+}
+
+/** The match pattern for a companion URL, or `null` when it is a local host granted at install. */
+function companionPattern(url: string): string | null {
+  try {
+    const u = new URL(url);
+    if (u.hostname === 'localhost' || u.hostname === '127.0.0.1') return null;
+    return `${u.protocol}//${u.hostname}/*`;
+  } catch {
+    return null;
+  }
+}
+
+function GrantBanner({ origin, client }: { origin: string; client: OptionsClient }) {
+  const [state, setState] = useState<'ask' | 'granted' | 'denied'>('ask');
+  useEffect(() => {
+    void client.checkPermission(origin).then((g) => g && setState('granted'), () => undefined);
+  }, [origin, client]);
+  return (
+    <div class="access-banner opt-grant" role="region" aria-label="Site access">
+      {state === 'granted' ? (
+        <p class="ok">Session Lens can now read cookies on {origin}. Reopen the panel to see them.</p>
+      ) : (
+        <p>
+          Session Lens needs access to <code>{origin}</code> to read its cookies.{' '}
+          <button
+            type="button"
+            class="primary"
+            onClick={() => void client.requestPermission(origin).then((g) => setState(g ? 'granted' : 'denied'), () => setState('denied'))}
+          >
+            Allow access
+          </button>
+          {state === 'denied' ? <span class="error"> Access was not granted.</span> : null}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The options page: policy, secret keys, companion server, and a pending site-access request.
+ *
+ * @example
+ * render(<OptionsApp client={createBrowserClient()} theme="light" />, root);
+ */
+export function OptionsApp({ client, theme, grantOrigin }: OptionsAppProps) {
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    client.getSettings().then(setSettings, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [client]);
+
+  const ensureAccess = async (url: string) => {
+    const pattern = companionPattern(url);
+    if (pattern && !(await client.requestPermission(pattern))) throw new Error(`Access to ${pattern} was not granted`);
+  };
+
+  return (
+    <div class="opt-app" data-theme={theme}>
+      <header class="topbar">
+        <h1>Session Lens options</h1>
+      </header>
+      <main class="opt-main">
+        {grantOrigin ? <GrantBanner origin={grantOrigin} client={client} /> : null}
+        {error ? (
+          <p class="error" role="alert">
+            Cannot load the settings: {error}
+          </p>
+        ) : null}
+        {settings === null ? (
+          error ? null : <p class="muted">Loading…</p>
+        ) : (
+          <>
+            <PolicyEditor
+              policy={settings.policy}
+              onSave={async (policy) => setSettings(await client.setSettings({ policy }))}
+            />
+            <KeysSection
+              keys={settings.keys}
+              onAdd={async (key, label) => setSettings(await client.addKey(key, label))}
+              onRemove={async (id) => setSettings(await client.removeKey(id))}
+            />
+            <CompanionSection
+              url={settings.companion.url}
+              hasToken={settings.companion.hasToken}
+              onSave={async (url, token) => {
+                if (url) await ensureAccess(url);
+                setSettings(await client.setSettings({ companion: token === undefined ? { url } : { url, token } }));
+              }}
+              onTest={async (url, token) => {
+                await ensureAccess(url);
+                return client.testCompanion(token === undefined ? { url } : { url, token });
+              }}
+            />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
