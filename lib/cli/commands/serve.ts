@@ -38,13 +38,19 @@ export const serve: Command = async (argv: string[], io: CliIO & { signal?: Abor
   if (config.secretKeys.length === 0) io.stdout.write('  no secret key: session data is shown unverified\n');
   if (server.tokenGenerated) io.stdout.write(`  token: ${server.token}\n  (generated; pass --token or SESSION_LENS_TOKEN to choose one)\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    io.signal?.addEventListener('abort', stop, { once: true });
-  });
-  log('shutting down');
-  await server.close();
+  // Handlers stay installed until the server is closed: a second signal (Ctrl-C reaches both the
+  // launcher and this process, and the launcher forwards it) must not kill a clean shutdown.
+  const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  for (const s of signals) process.on(s, stop);
+  io.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await stopped;
+    log('shutting down');
+    await server.close();
+  } finally {
+    for (const s of signals) process.off(s, stop);
+  }
   return EXIT.ok;
 };
