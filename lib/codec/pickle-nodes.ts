@@ -22,12 +22,15 @@ export type PRef = PList | PTuple | PDict | PSet | PBytes | PGlobal | PInstance;
 /** A Python `list`. */
 export class PList {
   readonly kind = 'list';
-  readonly items: PNode[] = [];
+  /** Set while pickle-tree.ts is inside this node (cycle detection). */
+  visiting = false;
+  constructor(readonly items: PNode[] = []) {}
 }
 
 /** A Python `tuple` (immutable once built). */
 export class PTuple {
   readonly kind = 'tuple';
+  visiting = false;
   constructor(readonly items: PNode[]) {}
 }
 
@@ -53,6 +56,7 @@ function keyId(k: PNode): string | undefined {
 /** A Python `dict`, in insertion order. */
 export class PDict {
   readonly kind = 'dict';
+  visiting = false;
   readonly keys: PNode[] = [];
   readonly values: PNode[] = [];
   private readonly index = new Map<string, number>();
@@ -79,8 +83,11 @@ export class PDict {
 
 /** A Python `set` or `frozenset` (protocol 4 `EMPTY_SET` / `FROZENSET`). */
 export class PSet {
-  readonly items: PNode[] = [];
-  constructor(readonly kind: 'set' | 'frozenset') {}
+  visiting = false;
+  constructor(
+    readonly kind: 'set' | 'frozenset',
+    readonly items: PNode[],
+  ) {}
 }
 
 /**
@@ -109,6 +116,7 @@ export class PGlobal {
  */
 export class PInstance {
   readonly kind = 'instance';
+  visiting = false;
   /** BUILD's argument; `undefined` when there was no BUILD. */
   state: PNode | undefined = undefined;
   readonly items: PNode[] = [];

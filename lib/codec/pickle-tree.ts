@@ -6,16 +6,17 @@
  * stops with `ERR_LIMIT_EXCEEDED` long before it could fill memory. A reference back to an
  * ancestor (`l = []; l.append(l)`, Python shows `[[...]]`) becomes
  * `PyObject('recursion', { value: '[...]' })` — `{...}` for dicts and sets, `(...)` for tuples,
- * `...` for other objects. Dicts with only `str` keys become null-prototype objects, so a key
- * named `__proto__` is an ordinary key.
+ * `...` for other objects. Dicts with only `str` keys become plain objects in which a key named
+ * `__proto__` is an ordinary own property (as in parseJson), never the prototype.
  */
 import { LimitExceededError } from './errors.ts';
 import type { Limits } from './limits.ts';
 import { PyObject } from './value.ts';
 import type { PyObjectFields, SessionObject, SessionValue } from './value.ts';
 import { PBytes, PDict, PGlobal, PInstance, PList, PSet, PTuple } from './pickle-nodes.ts';
-import type { PNode, PRef } from './pickle-nodes.ts';
+import type { PNode } from './pickle-nodes.ts';
 import { bytesValue, readKnown } from './pickle-known.ts';
+import type { KnownContext } from './pickle-known.ts';
 
 /** Python's `repr(float)` for the three floats JSON cannot hold. */
 function scalar(n: null | boolean | number | bigint | string): SessionValue {
@@ -25,7 +26,7 @@ function scalar(n: null | boolean | number | bigint | string): SessionValue {
   return n;
 }
 
-function recursionMarker(node: PRef): PyObject {
+function recursionMarker(node: Branch): PyObject {
   const value =
     node instanceof PList ? '[...]' : node instanceof PTuple ? '(...)' : node instanceof PDict || node instanceof PSet ? '{...}' : '...';
   return new PyObject('recursion', { value });
@@ -45,70 +46,87 @@ function str8(bytes: Uint8Array): SessionValue {
   }
 }
 
+/** Containers that can hold themselves; `visiting` marks the ones on the current path. */
+type Branch = PList | PTuple | PDict | PSet | PInstance;
+
+class Tree implements KnownContext {
+  private items = 0;
+  private depth = 0;
+
+  constructor(private readonly limits: Pick<Limits, 'maxDepth' | 'maxItems'>) {}
+
+  /** One value, charged to the budget; a container on the current path becomes a marker. */
+  value = (node: PNode): SessionValue => {
+    if (++this.items > this.limits.maxItems) {
+      throw new LimitExceededError(
+        `Pickle expands to more than ${this.limits.maxItems} values (limits.maxItems); shared references are copied`,
+      );
+    }
+    if (node === null || typeof node !== 'object') return scalar(node);
+    if (node instanceof PBytes) return node.kind === 'str8' ? str8(node.bytes) : bytesValue(node.kind, node.bytes);
+    if (node instanceof PGlobal) return new PyObject('class', { value: node.name });
+    if (node.visiting) return recursionMarker(node);
+    if (this.depth >= this.limits.maxDepth) {
+      throw new LimitExceededError(`Pickle nests deeper than ${this.limits.maxDepth} levels (limits.maxDepth)`);
+    }
+    node.visiting = true;
+    this.depth++;
+    try {
+      return this.branch(node);
+    } finally {
+      node.visiting = false;
+      this.depth--;
+    }
+  };
+
+  private all(nodes: readonly PNode[]): SessionValue[] {
+    const out = new Array<SessionValue>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) out[i] = this.value(nodes[i] ?? null);
+    return out;
+  }
+
+  private branch(node: Branch): SessionValue {
+    if (node instanceof PList || node instanceof PTuple) return this.all(node.items);
+    if (node instanceof PDict) return this.dict(node.keys, node.values);
+    if (node instanceof PSet) return new PyObject(node.kind, { items: this.all(node.items) });
+    return readKnown(node, this) ?? this.generic(node);
+  }
+
+  private dict(keys: readonly PNode[], values: readonly PNode[]): SessionValue {
+    const ks = this.all(keys);
+    const vs = this.all(values);
+    if (ks.every((k): k is string => typeof k === 'string')) {
+      const out: SessionObject = {};
+      for (let i = 0; i < ks.length; i++) {
+        const k = ks[i] as string;
+        const v = vs[i] ?? null;
+        // like parseJson (json.ts): `__proto__` stays an ordinary own key, never the prototype
+        if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[k] = v;
+      }
+      return out;
+    }
+    return new PyObject('dict', { entries: ks.map((k, i): [SessionValue, SessionValue] => [k, vs[i] ?? null]) });
+  }
+
+  private generic(inst: PInstance): PyObject {
+    const fields: PyObjectFields = {};
+    const args = this.all(inst.args);
+    if (inst.kwargs instanceof PDict ? inst.kwargs.keys.length > 0 : inst.kwargs !== null) args.push(this.value(inst.kwargs));
+    if (args.length > 0) fields.args = args;
+    if (inst.state !== undefined) fields.state = this.value(inst.state);
+    if (inst.items.length > 0) fields.items = this.all(inst.items);
+    const d = inst.dict;
+    if (d && d.keys.length > 0) {
+      fields.entries = d.keys.map((k, i): [SessionValue, SessionValue] => [this.value(k), this.value(d.values[i] ?? null)]);
+    }
+    return new PyObject(inst.cls, fields);
+  }
+}
+
 /**
  * Builds the tree. Throws {@link LimitExceededError} past `maxItems` values or `maxDepth` levels.
  */
 export function toTree(root: PNode, limits: Pick<Limits, 'maxDepth' | 'maxItems'>): SessionValue {
-  const onPath = new Set<PRef>();
-  let items = 0;
-  let depth = 0;
-
-  const value = (node: PNode): SessionValue => {
-    if (++items > limits.maxItems) {
-      throw new LimitExceededError(
-        `Pickle expands to more than ${limits.maxItems} values (limits.maxItems); shared references are copied`,
-      );
-    }
-    if (node === null || typeof node !== 'object') return scalar(node);
-    if (onPath.has(node)) return recursionMarker(node);
-    if (depth >= limits.maxDepth) {
-      throw new LimitExceededError(`Pickle nests deeper than ${limits.maxDepth} levels (limits.maxDepth)`);
-    }
-    onPath.add(node);
-    depth++;
-    try {
-      return container(node);
-    } finally {
-      onPath.delete(node);
-      depth--;
-    }
-  };
-
-  const dict = (keys: readonly PNode[], values: readonly PNode[]): SessionValue => {
-    const ks = keys.map(value);
-    const vs = values.map(value);
-    if (ks.every((k): k is string => typeof k === 'string')) {
-      const out: SessionObject = Object.create(null) as SessionObject;
-      ks.forEach((k, i) => {
-        out[k] = vs[i] ?? null;
-      });
-      return out;
-    }
-    return new PyObject('dict', { entries: ks.map((k, i): [SessionValue, SessionValue] => [k, vs[i] ?? null]) });
-  };
-
-  const generic = (inst: PInstance): PyObject => {
-    const fields: PyObjectFields = {};
-    const args = inst.args.map(value);
-    if (inst.kwargs instanceof PDict ? inst.kwargs.keys.length > 0 : inst.kwargs !== null) args.push(value(inst.kwargs));
-    if (args.length > 0) fields.args = args;
-    if (inst.state !== undefined) fields.state = value(inst.state);
-    if (inst.items.length > 0) fields.items = inst.items.map(value);
-    const d = inst.dict;
-    if (d && d.keys.length > 0) {
-      fields.entries = d.keys.map((k, i): [SessionValue, SessionValue] => [value(k), value(d.values[i] ?? null)]);
-    }
-    return new PyObject(inst.cls, fields);
-  };
-
-  const container = (node: PRef): SessionValue => {
-    if (node instanceof PList || node instanceof PTuple) return node.items.map(value);
-    if (node instanceof PDict) return dict(node.keys, node.values);
-    if (node instanceof PSet) return new PyObject(node.kind, { items: node.items.map(value) });
-    if (node instanceof PBytes) return node.kind === 'str8' ? str8(node.bytes) : bytesValue(node.kind, node.bytes);
-    if (node instanceof PGlobal) return new PyObject('class', { value: node.name });
-    return readKnown(node, { value }) ?? generic(node);
-  };
-
-  return value(root);
+  return new Tree(limits).value(root);
 }

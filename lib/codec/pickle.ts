@@ -150,10 +150,14 @@ class Machine {
   result: PNode | undefined = undefined;
   done = false;
 
+  private readonly data: DataView;
+
   constructor(
     private readonly bytes: Uint8Array,
     private readonly limits: Limits,
-  ) {}
+  ) {
+    this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
   run(): PNode {
     const { bytes } = this;
@@ -197,42 +201,61 @@ class Machine {
   }
 
   take(n: number | bigint): Uint8Array {
-    const left = this.remaining();
+    const at = this.skip(n);
+    return this.bytes.subarray(at, this.pos);
+  }
+
+  /** Checks that `n` bytes are left, moves past them and returns where they start. */
+  private skip(n: number | bigint): number {
+    const left = this.bytes.length - this.pos;
     if (n > left) {
       throw this.malformed(`declared length ${n} exceeds the ${left} bytes left (truncated?)`);
     }
-    const out = this.bytes.subarray(this.pos, this.pos + Number(n));
+    const at = this.pos;
     this.pos += Number(n);
-    return out;
+    return at;
   }
 
   u8(): number {
-    return this.take(1)[0] ?? 0;
-  }
-
-  private view(n: number): DataView {
-    const b = this.take(n);
-    return new DataView(b.buffer, b.byteOffset, n);
+    return this.bytes[this.skip(1)] ?? 0;
   }
 
   u16(): number {
-    return this.view(2).getUint16(0, true);
+    return this.data.getUint16(this.skip(2), true);
   }
 
   u32(): number {
-    return this.view(4).getUint32(0, true);
+    return this.data.getUint32(this.skip(4), true);
   }
 
   i32(): number {
-    return this.view(4).getInt32(0, true);
+    return this.data.getInt32(this.skip(4), true);
   }
 
   u64(): bigint {
-    return this.view(8).getBigUint64(0, true);
+    return this.data.getBigUint64(this.skip(8), true);
   }
 
   f64(): number {
-    return this.view(8).getFloat64(0, false);
+    return this.data.getFloat64(this.skip(8), false);
+  }
+
+  /** Text of `n` bytes: ASCII directly (the common case, and much cheaper than TextDecoder). */
+  text(n: number | bigint): string {
+    const at = this.skip(n);
+    const end = this.pos;
+    const { bytes } = this;
+    if (end - at <= 64) {
+      let ascii = true;
+      for (let i = at; i < end; i++) {
+        if ((bytes[i] ?? 0) >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, bytes.subarray(at, end) as unknown as number[]);
+    }
+    return this.utf8(bytes.subarray(at, end));
   }
 
   /** The bytes up to the next `\n` (which is consumed). */
@@ -389,7 +412,7 @@ const pushBytes = (kind: 'bytes' | 'bytearray' | 'str8', len: (m: Machine) => nu
 };
 
 const pushText = (len: (m: Machine) => number | bigint): Step => (m) => {
-  m.push(m.utf8(m.take(len(m))));
+  m.push(m.text(len(m)));
 };
 
 const unsupported =
@@ -546,13 +569,11 @@ const OP_LIST: ReadonlyArray<readonly [string, string, Step]> = [
   ['APPENDS', 'e', (m) => {
     const items = m.popMark();
     const target = m.top();
-    if (target instanceof PList || target instanceof PInstance) target.items.push(...items);
+    if (target instanceof PList || target instanceof PInstance) extend(target.items, items);
     else throw m.malformed(`cannot APPENDS to ${typeName(target)}`);
   }],
   ['LIST', 'l', (m) => {
-    const list = new PList();
-    list.items.push(...m.popMark());
-    m.push(list);
+    m.push(new PList(m.popMark()));
   }],
   ['EMPTY_TUPLE', ')', (m) => m.push(new PTuple([]))],
   ['TUPLE', 't', (m) => m.push(new PTuple(m.popMark()))],
@@ -577,17 +598,15 @@ const OP_LIST: ReadonlyArray<readonly [string, string, Step]> = [
     if (items.length % 2) throw m.malformed('odd number of items for SETITEMS');
     setItems(m, items);
   }],
-  ['EMPTY_SET', '\x8f', (m) => m.push(new PSet('set'))],
+  ['EMPTY_SET', '\x8f', (m) => m.push(new PSet('set', []))],
   ['ADDITEMS', '\x90', (m) => {
     const items = m.popMark();
     const target = m.top();
-    if ((target instanceof PSet && target.kind === 'set') || target instanceof PInstance) target.items.push(...items);
+    if ((target instanceof PSet && target.kind === 'set') || target instanceof PInstance) extend(target.items, items);
     else throw m.malformed(`cannot ADDITEMS to ${typeName(target)}`);
   }],
   ['FROZENSET', '\x91', (m) => {
-    const s = new PSet('frozenset');
-    s.items.push(...m.popMark());
-    m.push(s);
+    m.push(new PSet('frozenset', m.popMark()));
   }],
   ['POP', '0', (m) => {
     if (m.stack.length > 0) m.stack.pop();
@@ -664,6 +683,11 @@ const OP_LIST: ReadonlyArray<readonly [string, string, Step]> = [
   ['PERSID', 'P', unsupported('persistent IDs need the application that wrote them (persistent_load)')],
   ['BINPERSID', 'Q', unsupported('persistent IDs need the application that wrote them (persistent_load)')],
 ];
+
+/** `list.extend(items)` without spreading (a spread of 10^5 arguments overflows the call stack). */
+function extend(list: PNode[], items: readonly PNode[]): void {
+  for (const x of items) list.push(x);
+}
 
 function setItems(m: Machine, items: PNode[]): void {
   const target = m.top();

@@ -136,12 +136,13 @@ describe('unpickle: limits on 10^5-opcode inputs', () => {
 });
 
 describe('unpickle: shapes', () => {
-  it('makes dicts with a null prototype, so "__proto__" is an ordinary key', () => {
+  it('keeps a "__proto__" key an ordinary own key, never the prototype', () => {
     // {'__proto__': {'polluted': 1}}, protocol 2
     const v = unpickle(raw('\x80\x02}X', u32(9), '__proto__}X', u32(8), 'pollutedK\x01ss.')) as Record<string, SessionValue>;
-    expect(Object.getPrototypeOf(v)).toBeNull();
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.keys(v)).toEqual(['__proto__']);
-    expect(v['__proto__']).toEqual(Object.assign(Object.create(null) as object, { polluted: 1 }));
+    expect(Object.getOwnPropertyDescriptor(v, '__proto__')?.value).toEqual({ polluted: 1 });
+    expect((v as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -156,6 +157,17 @@ describe('unpickle: shapes', () => {
   it('returns an int beyond 2^53 − 1 as a bigint and a smaller one as a number', () => {
     expect(unpickle(raw('\x80\x02\x8a\x07\xff\xff\xff\xff\xff\xff\x1f.'))).toBe(2 ** 53 - 1);
     expect(unpickle(raw('\x80\x02\x8a\x07\x00\x00\x00\x00\x00\x00\x20.'))).toBe(2n ** 53n);
+  });
+
+  it.each([
+    ['APPENDS', raw('\x80\x02](', 'K\x01'.repeat(200_000), 'e.')],
+    ['LIST', raw('(', 'K\x01'.repeat(200_000), 'l.')],
+    ['FROZENSET', raw('\x80\x04(', 'K\x01'.repeat(200_000), '\x91.')],
+  ])('reads 2·10^5 items in one %s batch', (_name, bytes) => {
+    const v = unpickle(bytes);
+    const items = Array.isArray(v) ? v : ((v as PyObject).fields.items ?? []);
+    expect(items).toHaveLength(200_000);
+    expect(items[199_999]).toBe(1);
   });
 
   it('names a class reference without importing it', () => {
