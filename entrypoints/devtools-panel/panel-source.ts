@@ -48,6 +48,10 @@ export function createPanelSource(
 ): PanelSource {
   let wire: CookieSnapshot | null = null;
   let timeline: TimelineEntry[] = [];
+  /** The site whose timeline is loaded or loading (one fetch per site). */
+  let timelineSite: string | null = null;
+  /** `load()` calls waiting for the first snapshot (a reply or the push that follows connect). */
+  let waiting: ((s: CookieSnapshot) => void)[] = [];
   const listeners = new Set<(u: PanelUpdate) => void>();
   let unsubscribe: (() => void) | null = null;
 
@@ -62,29 +66,40 @@ export function createPanelSource(
     findingCount: s.findingCount,
   });
 
-  async function fetchTimeline(site: string | null): Promise<TimelineEntry[]> {
-    if (site === null) return [];
-    try {
-      return (await client.getTimeline(site)).map(toEntry);
-    } catch {
-      return []; // the timeline is an extra: the cookies still show
-    }
+  /** Loads the site's timeline once per site, after the cookies are on screen. */
+  function loadTimeline(site: string | null): void {
+    if (site === timelineSite) return;
+    timelineSite = site;
+    timeline = [];
+    if (site === null) return;
+    client.getTimeline(site).then(
+      (events) => {
+        if (timelineSite !== site) return;
+        const pushed = timeline; // events pushed while the request was in flight
+        const ids = new Set(events.map((e) => e.id));
+        timeline = [...events.map(toEntry), ...pushed.filter((e) => !ids.has(e.id))].slice(-TIMELINE_CAP);
+        emit({ timeline });
+      },
+      () => undefined, // the timeline is an extra: the cookies still show
+    );
   }
 
-  async function setSnapshot(s: CookieSnapshot): Promise<void> {
-    const siteChanged = wire?.site !== s.site;
+  function setSnapshot(s: CookieSnapshot): void {
     wire = s;
+    const w = waiting;
+    waiting = [];
+    for (const resolve of w) resolve(s);
     emit(cookieFields(s));
-    if (siteChanged) {
-      timeline = await fetchTimeline(s.site);
-      if (wire === s) emit({ timeline });
+    if (s.site !== timelineSite) {
+      loadTimeline(s.site);
+      emit({ timeline });
     }
   }
 
   function onPush(push: PanelPush): void {
     switch (push.type) {
       case 'cookies/snapshot':
-        if (push.snapshot.tabId === tabId) void setSnapshot(push.snapshot);
+        if (push.snapshot.tabId === tabId) setSnapshot(push.snapshot);
         return;
       case 'cookies/changed': {
         if (!wire || push.site !== wire.site) return;
@@ -121,18 +136,25 @@ export function createPanelSource(
 
   async function reload(): Promise<void> {
     try {
-      await setSnapshot(await client.listCookies(tabId));
+      setSnapshot(await client.listCookies(tabId));
     } catch {
       // a push will bring the next state
     }
   }
 
   return {
+    /**
+     * The first snapshot: the `cookies/list` reply or the push the background sends on connect,
+     * whichever comes first. The timeline follows as an update.
+     */
     async load(): Promise<PanelSnapshot> {
-      const s = await client.listCookies(tabId);
-      wire = s;
-      timeline = await fetchTimeline(s.site);
-      return { ...(cookieFields(s) as Omit<PanelSnapshot, 'timeline'>), timeline };
+      const s = await new Promise<CookieSnapshot>((resolve, reject) => {
+        waiting.push(resolve);
+        client.listCookies(tabId).then(resolve, reject);
+      });
+      if (wire === null || wire === s || wire.site !== s.site) wire = s;
+      loadTimeline(wire.site);
+      return { ...(cookieFields(wire) as Omit<PanelSnapshot, 'timeline'>), timeline };
     },
     subscribe(listener) {
       listeners.add(listener);
