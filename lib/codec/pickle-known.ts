@@ -54,7 +54,7 @@ const LATIN1 = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'l1']);
 const UTF8 = new Set(['utf-8', 'utf8']);
 
 /** The bytes a node stands for: bytes, a Python 2 str, `_codecs.encode(text, 'latin1')`, `bytes()`. */
-export function bytesOf(node: PNode | undefined): Uint8Array | undefined {
+function bytesOf(node: PNode | undefined): Uint8Array | undefined {
   if (node instanceof PBytes) return node.bytes;
   if (typeof node === 'string') return latin1(node); // Python 2 str unpickled with encoding='latin1'
   if (!(node instanceof PInstance)) return undefined;
@@ -122,7 +122,7 @@ function timedeltaMicros(node: PNode | undefined): bigint | undefined {
 const pad = (n: number | bigint, width: number): string => String(n).padStart(width, '0');
 
 /** Python's `str(timedelta)`: `-1 day, 23:59:59`, `2 days, 0:00:00.000005`, `0:00:00`. */
-export function timedeltaText(totalMicros: bigint): string {
+function timedeltaText(totalMicros: bigint): string {
   const [days, rest] = divmod(totalMicros, MICROS_PER_DAY);
   const [seconds, micros] = divmod(rest, 1_000_000n);
   const [minutes, ss] = divmod(seconds, 60n);
@@ -204,19 +204,31 @@ function zoneOffsetAtWall(zone: string, w: Wall): number | undefined {
   return w.fold ? after : before;
 }
 
+/** Instants from 1850 to 2030 (ms): a zone with one offset at all of them is taken as fixed. */
+const PROBES = [-3786825600000, -1577923200000, 0, 946684800000, 962409600000, 1704067200000, 1719792000000, 1893456000000];
+
+/**
+ * The offset of a zone that has only one (`UTC`, `Etc/GMT-3`), else `null` — what zoneinfo's
+ * `utcoffset(None)` answers for a `datetime.time`.
+ */
+function fixedZoneOffset(zone: string): number | null | undefined {
+  const offsets = new Set(PROBES.map((t) => zoneOffsetAt(zone, t)));
+  if (offsets.has(undefined)) return undefined;
+  return offsets.size === 1 ? ([...offsets][0] ?? null) : null;
+}
+
+const seconds = (s: number | null | undefined): bigint | null | undefined =>
+  s === null || s === undefined ? s : BigInt(s) * 1_000_000n;
+
 /**
  * A tzinfo node's UTC offset in microseconds: `null` for a naive value (no tzinfo, or a zone that
- * has no fixed offset without a date), `undefined` when the tzinfo is not one we can read.
+ * has no fixed offset for a `time`), `undefined` when the tzinfo is not one we can read.
+ * `wall` is the local date and time of a `datetime`; `undefined` for a `time` (`utcoffset(None)`).
  */
 function tzOffsetMicros(tz: PNode | undefined, wall: Wall | undefined): bigint | null | undefined {
   if (tz === undefined || tz === null) return null;
   if (!(tz instanceof PInstance)) return undefined;
   const [a, b] = tz.args;
-  const named = (zone: string): bigint | null | undefined => {
-    if (!wall) return null; // time.utcoffset() asks the zone with dt=None: no offset
-    const s = zoneOffsetAtWall(zone, wall);
-    return s === undefined ? undefined : BigInt(s) * 1_000_000n;
-  };
   switch (tz.cls) {
     case 'datetime.timezone':
       return timedeltaMicros(a);
@@ -224,18 +236,20 @@ function tzOffsetMicros(tz: PNode | undefined, wall: Wall | undefined): bigint |
     case 'dateutil.tz.tz.tzutc':
       return 0n;
     case 'pytz._p': {
-      // pytz/__init__.py _p(*args): (zone) a static zone, (zone, utcoffset, dstoffset, tzname) a
-      // DstTzInfo already localized: its utcoffset in seconds is what isoformat() prints.
+      // pytz/__init__.py _p(*args): (zone) a StaticTzInfo, one offset at all times;
+      // (zone, utcoffset, dstoffset, tzname) a localized DstTzInfo: its utcoffset in seconds is what
+      // isoformat() prints, and it has none without a date.
       if (typeof a !== 'string') return undefined;
-      if (tz.args.length === 1) return a === 'UTC' ? 0n : named(a);
-      const seconds = asBigInt(b);
-      if (seconds === undefined) return undefined;
-      return wall ? seconds * 1_000_000n : null;
+      if (tz.args.length === 1) return a === 'UTC' ? 0n : seconds(zoneOffsetAt(a, wall ? utcOf(wall) : 0));
+      const utcoffset = asBigInt(b);
+      if (utcoffset === undefined) return undefined;
+      return wall ? utcoffset * 1_000_000n : null;
     }
     case 'zoneinfo.ZoneInfo._unpickle':
     case 'zoneinfo.ZoneInfo':
     case 'backports.zoneinfo.ZoneInfo._unpickle':
-      return typeof a === 'string' ? named(a) : undefined;
+      if (typeof a !== 'string') return undefined;
+      return seconds(wall ? zoneOffsetAtWall(a, wall) : fixedZoneOffset(a));
     default:
       return undefined;
   }
@@ -290,6 +304,16 @@ function dateText(d: { year: number; month: number; day: number }): string {
 // ---------------------------------------------------------------------------------------------
 // the table
 
+/**
+ * isoformat() text plus the offset. A tzinfo this reader cannot resolve (a custom class) leaves the
+ * wall-clock text without an offset and shows the tzinfo as `state.tzinfo`, so it is not mistaken
+ * for a naive value.
+ */
+function withOffset(type: string, text: string, tz: PNode | undefined, offset: bigint | null | undefined, ctx: KnownContext): PyObject {
+  if (offset !== undefined) return new PyObject(type, { value: offset === null ? text : text + offsetText(offset) });
+  return new PyObject(type, { value: text, state: { tzinfo: ctx.value(tz ?? null) } });
+}
+
 /** Items of a list/tuple node, or `undefined`. */
 function seqItems(node: PNode | undefined): PNode[] | undefined {
   return node instanceof PList || node instanceof PTuple ? node.items : undefined;
@@ -327,34 +351,30 @@ const readBytes =
   };
 
 const KNOWN: Readonly<Record<string, KnownReader>> = {
-  'datetime.datetime': (inst) => {
+  'datetime.datetime': (inst, ctx) => {
     const b = bytesOf(inst.args[0]);
     if (!b || b.length !== 10 || inst.args.length > 2) return undefined;
     const date = readDate(b);
     const clock = readClock(b, 4);
     if (!date || !clock) return undefined;
     const wall: Wall = { ...date, hour: clock.hour, minute: clock.minute, second: clock.second };
-    const offset = tzOffsetMicros(inst.args[1], wall);
-    if (offset === undefined) return undefined;
     const text = `${dateText(date)}T${clockText(clock.hour, clock.minute, clock.second, clock.us)}`;
-    return new PyObject('datetime.datetime', { value: offset === null ? text : text + offsetText(offset) });
+    return withOffset('datetime.datetime', text, inst.args[1], tzOffsetMicros(inst.args[1], wall), ctx);
   },
   'datetime.date': (inst) => {
     const b = bytesOf(inst.args[0]);
     const date = b?.length === 4 && inst.args.length === 1 ? readDate(b) : undefined;
     return date && !date.fold ? new PyObject('datetime.date', { value: dateText(date) }) : undefined;
   },
-  'datetime.time': (inst) => {
+  'datetime.time': (inst, ctx) => {
     const b = bytesOf(inst.args[0]);
     if (!b || b.length !== 6 || inst.args.length > 2) return undefined;
     const folded = Uint8Array.from(b);
     folded[0] = (b[0] ?? 0) & 0x7f; // the hour byte carries the fold bit (protocol 4+)
     const clock = readClock(folded, 0);
     if (!clock) return undefined;
-    const offset = tzOffsetMicros(inst.args[1], undefined);
-    if (offset === undefined) return undefined;
     const text = clockText(clock.hour, clock.minute, clock.second, clock.us);
-    return new PyObject('datetime.time', { value: offset === null ? text : text + offsetText(offset) });
+    return withOffset('datetime.time', text, inst.args[1], tzOffsetMicros(inst.args[1], undefined), ctx);
   },
   'datetime.timedelta': (inst) => {
     const micros = timedeltaMicros(inst);
