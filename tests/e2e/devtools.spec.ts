@@ -50,3 +50,13 @@ test('signed_cookies: decoded in the real DevTools panel, keyboard navigable', a
     }
   });
 });
+
+test.describe('dark DevTools', () => {
+  test.use({ colorScheme: 'dark' });
+  test('the panel follows the DevTools theme', async ({ context, extensionId }) => {
+    const site = await context.newPage();
+    await site.goto('about:blank');
+    const { panel: frame } = await openDevToolsPanel(context, site, extensionId);
+    await expect(frame.locator('[data-testid="app"]')).toHaveAttribute('data-theme', 'dark');
+  });
+});

@@ -15,9 +15,8 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
-  context: async ({}, use) => {
-    const { context, close } = await launchWithExtension();
+  context: async ({ colorScheme }, use) => {
+    const { context, close } = await launchWithExtension({ colorScheme: colorScheme === 'dark' ? 'dark' : 'light' });
     await use(context);
     await close();
   },

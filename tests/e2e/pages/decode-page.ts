@@ -25,7 +25,7 @@ export class DecodePage {
     return this.page.locator('[data-testid="decode-result"] [data-testid="signature"]');
   }
   get tree(): Locator {
-    return this.page.locator('[data-testid="decode-result"] [data-testid="decoded-tree"]');
+    return this.page.locator('[data-testid="decode-result"] [data-testid="decoded-tree"]').first();
   }
   get error(): Locator {
     return this.page.locator('[data-testid="decode-error"]');
