@@ -29,8 +29,11 @@ export type FastAlgorithm = 'sha256' | 'sha1';
 interface HashSpec {
   /** Digest words (8 for SHA-256, 5 for SHA-1). */
   words: number;
+  /** Message schedule length (64 for SHA-256, 80 for SHA-1). */
+  rounds: number;
   iv: Int32Array;
   compress(h: Int32Array, w: Int32Array, block: Int32Array, offset: number): void;
+  compressScheduled(h: Int32Array, w: Int32Array, offset: number): void;
 }
 
 function compress256(h: Int32Array, w: Int32Array, block: Int32Array, offset: number): void {
@@ -72,6 +75,77 @@ function compress256(h: Int32Array, w: Int32Array, block: Int32Array, offset: nu
   h[5] = (h[5]! + f) | 0;
   h[6] = (h[6]! + g) | 0;
   h[7] = (h[7]! + hh) | 0;
+}
+
+/** SHA-256 with a precomputed 64-word message schedule (for blocks that never change). */
+function compress256Scheduled(h: Int32Array, w: Int32Array, offset: number): void {
+  let a = h[0]!;
+  let b = h[1]!;
+  let c = h[2]!;
+  let d = h[3]!;
+  let e = h[4]!;
+  let f = h[5]!;
+  let g = h[6]!;
+  let hh = h[7]!;
+  for (let i = 0; i < 64; i++) {
+    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (hh + s1 + ((e & f) ^ (~e & g)) + K256[i]! + w[offset + i]!) | 0;
+    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    hh = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  h[0] = (h[0]! + a) | 0;
+  h[1] = (h[1]! + b) | 0;
+  h[2] = (h[2]! + c) | 0;
+  h[3] = (h[3]! + d) | 0;
+  h[4] = (h[4]! + e) | 0;
+  h[5] = (h[5]! + f) | 0;
+  h[6] = (h[6]! + g) | 0;
+  h[7] = (h[7]! + hh) | 0;
+}
+
+/** SHA-1 with a precomputed 80-word message schedule. */
+function compress1Scheduled(h: Int32Array, w: Int32Array, offset: number): void {
+  let a = h[0]!;
+  let b = h[1]!;
+  let c = h[2]!;
+  let d = h[3]!;
+  let e = h[4]!;
+  for (let i = 0; i < 80; i++) {
+    let f: number;
+    let k: number;
+    if (i < 20) {
+      f = (b & c) | (~b & d);
+      k = 0x5a827999;
+    } else if (i < 40) {
+      f = b ^ c ^ d;
+      k = 0x6ed9eba1;
+    } else if (i < 60) {
+      f = (b & c) | (b & d) | (c & d);
+      k = 0x8f1bbcdc | 0;
+    } else {
+      f = b ^ c ^ d;
+      k = 0xca62c1d6 | 0;
+    }
+    const t = (((a << 5) | (a >>> 27)) + f + e + k + w[offset + i]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = t;
+  }
+  h[0] = (h[0]! + a) | 0;
+  h[1] = (h[1]! + b) | 0;
+  h[2] = (h[2]! + c) | 0;
+  h[3] = (h[3]! + d) | 0;
+  h[4] = (h[4]! + e) | 0;
 }
 
 function compress1(h: Int32Array, w: Int32Array, block: Int32Array, offset: number): void {
@@ -116,8 +190,8 @@ function compress1(h: Int32Array, w: Int32Array, block: Int32Array, offset: numb
 }
 
 const SPECS: Record<FastAlgorithm, HashSpec> = {
-  sha256: { words: 8, iv: IV256, compress: compress256 },
-  sha1: { words: 5, iv: IV1, compress: compress1 },
+  sha256: { words: 8, rounds: 64, iv: IV256, compress: compress256, compressScheduled: compress256Scheduled },
+  sha1: { words: 5, rounds: 80, iv: IV1, compress: compress1, compressScheduled: compress1Scheduled },
 };
 
 /**
@@ -156,6 +230,8 @@ export interface PreparedTarget {
   /** Padded words of the message as the tail of a 64-byte-key-block + message HMAC input. */
   innerWords: Int32Array;
   innerBlocks: number;
+  /** The message schedule of every inner block, computed once (blocks × rounds words). */
+  innerSchedule: Int32Array;
   /** The signature's digest words. */
   signature: Int32Array;
 }
@@ -169,7 +245,16 @@ export interface PreparedTarget {
 export function prepareTarget(message: Uint8Array, signature: Uint8Array, algorithm: FastAlgorithm): PreparedTarget {
   const words = new Int32Array(Math.ceil((message.length + 9) / 64) * 16);
   const innerBlocks = padToWords(message, message.length, 64 + message.length, words);
-  return { algorithm, innerWords: words, innerBlocks, signature: bytesToWords(signature) };
+  const spec = SPECS[algorithm];
+  const innerSchedule = new Int32Array(innerBlocks * spec.rounds);
+  const w = new Int32Array(80);
+  const scratch = new Int32Array(spec.words);
+  for (let b = 0; b < innerBlocks; b++) {
+    // compress() leaves the expanded schedule in w: keep it.
+    spec.compress(scratch, w, words, b * 16);
+    innerSchedule.set(w.subarray(0, spec.rounds), b * spec.rounds);
+  }
+  return { algorithm, innerWords: words, innerBlocks, innerSchedule, signature: bytesToWords(signature) };
 }
 
 /** One (salt, key prefix) pair to try: key = H(salt + "signer" + keyPrefix + candidate). */
@@ -186,6 +271,11 @@ export interface FastMatch {
 }
 
 const encoder = new TextEncoder();
+const NONE: FastMatch[] = [];
+/** Longest candidate tried, in UTF-8 bytes (a longer one is skipped: no real key is that long). */
+export const MAX_CANDIDATE_BYTES = 48 * 1024;
+/** Longest salt + "signer" + key prefix, in bytes. */
+const MAX_PREFIX_BYTES = 4096;
 
 /**
  * Tries candidate SECRET_KEYs against prepared targets, for every salt. Not thread-safe (reuses
@@ -196,9 +286,11 @@ const encoder = new TextEncoder();
  * cracker.check('candidate') // [] or [{ target: 0, salt: 0 }]
  */
 export class SignerCracker {
-  private readonly prefixes: Uint8Array[];
-  private readonly buf = new Uint8Array(64 * 1024);
-  private readonly words = new Int32Array(64 * 1024 / 4 + 32);
+  private readonly prefixWords: Int32Array[];
+  private readonly prefixLengths: number[];
+  /** The candidate's UTF-8 bytes. */
+  private readonly cand = new Uint8Array(MAX_CANDIDATE_BYTES);
+  private readonly words = new Int32Array((MAX_CANDIDATE_BYTES + MAX_PREFIX_BYTES + 72) / 4);
   private readonly w = new Int32Array(80);
   private readonly key = new Int32Array(8);
   private readonly inner = new Int32Array(8);
@@ -210,34 +302,54 @@ export class SignerCracker {
     private readonly targets: readonly PreparedTarget[],
     salts: readonly SaltPrefix[],
   ) {
-    this.prefixes = salts.map((s) => encoder.encode(`${s.salt}signer${s.keyPrefix}`));
+    const prefixes = salts.map((s) => encoder.encode(`${s.salt}signer${s.keyPrefix}`).subarray(0, MAX_PREFIX_BYTES));
+    this.prefixWords = prefixes.map(bytesToWords);
+    this.prefixLengths = prefixes.map((p) => p.length);
     this.algorithms = [...new Set(targets.map((t) => t.algorithm))];
-  }
-
-  /** Longest candidate accepted, in UTF-8 bytes (longer ones are skipped). */
-  get maxCandidateBytes(): number {
-    return this.buf.length - Math.max(0, ...this.prefixes.map((p) => p.length)) - 16;
   }
 
   /** Checks one candidate; returns every (target, salt) it signs. */
   check(candidate: string, skip?: ReadonlySet<number>): FastMatch[] {
-    const out: FastMatch[] = [];
-    for (let s = 0; s < this.prefixes.length; s++) {
-      const prefix = this.prefixes[s]!;
-      this.buf.set(prefix, 0);
-      const r = encoder.encodeInto(candidate, this.buf.subarray(prefix.length, this.buf.length - 16));
-      if (r.read !== candidate.length) return out;
-      const len = prefix.length + r.written;
-      for (const algorithm of this.algorithms) {
+    const enc = encoder.encodeInto(candidate, this.cand);
+    if (enc.read !== candidate.length) return NONE;
+    return this.checkBytes(this.cand, 0, enc.written, skip);
+  }
+
+  /**
+   * Checks the candidate whose UTF-8 bytes are `src[offset, offset + n)` (a slice of a wordlist
+   * read as bytes: no string is ever made).
+   */
+  checkBytes(src: Uint8Array, offset: number, n: number, skip?: ReadonlySet<number>): FastMatch[] {
+    let out: FastMatch[] = NONE;
+    if (n > MAX_CANDIDATE_BYTES) return out;
+    const words = this.words;
+    for (let s = 0; s < this.prefixWords.length; s++) {
+      // Key message = salt + "signer" + keyPrefix + candidate, padded (FIPS 180-4 §5.1.1).
+      const plen = this.prefixLengths[s]!;
+      const len = plen + n;
+      const blocks = (len + 9 + 63) >>> 6;
+      words.fill(0, 0, blocks * 16);
+      words.set(this.prefixWords[s]!);
+      for (let i = 0; i < n; i++) {
+        const pos = plen + i;
+        words[pos >> 2]! |= src[offset + i]! << (24 - (pos & 3) * 8);
+      }
+      words[len >> 2]! |= 0x80 << (24 - (len & 3) * 8);
+      const bits = len * 8;
+      words[blocks * 16 - 2] = Math.floor(bits / 0x100000000) | 0;
+      words[blocks * 16 - 1] = bits | 0;
+      for (let a = 0; a < this.algorithms.length; a++) {
+        const algorithm = this.algorithms[a]!;
         const spec = SPECS[algorithm];
-        // Key = H(salt + "signer" + secret).
-        const blocks = padToWords(this.buf, len, len, this.words);
         this.key.set(spec.iv);
-        for (let b = 0; b < blocks; b++) spec.compress(this.key, this.w, this.words, b * 16);
+        for (let b = 0; b < blocks; b++) spec.compress(this.key, this.w, words, b * 16);
         for (let t = 0; t < this.targets.length; t++) {
           const target = this.targets[t]!;
-          if (target.algorithm !== algorithm || skip?.has(t)) continue;
-          if (this.hmacMatches(spec, target)) out.push({ target: t, salt: s });
+          if (target.algorithm !== algorithm || (skip !== undefined && skip.has(t))) continue;
+          if (this.hmacMatches(spec, target)) {
+            if (out === NONE) out = [];
+            out.push({ target: t, salt: s });
+          }
         }
       }
     }
@@ -251,7 +363,7 @@ export class SignerCracker {
     for (let i = 0; i < 16; i++) pad[i] = (i < n ? this.key[i]! : 0) ^ 0x36363636;
     this.inner.set(spec.iv);
     spec.compress(this.inner, this.w, pad, 0);
-    for (let b = 0; b < target.innerBlocks; b++) spec.compress(this.inner, this.w, target.innerWords, b * 16);
+    for (let b = 0; b < target.innerBlocks; b++) spec.compressScheduled(this.inner, target.innerSchedule, b * spec.rounds);
     for (let i = 0; i < 16; i++) pad[i] = (i < n ? this.key[i]! : 0) ^ 0x5c5c5c5c;
     this.outer.set(spec.iv);
     spec.compress(this.outer, this.w, pad, 0);

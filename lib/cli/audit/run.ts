@@ -5,11 +5,11 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { SaltPrefix } from './fast-hmac.ts';
-import { loadKnownKeys, wordlistBatches } from './candidates.ts';
-import type { WorkerAnswer, WorkerBatch, WorkerInit } from './worker.ts';
+import { loadKnownKeys } from './candidates.ts';
+import type { WorkerAnswer, WorkerInit, WorkerTask } from './worker.ts';
 
 /** A signed value split for cracking (from the codec's `parseSigned`). */
 export interface AuditTarget {
@@ -51,11 +51,11 @@ export interface AuditOptions {
   wordlist?: string;
   /** Try the bundled list of public keys (default true). */
   bundled?: boolean;
-  /** Extra candidates tried first (tests, --key). */
+  /** Extra candidates tried first, reported as `bundled` (tests). */
   extraKeys?: readonly string[];
   /** Worker threads; default: every core. */
   threads?: number;
-  /** Candidates per batch sent to a worker. */
+  /** Bundled candidates per batch sent to a worker. */
   batchSize?: number;
   onProgress?: (p: AuditProgress) => void;
   progressMs?: number;
@@ -65,8 +65,12 @@ export interface AuditOptions {
 export interface AuditRun {
   matches: AuditMatch[];
   tried: number;
+  /** Wall time, worker start-up included. */
   seconds: number;
+  /** Of which loading the workers. */
+  startupSeconds: number;
   threads: number;
+  /** Candidates per second once every worker was ready. */
   keysPerSecond: number;
 }
 
@@ -83,12 +87,18 @@ function workerSource(): string {
   return `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 }
 
-type Source = { keys: string[]; source: AuditMatch['source'] };
+/** Bytes of wordlist one worker task reads (a line belongs to the range it starts in). */
+const RANGE_BYTES = 1024 * 1024;
 
-async function* candidateBatches(o: AuditOptions, batchSize: number): AsyncGenerator<Source> {
+type Task = { kind: 'keys'; keys: string[] } | { kind: 'range'; path: string; start: number; end: number };
+
+async function* candidateTasks(o: AuditOptions, batchSize: number): AsyncGenerator<Task> {
   const first = [...(o.extraKeys ?? []), ...(o.bundled === false ? [] : await loadKnownKeys())];
-  for (let i = 0; i < first.length; i += batchSize) yield { keys: first.slice(i, i + batchSize), source: 'bundled' };
-  if (o.wordlist) for await (const keys of wordlistBatches(o.wordlist, batchSize)) yield { keys, source: 'wordlist' };
+  for (let i = 0; i < first.length; i += batchSize) yield { kind: 'keys', keys: first.slice(i, i + batchSize) };
+  if (o.wordlist) {
+    const size = statSync(o.wordlist).size;
+    for (let start = 0; start < size; start += RANGE_BYTES) yield { kind: 'range', path: o.wordlist, start, end: Math.min(size, start + RANGE_BYTES) };
+  }
 }
 
 /**
@@ -110,17 +120,39 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   const matches: AuditMatch[] = [];
   const found = new Set<number>();
   let tried = 0;
-  if (o.targets.length === 0) return { matches, tried, seconds: 0, threads, keysPerSecond: 0 };
+  if (o.targets.length === 0) return { matches, tried, seconds: 0, startupSeconds: 0, threads, keysPerSecond: 0 };
 
   const source = workerSource();
   const workers = Array.from({ length: threads }, () => new Worker(source, { eval: true, workerData: init }));
+  // Wait until every worker has loaded, so the rate measures hashing rather than start-up.
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('message', () => resolve());
+            w.once('error', reject);
+            w.once('exit', (code) => reject(new Error(`audit worker exited with code ${code} while starting`)));
+          }),
+      ),
+    );
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
+  for (const w of workers) {
+    w.removeAllListeners('error');
+    w.removeAllListeners('exit');
+  }
+  const startupSeconds = (performance.now() - started) / 1000;
+  const hashingStarted = performance.now();
   const sources = new Map<number, AuditMatch['source']>();
-  const batches = candidateBatches(o, batchSize);
+  const batches = candidateTasks(o, batchSize);
   let nextId = 0;
   let exhausted = false;
   let timer: ReturnType<typeof setInterval> | undefined;
   const progress = () => {
-    const elapsedMs = performance.now() - started;
+    const elapsedMs = performance.now() - hashingStarted;
     o.onProgress?.({ tried, found: found.size, elapsedMs, keysPerSecond: elapsedMs > 0 ? (tried * 1000) / elapsedMs : 0 });
   };
   if (o.onProgress) timer = setInterval(progress, o.progressMs ?? 250);
@@ -137,11 +169,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
                 return resolve();
               }
               const id = nextId++;
-              sources.set(id, next.value.source);
-              const msg: WorkerBatch = { id, keys: next.value.keys, skip: [...found] };
+              const t = next.value;
+              sources.set(id, t.kind === 'keys' ? 'bundled' : 'wordlist');
+              const msg: WorkerTask = t.kind === 'keys' ? { ...t, id, skip: [...found] } : { ...t, id, skip: [...found] };
               w.postMessage(msg);
             };
             w.on('message', (a: WorkerAnswer) => {
+              if (a.error) return reject(new Error(`audit worker: ${a.error}`));
               tried += a.tried;
               for (const m of a.matches) {
                 if (found.has(m.target)) continue;
@@ -165,6 +199,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   }
   progress();
   const seconds = (performance.now() - started) / 1000;
+  const hashing = (performance.now() - hashingStarted) / 1000;
   matches.sort((a, b) => a.target - b.target);
-  return { matches, tried, seconds, threads, keysPerSecond: seconds > 0 ? tried / seconds : 0 };
+  return { matches, tried, seconds, startupSeconds, threads, keysPerSecond: hashing > 0 ? tried / hashing : 0 };
 }

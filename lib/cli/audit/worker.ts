@@ -1,10 +1,14 @@
 /**
- * An audit worker thread: gets the signed values once (workerData), then batches of candidate
- * keys; answers each batch with how many it tried and which (value, salt) pairs a key signs.
+ * An audit worker thread. It gets the signed values once (workerData), then tasks: a batch of
+ * candidate keys, or a byte range of a wordlist file that it reads itself (one key per line; a
+ * line belongs to the range it starts in), hashing the bytes straight from the file buffer. It
+ * answers each task with how many keys it tried and which (value, salt) pairs a key signs.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { prepareTarget, SignerCracker, type FastAlgorithm, type SaltPrefix } from './fast-hmac.ts';
+import { MAX_CANDIDATE_BYTES, prepareTarget, SignerCracker, type FastAlgorithm, type FastMatch, type SaltPrefix } from './fast-hmac.ts';
+import { NativeSignerCracker, oneShotHash } from './native-hmac.ts';
 
 /** What the worker is started with. */
 export interface WorkerInit {
@@ -12,54 +16,136 @@ export interface WorkerInit {
   salts: SaltPrefix[];
 }
 
-/** A batch request. */
-export interface WorkerBatch {
-  id: number;
-  keys: string[];
-  /** Targets already cracked: not tried again. */
-  skip: number[];
-}
+/** A task: keys to try, or a wordlist byte range `[start, end)` to read and try. */
+export type WorkerTask =
+  | { kind: 'keys'; id: number; keys: string[]; skip: number[] }
+  | { kind: 'range'; id: number; path: string; start: number; end: number; skip: number[] };
 
-/** A batch answer. */
+/** A task's answer. */
 export interface WorkerAnswer {
   id: number;
   tried: number;
   matches: { target: number; salt: number; key: string }[];
+  error?: string;
 }
 
 const init = workerData as WorkerInit;
+/**
+ * The native path (node:crypto one-shot hashes) takes every target when this Node has
+ * `crypto.hash`; otherwise the pure-JS path takes sha256/sha1 and node:crypto objects the rest.
+ * SESSION_LENS_AUDIT_ENGINE=js forces the JS path (tests, benchmark).
+ */
+const native = oneShotHash !== undefined && process.env.SESSION_LENS_AUDIT_ENGINE !== 'js';
 const fastIdx: number[] = [];
 const slowIdx: number[] = [];
-init.targets.forEach((t, i) => (t.algorithm === 'sha256' || t.algorithm === 'sha1' ? fastIdx : slowIdx).push(i));
-const cracker = new SignerCracker(
-  fastIdx.map((i) => {
-    const t = init.targets[i]!;
-    return prepareTarget(t.message, t.signature, t.algorithm as FastAlgorithm);
-  }),
-  init.salts,
-);
+init.targets.forEach((t, i) => (native || t.algorithm === 'sha256' || t.algorithm === 'sha1' ? fastIdx : slowIdx).push(i));
+const cracker: { checkBytes(src: Uint8Array, offset: number, n: number, skip?: ReadonlySet<number>): FastMatch[] } = native
+  ? new NativeSignerCracker(
+      fastIdx.map((i) => init.targets[i]!),
+      init.salts,
+    )
+  : new SignerCracker(
+      fastIdx.map((i) => {
+        const t = init.targets[i]!;
+        return prepareTarget(t.message, t.signature, t.algorithm as FastAlgorithm);
+      }),
+      init.salts,
+    );
+const decoder = new TextDecoder();
 
 /** node:crypto path for algorithms the fast path does not cover (sha384, sha512). */
-function slowCheck(key: string, skip: Set<number>, out: WorkerAnswer['matches']): void {
+function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matches']): void {
   for (const ti of slowIdx) {
     if (skip.has(ti)) continue;
     const t = init.targets[ti]!;
     init.salts.forEach((s, si) => {
-      const k = createHash(t.algorithm).update(`${s.salt}signer${s.keyPrefix}${key}`).digest();
+      const k = createHash(t.algorithm).update(`${s.salt}signer${s.keyPrefix}`).update(key).digest();
       const mac = createHmac(t.algorithm, k).update(t.message).digest();
-      if (mac.length === t.signature.length && timingSafeEqual(mac, t.signature)) out.push({ target: ti, salt: si, key });
+      if (mac.length === t.signature.length && timingSafeEqual(mac, t.signature)) out.push({ target: ti, salt: si, key: decoder.decode(key) });
     });
   }
 }
 
-parentPort!.on('message', (batch: WorkerBatch) => {
-  const skip = new Set(batch.skip);
+function tryBytes(src: Uint8Array, off: number, n: number, skip: Set<number>, fastSkip: Set<number>, out: WorkerAnswer['matches']): void {
+  if (fastIdx.length) {
+    const found = cracker.checkBytes(src, off, n, fastSkip);
+    for (const m of found) out.push({ target: fastIdx[m.target]!, salt: m.salt, key: decoder.decode(src.subarray(off, off + n)) });
+  }
+  if (slowIdx.length) slowCheck(src.subarray(off, off + n), skip, out);
+}
+
+const NL = 0x0a;
+const CR = 0x0d;
+
+/** Reads `[start, end)` of the file (plus the rest of its last line) and tries every line. */
+function runRange(path: string, start: number, end: number, skip: Set<number>, fastSkip: Set<number>, out: WorkerAnswer['matches']): number {
+  const fd = openSync(path, 'r');
+  try {
+    // One byte before `start` tells whether a line starts exactly at `start`.
+    const from = start > 0 ? start - 1 : 0;
+    let buf = Buffer.allocUnsafe(end - from + 64 * 1024);
+    let len = readSync(fd, buf, 0, end - from, from);
+    let pos = 0;
+    if (start > 0) {
+      // Skip the line that started in the previous range.
+      const nl = buf.indexOf(NL, 0);
+      pos = nl === -1 || nl >= len ? len : nl + 1;
+      if (pos > end - from) return 0;
+    }
+    const limit = end - from; // lines starting at or after this belong to the next range
+    let tried = 0;
+    while (pos < limit && pos < len) {
+      let nl = buf.indexOf(NL, pos);
+      while ((nl === -1 || nl >= len) && len - pos <= MAX_CANDIDATE_BYTES) {
+        // The last line runs past the range: read on until its newline (or EOF).
+        if (len + 64 * 1024 > buf.length) {
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger, 0, 0, len);
+          buf = bigger;
+        }
+        const got = readSync(fd, buf, len, 64 * 1024, from + len);
+        if (got === 0) break;
+        len += got;
+        nl = buf.indexOf(NL, pos);
+      }
+      const lineEnd = nl === -1 || nl >= len ? len : nl;
+      let n = lineEnd - pos;
+      if (n > 0 && buf[pos + n - 1] === CR) n--;
+      if (n > 0 && n <= MAX_CANDIDATE_BYTES) {
+        tryBytes(buf, pos, n, skip, fastSkip, out);
+        tried++;
+      }
+      if (nl === -1 || nl >= len) break;
+      pos = nl + 1;
+    }
+    return tried;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const encoder = new TextEncoder();
+
+parentPort!.on('message', (task: WorkerTask) => {
+  const skip = new Set(task.skip);
   const fastSkip = new Set(fastIdx.map((ti, local) => (skip.has(ti) ? local : -1)).filter((x) => x >= 0));
   const matches: WorkerAnswer['matches'] = [];
-  for (const key of batch.keys) {
-    if (fastIdx.length) for (const m of cracker.check(key, fastSkip)) matches.push({ target: fastIdx[m.target]!, salt: m.salt, key });
-    if (slowIdx.length) slowCheck(key, skip, matches);
+  const answer: WorkerAnswer = { id: task.id, tried: 0, matches };
+  try {
+    if (task.kind === 'keys') {
+      for (const key of task.keys) {
+        const bytes = encoder.encode(key);
+        tryBytes(bytes, 0, bytes.length, skip, fastSkip, matches);
+      }
+      answer.tried = task.keys.length;
+    } else {
+      answer.tried = runRange(task.path, task.start, task.end, skip, fastSkip, matches);
+    }
+  } catch (e) {
+    answer.error = e instanceof Error ? e.message : String(e);
   }
-  const answer: WorkerAnswer = { id: batch.id, tried: batch.keys.length, matches };
   parentPort!.postMessage(answer);
 });
+
+// Tell the pool the worker is loaded: the clock starts when every worker is ready.
+parentPort!.postMessage({ ready: true });

@@ -1,0 +1,137 @@
+/**
+ * `session-lens audit` throughput: candidate SECRET_KEYs per second, against the same loop in
+ * Python with Django's own `signing.loads(value, key=candidate, salt=…)`, measured in the same run.
+ *
+ * The value is a real Django 3.2 signed_cookies login session (compressed, timestamped, sha256).
+ * Both sides try one salt (the signed_cookies one), as the Python loop does; the full default
+ * sweep (every default salt) is measured too, for information. Target: ≥ 10× Django.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { b64Decode, parseSigned, saltCandidates } from '../lib/codec/index.ts';
+import { runAudit, type AuditSalt } from '../lib/cli/audit/run.ts';
+
+const PY = '/usr/bin/python3';
+const SALT = 'django.contrib.sessions.backends.signed_cookies';
+const CANDIDATES = Number(process.env.AUDIT_BENCH_KEYS ?? 300_000);
+const PY_CANDIDATES = Number(process.env.AUDIT_BENCH_PY_KEYS ?? 20_000);
+const ROUNDS = Number(process.env.AUDIT_BENCH_ROUNDS ?? 3);
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)';
+
+function randomKey(): string {
+  // Like django.core.management.utils.get_random_secret_key(): 50 characters of that alphabet.
+  const b = randomBytes(50);
+  let s = '';
+  for (const x of b) s += ALPHABET[x % ALPHABET.length];
+  return s;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sl-audit-bench-'));
+try {
+  const secret = `django-insecure-${randomKey()}`;
+  const sign = spawnSync(
+    PY,
+    [
+      '-c',
+      `import sys
+from django.conf import settings
+settings.configure(SECRET_KEY=sys.argv[1])
+from django.core import signing
+print(signing.dumps({"_auth_user_id": "42", "_auth_user_backend": "django.contrib.auth.backends.ModelBackend", "_auth_user_hash": "4c1f1d5e2d4b1a0f7e3c9b8a6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e"}, salt=sys.argv[2], compress=True))`,
+      secret,
+      SALT,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (sign.status !== 0) throw new Error(`Django signing failed: ${sign.stderr}`);
+  const value = sign.stdout.trim();
+  const p = parseSigned(value);
+  console.log(`value: ${value.length} characters, HMAC message ${p.signedPart.length} bytes, ${p.algorithm}`);
+
+  // The wordlist: random Django-like keys, the real one last.
+  const wordlist = join(dir, 'words.txt');
+  await new Promise<void>((resolve, reject) => {
+    const out = createWriteStream(wordlist);
+    out.on('error', reject);
+    let i = 0;
+    const write = () => {
+      let ok = true;
+      while (i < CANDIDATES - 1 && ok) {
+        ok = out.write(`${randomKey()}\n`);
+        i++;
+      }
+      if (i < CANDIDATES - 1) out.once('drain', write);
+      else out.end(`${secret}\n`, resolve);
+    };
+    write();
+  });
+
+  const target = { signedPart: p.signedPart, signature: b64Decode(p.signature), algorithm: p.algorithm ?? 'sha256' };
+  const pyLoop = (n: number) => {
+    const py = spawnSync(
+      PY,
+      [
+        '-c',
+        `import sys, time, random
+from django.conf import settings
+settings.configure(SECRET_KEY="unused")
+from django.core import signing
+value, salt, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+alphabet = ${JSON.stringify(ALPHABET)}
+cands = ["".join(random.choice(alphabet) for _ in range(50)) for _ in range(n)]
+t = time.perf_counter()
+for c in cands:
+    try:
+        signing.loads(value, key=c, salt=salt)
+    except signing.BadSignature:
+        pass
+print(n / (time.perf_counter() - t))`,
+        value,
+        SALT,
+        String(n),
+      ],
+      { encoding: 'utf8' },
+    );
+    if (py.status !== 0) throw new Error(`Python loop failed: ${py.stderr}`);
+    return Number(py.stdout.trim());
+  };
+  const audit = async (engine: 'native' | 'js', salts: AuditSalt[] = [{ salt: SALT, signer: 'default' }]) => {
+    process.env.SESSION_LENS_AUDIT_ENGINE = engine;
+    const r = await runAudit({ targets: [target], salts, wordlist, bundled: false });
+    if (r.matches[0]?.key !== secret) throw new Error('the benchmark did not find the key');
+    return r;
+  };
+
+  // The machine is shared: alternate the two sides for several rounds and compare the best of
+  // each (the least disturbed), and the medians.
+  const django: number[] = [];
+  const native: number[] = [];
+  const js: number[] = [];
+  let threads = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    django.push(pyLoop(PY_CANDIDATES));
+    const r = await audit('native');
+    threads = r.threads;
+    native.push(r.keysPerSecond);
+    js.push((await audit('js')).keysPerSecond);
+  }
+  const all = await audit('native', saltCandidates({}));
+
+  const fmt = (n: number) => Math.round(n).toLocaleString('en');
+  const best = (xs: number[]) => Math.max(...xs);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`rounds: ${ROUNDS}; wordlist ${fmt(CANDIDATES)} keys; Python loop ${fmt(PY_CANDIDATES)} keys; ${threads} worker threads`);
+  console.log(`Django 3.2 signing.loads loop (1 thread, 1 salt): best ${fmt(best(django))} keys/s, median ${fmt(median(django))}`);
+  console.log(`audit, node:crypto one-shot hashes (1 salt):      best ${fmt(best(native))} keys/s, median ${fmt(median(native))}`);
+  console.log(`audit, pure-JS SHA-256 (1 salt):                  best ${fmt(best(js))} keys/s, median ${fmt(median(js))}`);
+  const salts = saltCandidates({}).length;
+  console.log(`audit, all ${salts} default salts (native):            ${fmt(all.keysPerSecond)} keys/s = ${fmt(all.keysPerSecond * salts)} key×salt/s`);
+  const ratio = Math.max(best(native), best(js)) / best(django);
+  const medianRatio = Math.max(median(native), median(js)) / median(django);
+  console.log(`ratio vs Django (same work, best/best): ${ratio.toFixed(1)}×; median/median: ${medianRatio.toFixed(1)}× (target ≥ 10×) ${ratio >= 10 ? 'OK' : 'BELOW TARGET'}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
