@@ -12,6 +12,7 @@
  * Scalars (None, bool, int, float, str) are plain JavaScript values; everything else is a node.
  * Nothing here imports or calls anything: a class is only ever its `module.qualname`.
  */
+import type { SessionValue } from './value.ts';
 
 /** A value on the pickle stack: a scalar or a reference to a mutable node. */
 export type PNode = null | boolean | number | bigint | string | PRef;
@@ -95,6 +96,8 @@ export class PSet {
  * SHORT_BINSTRING), whose bytes are text to most readers but a byte string to `datetime`.
  */
 export class PBytes {
+  /** Its value, made once however often the memo shares it (the repr is O(n)). */
+  cached: SessionValue | undefined = undefined;
   constructor(
     readonly kind: 'bytes' | 'bytearray' | 'str8',
     readonly bytes: Uint8Array,
@@ -117,6 +120,8 @@ export class PGlobal {
 export class PInstance {
   readonly kind = 'instance';
   visiting = false;
+  /** A known class's value once read, when it holds no copied children. */
+  known: SessionValue | undefined = undefined;
   /** BUILD's argument; `undefined` when there was no BUILD. */
   state: PNode | undefined = undefined;
   readonly items: PNode[] = [];

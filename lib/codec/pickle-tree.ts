@@ -3,7 +3,10 @@
  *
  * Shared references are copied, so every copy is charged to `limits.maxItems`: a "billion laughs"
  * pickle (`a = ['lol']; b = [a] * 10; c = [b] * 10; …`, a few hundred bytes thanks to the memo)
- * stops with `ERR_LIMIT_EXCEEDED` long before it could fill memory. A reference back to an
+ * stops with `ERR_LIMIT_EXCEEDED` long before it could fill memory. The text those copies add up
+ * to (strings, bytes reprs, big integers, readable values) is charged to
+ * `limits.maxDecompressedSize` too, so one shared 500 kB string cannot become a terabyte of JSON.
+ * A reference back to an
  * ancestor (`l = []; l.append(l)`, Python shows `[[...]]`) becomes
  * `PyObject('recursion', { value: '[...]' })` — `{...}` for dicts and sets, `(...)` for tuples,
  * `...` for other objects. Dicts with only `str` keys become plain objects in which a key named
@@ -49,11 +52,32 @@ function str8(bytes: Uint8Array): SessionValue {
 /** Containers that can hold themselves; `visiting` marks the ones on the current path. */
 type Branch = PList | PTuple | PDict | PSet | PInstance;
 
+const U64 = 1n << 64n;
+const U256 = 1n << 256n;
+
+type TreeLimits = Pick<Limits, 'maxDepth' | 'maxItems' | 'maxDecompressedSize'>;
+
 class Tree implements KnownContext {
   private items = 0;
   private depth = 0;
+  private size = 0;
 
-  constructor(private readonly limits: Pick<Limits, 'maxDepth' | 'maxItems'>) {}
+  constructor(private readonly limits: TreeLimits) {}
+
+  /** Charges the text a value adds when printed (an upper bound for big integers). */
+  private charge<T extends SessionValue>(v: T): T {
+    if (typeof v === 'string') this.size += v.length;
+    else if (typeof v === 'bigint') {
+      const a = v < 0n ? -v : v;
+      this.size += a < U64 ? 20 : a < U256 ? 78 : 5000; // LONG4 is capped at 2048 bytes: ≤ 4933 digits
+    } else if (v instanceof PyObject) this.size += v.fields.value?.length ?? 0;
+    if (this.size > this.limits.maxDecompressedSize) {
+      throw new LimitExceededError(
+        `Pickle expands to more than ${this.limits.maxDecompressedSize} characters of text (limits.maxDecompressedSize); shared references are copied`,
+      );
+    }
+    return v;
+  }
 
   /** One value, charged to the budget; a container on the current path becomes a marker. */
   value = (node: PNode): SessionValue => {
@@ -62,9 +86,12 @@ class Tree implements KnownContext {
         `Pickle expands to more than ${this.limits.maxItems} values (limits.maxItems); shared references are copied`,
       );
     }
-    if (node === null || typeof node !== 'object') return scalar(node);
-    if (node instanceof PBytes) return node.kind === 'str8' ? str8(node.bytes) : bytesValue(node.kind, node.bytes);
-    if (node instanceof PGlobal) return new PyObject('class', { value: node.name });
+    if (node === null || typeof node !== 'object') return this.charge(scalar(node));
+    if (node instanceof PBytes) {
+      node.cached ??= node.kind === 'str8' ? str8(node.bytes) : bytesValue(node.kind, node.bytes);
+      return this.charge(node.cached);
+    }
+    if (node instanceof PGlobal) return this.charge(new PyObject('class', { value: node.name }));
     if (node.visiting) return recursionMarker(node);
     if (this.depth >= this.limits.maxDepth) {
       throw new LimitExceededError(`Pickle nests deeper than ${this.limits.maxDepth} levels (limits.maxDepth)`);
@@ -89,7 +116,14 @@ class Tree implements KnownContext {
     if (node instanceof PList || node instanceof PTuple) return this.all(node.items);
     if (node instanceof PDict) return this.dict(node.keys, node.values);
     if (node instanceof PSet) return new PyObject(node.kind, { items: this.all(node.items) });
-    return readKnown(node, this) ?? this.generic(node);
+    if (node.known !== undefined) return this.charge(node.known);
+    const before = this.items;
+    const known = readKnown(node, this);
+    if (known === undefined) return this.generic(node);
+    // a value read from the arguments alone (datetime, Decimal …) is reused for every copy; one
+    // that copied children (set, OrderedDict) is read again, so that each copy is charged
+    if (this.items === before) node.known = known;
+    return this.charge(known);
   }
 
   private dict(keys: readonly PNode[], values: readonly PNode[]): SessionValue {
@@ -127,6 +161,6 @@ class Tree implements KnownContext {
 /**
  * Builds the tree. Throws {@link LimitExceededError} past `maxItems` values or `maxDepth` levels.
  */
-export function toTree(root: PNode, limits: Pick<Limits, 'maxDepth' | 'maxItems'>): SessionValue {
+export function toTree(root: PNode, limits: TreeLimits): SessionValue {
   return new Tree(limits).value(root);
 }

@@ -122,6 +122,36 @@ describe('unpickle: limits on 10^5-opcode inputs', () => {
       message: /more than 999 values/,
     },
     {
+      name: 'FLOAT of 10^6 digits then garbage (no regex backtracking)',
+      bytes: raw('F', '1'.repeat(1_000_000 - 4), 'x\n.'),
+      code: 'ERR_MALFORMED',
+      message: /\(FLOAT\): invalid float/,
+    },
+    {
+      name: 'INT of 10^6 digits',
+      bytes: raw('I', '1'.repeat(1_000_000 - 3), '\n.'),
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /4300-digit limit/,
+    },
+    {
+      name: 'one 10^5-character string shared 10^4 times',
+      bytes: raw('\x80\x02X', u32(100_000), 'a'.repeat(100_000), 'q\x01](', 'h\x01'.repeat(10_000), 'e.'),
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /more than 8388608 characters of text \(limits\.maxDecompressedSize\)/,
+    },
+    {
+      name: 'one 10^5-byte bytes value shared 10^4 times (repr made once)',
+      bytes: raw('\x80\x03B', u32(100_000), '\x00'.repeat(100_000), 'q\x01](', 'h\x01'.repeat(10_000), 'e.'),
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /characters of text/,
+    },
+    {
+      name: 'a 2000-byte integer shared 10^4 times',
+      bytes: raw('\x80\x02\x8b', u32(2000), '\x01'.repeat(2000), 'q\x01](', 'h\x01'.repeat(10_000), 'e.'),
+      code: 'ERR_LIMIT_EXCEEDED',
+      message: /characters of text/,
+    },
+    {
       name: 'not bytes at all',
       bytes: 'N.' as unknown as Uint8Array,
       code: 'ERR_MALFORMED',
@@ -168,6 +198,15 @@ describe('unpickle: shapes', () => {
     const items = Array.isArray(v) ? v : ((v as PyObject).fields.items ?? []);
     expect(items).toHaveLength(200_000);
     expect(items[199_999]).toBe(1);
+  });
+
+  it('reads one zoneinfo datetime shared 10^5 times once, and copies its value', () => {
+    const golden = vectors.values.find((v) => v.name === 'datetime zoneinfo summer (protocol 2)');
+    const body = Array.from(bytesOf(golden?.pickle ?? '')).slice(2, -1); // without PROTO and STOP
+    const bytes = raw('\x80\x02](', String.fromCharCode(...body), `r${u32(999_999)}`, `j${u32(999_999)}`.repeat(99_999), 'e.');
+    const v = unpickle(bytes) as PyObject[];
+    expect(v).toHaveLength(100_000);
+    expect(v[99_999]?.toJSON()).toEqual({ $py: 'datetime.datetime', value: '2024-05-01T12:00:00+02:00' });
   });
 
   it('names a class reference without importing it', () => {
