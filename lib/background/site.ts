@@ -85,3 +85,18 @@ export function cookieId(c: Pick<CookieLike, 'storeId' | 'partitionKey' | 'domai
 export function cookieUrl(c: Pick<CookieLike, 'domain' | 'path' | 'secure'>): string {
   return `${c.secure ? 'https' : 'http'}://${c.domain.replace(/^\./, '')}${c.path || '/'}`;
 }
+
+/**
+ * The cookie domains whose cookies a host sees, most specific first: the timeline is kept per
+ * cookie domain, and a site's timeline merges them.
+ *
+ * @example
+ * timelineKeys('app.example.com') // ['app.example.com', 'example.com', 'com']
+ * timelineKeys('127.0.0.1')       // ['127.0.0.1']
+ */
+export function timelineKeys(host: string): string[] {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (/^[\d.]+$/.test(h) || h.includes(':')) return [h];
+  const labels = h.split('.');
+  return labels.map((_, i) => labels.slice(i).join('.')).filter((k) => k !== '');
+}

@@ -28,8 +28,8 @@ import {
   type Settings,
 } from '../background/settings.ts';
 import { createSiteStore, type KeyValueArea, type SiteStore } from '../background/site-store.ts';
-import { cookieId, cookieMatchesHost, cookieUrl, originPatternOf, siteOf, type CookieLike } from '../background/site.ts';
-import { applyChange } from '../background/timeline.ts';
+import { cookieId, cookieMatchesHost, originPatternOf, siteOf, timelineKeys, type CookieLike } from '../background/site.ts';
+import { MAX_EVENTS_PER_SITE, applyChange } from '../background/timeline.ts';
 
 /** Options for tests and for the entrypoint. */
 export interface BackgroundOptions {
@@ -118,6 +118,8 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
   const pending = new Set<Promise<unknown>>();
   const badgeTimers = new Map<number, ReturnType<typeof setTimeout>>();
   const badgeReleases = new Map<number, () => void>();
+  /** Pushes held back until a newly connected panel has its first snapshot. */
+  const warming = new Map<number, PanelPush[]>();
   /** Cookie views per connected panel tab, for pushes without re-reading the jar. */
   const panelViews = new Map<number, { info: TabInfo; cookies: Map<string, CookieView> }>();
   /** Last known URL per tab (from tabs events and requests). */
@@ -202,6 +204,16 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     panelViews.set(info.tabId, { info, cookies: new Map(snap.cookies.map((c) => [cookieId(c), c])) });
   }
 
+  /**
+   * Pushes to a tab's panels. While a newly connected panel waits for its first snapshot, other
+   * pushes queue behind it, so a panel always sees `cookies/snapshot` first.
+   */
+  function push(tabId: number, message: PanelPush): void {
+    const queued = warming.get(tabId);
+    if (queued) queued.push(message);
+    else hub.push(tabId, message);
+  }
+
   async function pushSnapshot(tabId: number): Promise<void> {
     try {
       const info = await tabInfo(tabId);
@@ -266,8 +278,9 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     const seen = new Set<number>();
     for (const t of tabs) {
       if (t.id === undefined) continue;
-      const url = t.url || tabUrls.get(t.id) || null;
-      if (t.url) tabUrls.set(t.id, t.url);
+      // The URL from the latest navigation event wins: while a page loads, tab.url may still be the old one.
+      const url = tabUrls.get(t.id) || t.url || null;
+      if (url) tabUrls.set(t.id, url);
       seen.add(t.id);
       if (url && match(hostOf(url))) out.push({ tabId: t.id, url, site: siteOf(url), host: hostOf(url), storeId: undefined });
     }
@@ -295,7 +308,7 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
       const dropped = (await store.read(panel.info.site)).dropped;
       let findingCount = dropped.length;
       for (const v of panel.cookies.values()) findingCount += v.findings.length;
-      hub.push(t.tabId, {
+      push(t.tabId, {
         type: 'cookies/changed',
         tabId: t.tabId,
         site: panel.info.site,
@@ -305,23 +318,16 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
         findingCount,
       });
     }
-    // 2. Timeline, for session cookies.
-    const sites = new Set(tabs.map((t) => t.site).filter((s): s is string => s !== null));
-    if (sites.size === 0) {
-      const fallback = siteOf(cookieUrl(c));
-      if (fallback) sites.add(fallback);
-    }
-    const host = c.domain.replace(/^\./, '');
+    // 2. Timeline, for session cookies: kept per cookie domain (cookies have no port or scheme),
+    //    shown on every site whose host sees that domain's cookies.
+    const host = c.domain.replace(/^\./, '').toLowerCase();
     if (isSessionCookie(c.name, host, settings.policy)) {
       const expires = !c.session && typeof c.expirationDate === 'number' ? Math.round(c.expirationDate * 1000) : null;
       const facts = await sessionFacts(c.value, expires);
-      for (const site of sites) {
-        const event = await store.update(site, (s) =>
-          applyChange(s.timeline, site, { cause: change.cause, removed: change.removed, id: cookieId(c), name: c.name, storeId: c.storeId, facts, at }),
-        );
-        if (!event) continue;
-        for (const t of tabs) if (t.site === site) hub.push(t.tabId, { type: 'timeline/event', tabId: t.tabId, event });
-      }
+      const event = await store.update(host, (s) =>
+        applyChange(s.timeline, host, { cause: change.cause, removed: change.removed, id: cookieId(c), name: c.name, storeId: c.storeId, facts, at }),
+      );
+      if (event) for (const t of tabs) if (t.site) push(t.tabId, { type: 'timeline/event', tabId: t.tabId, event: { ...event, site: t.site } });
     }
     // 3. Badges.
     for (const t of tabs) scheduleBadge(t.tabId);
@@ -329,7 +335,8 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
 
   // ─── Set-Cookie headers (dropped cookies) ─────────────────────────────────────────────────────
 
-  function onHeadersReceived(details: { requestId: string; tabId: number; url: string; responseHeaders?: { name: string; value?: string }[] }): void {
+  function onHeadersReceived(details: { requestId: string; tabId: number; url: string; type?: string; responseHeaders?: { name: string; value?: string }[] }): void {
+    if (details.type === 'main_frame' && details.tabId >= 0) tabUrls.set(details.tabId, details.url);
     const headers: string[] = [];
     for (const h of details.responseHeaders ?? []) {
       if (h.name.toLowerCase() !== 'set-cookie' || h.value === undefined) continue;
@@ -373,7 +380,7 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
       const panel = panelViews.get(t.tabId);
       let findingCount = list.length;
       if (panel) for (const v of panel.cookies.values()) findingCount += v.findings.length;
-      hub.push(t.tabId, { type: 'findings', tabId: t.tabId, site, dropped: list, findingCount });
+      push(t.tabId, { type: 'findings', tabId: t.tabId, site, dropped: list, findingCount });
       scheduleBadge(t.tabId);
     }
   }
@@ -396,10 +403,18 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
       return decodeToView(value, ctx);
     },
     async 'timeline/get'({ site }) {
-      return { site, events: (await store.read(site)).timeline.events };
+      const states = await Promise.all(timelineKeys(hostOf(site) || site).map((k) => store.read(k)));
+      const seen = new Set<string>();
+      const events = states
+        .flatMap((s) => s.timeline.events)
+        .filter((e) => !seen.has(e.id) && Boolean(seen.add(e.id)))
+        .sort((a, b) => a.at - b.at)
+        .slice(-MAX_EVENTS_PER_SITE)
+        .map((e) => ({ ...e, site }));
+      return { site, events };
     },
     async 'timeline/clear'({ site }) {
-      await store.clearTimeline(site);
+      for (const k of timelineKeys(hostOf(site) || site)) await store.clearTimeline(k);
       return { site, events: [] };
     },
     'settings/get'() {
@@ -479,7 +494,16 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
       port.onDisconnect.removeListener(onDisconnect);
     };
     port.onDisconnect.addListener(onDisconnect);
-    void track(ready.then(() => pushSnapshot(tabId)));
+    if (!warming.has(tabId)) warming.set(tabId, []);
+    void track(
+      ready
+        .then(() => pushSnapshot(tabId))
+        .finally(() => {
+          const queued = warming.get(tabId) ?? [];
+          warming.delete(tabId);
+          for (const m of queued) hub.push(tabId, m);
+        }),
+    );
   });
 
   on(browser.cookies.onChanged as unknown as EventLike, ((change: OnChangedInfo) => {
@@ -510,7 +534,7 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
           const info = await tabInfo(tabId).catch(() => null);
           if (!info) return;
           const access = (await hasAccess(originPatternOf(info.url))) ? 'granted' : 'missing';
-          hub.push(tabId, { type: 'access/changed', tabId, access } satisfies PanelPush);
+          push(tabId, { type: 'access/changed', tabId, access } satisfies PanelPush);
           await pushSnapshot(tabId);
           scheduleBadge(tabId);
         })(),

@@ -33,7 +33,10 @@ beforeEach(async () => {
   tabId = await openTab(`${SITE}/`);
 });
 
-afterEach(() => bg.stop());
+afterEach(async () => {
+  await bg.idle();
+  bg.stop();
+});
 
 describe('cookies/list', () => {
   it('lists the site cookies, session cookies first, with findings', async () => {
@@ -164,7 +167,7 @@ describe('session timeline', () => {
     await platform.jar.set({ name: 'sessionid', value: KEY_B, domain: 'localhost' });
     await settle();
     expect((await client.getTimeline(SITE)).map((e) => e.kind)).toEqual(['created', 'rotated']);
-    expect(Object.keys(await fakeBrowser.storage.session.get())).toEqual(expect.arrayContaining([`tl:${SITE}`, 'sites']));
+    expect(Object.keys(await fakeBrowser.storage.session.get())).toEqual(expect.arrayContaining(["tl:localhost", "sites"]));
   });
 
   it('bounds the timeline', async () => {

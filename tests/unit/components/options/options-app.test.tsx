@@ -37,8 +37,9 @@ beforeEach(async () => {
   client = createClient(platform.transport);
 });
 
-afterEach(() => {
+afterEach(async () => {
   view?.unmount();
+  await bg.idle();
   bg.stop();
 });
 

@@ -1,0 +1,362 @@
+/**
+ * The Firefox build, for real: built with WXT, linted with web-ext (0 errors, 0 warnings),
+ * installed in Debian's firefox-esr (headless) both with `web-ext run` and over Firefox's remote
+ * debugging protocol (RDP: the protocol web-ext itself installs temporary add-ons with), and then
+ * driven from one of its own extension pages: the background answers the protocol's messages,
+ * reads the cookies a real HTTP server sets, and pushes a login on a `panel:<tabId>` port.
+ *
+ * BiDi cannot evaluate in extension pages (see docs/browser-testing), RDP can: that is why the
+ * add-on is installed and driven over RDP here.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIREFOX = '/usr/bin/firefox-esr';
+const GECKO_ID = 'session-lens@session-lens.dev';
+const UUID = '3f5c2a51-8d0e-4b7a-9c61-2e4d6f8a0b13';
+const EXT_ORIGIN = `moz-extension://${UUID}`;
+
+let outDir: string;
+let extDir: string;
+
+beforeAll(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'sl-ff-build-'));
+  const build = spawnSync('npx', ['wxt', 'build', '-b', 'firefox'], {
+    cwd: ROOT,
+    env: { ...process.env, SESSION_LENS_OUT_DIR: outDir },
+    encoding: 'utf8',
+    timeout: 110_000,
+  });
+  if (build.status !== 0) throw new Error(`wxt build -b firefox failed:\n${build.stdout}\n${build.stderr}`);
+  extDir = join(outDir, 'firefox-mv3');
+});
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('Firefox build', () => {
+  it('passes web-ext lint with 0 errors and 0 warnings', () => {
+    const lint = spawnSync(join(ROOT, 'node_modules/.bin/web-ext'), ['lint', '--source-dir', extDir, '--output', 'json', '--no-input'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const report = JSON.parse(lint.stdout) as { summary: { errors: number; warnings: number; notices: number }; warnings: { code: string; file: string }[] };
+    expect(report.warnings.map((w) => `${w.code} ${w.file}`)).toEqual([]);
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0 });
+  });
+
+  it('asks for least privilege: local hosts at install, any other site at runtime', () => {
+    const manifest = JSON.parse(readFileSync(join(extDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest).toMatchObject({
+      manifest_version: 3,
+      permissions: ['cookies', 'storage', 'webRequest'],
+      host_permissions: ['http://localhost/*', 'http://127.0.0.1/*'],
+      optional_host_permissions: ['*://*/*'],
+      background: { scripts: ['background.js'] },
+      devtools_page: 'devtools.html',
+      options_ui: { page: 'options.html', open_in_tab: true },
+      browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } } },
+    });
+  });
+
+  it('installs as a temporary add-on with web-ext run (MOZ_HEADLESS)', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'sl-ff-webext-'));
+    const child = spawn(
+      join(ROOT, 'node_modules/.bin/web-ext'),
+      ['run', '--source-dir', extDir, `--firefox=${FIREFOX}`, '--no-input', '--no-reload', '--firefox-profile', profile, '--keep-profile-changes', '--start-url', 'about:blank'],
+      { env: { ...process.env, MOZ_HEADLESS: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    let out = '';
+    try {
+      await new Promise<void>((ok, fail) => {
+        const timer = setTimeout(() => fail(new Error(`web-ext run did not install the add-on:\n${out}`)), 45_000);
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          if (/Installed .* as a temporary add-on/.test(out)) {
+            clearTimeout(timer);
+            ok();
+          }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) => fail(new Error(`web-ext run exited (${code}):\n${out}`)));
+      });
+      expect(out).toMatch(/Installed .* as a temporary add-on/);
+    } finally {
+      stopGroup(child);
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
+
+// ─── A minimal Firefox remote debugging protocol client ─────────────────────────────────────────
+
+type Packet = Record<string, unknown> & { from?: string; type?: string; error?: string };
+
+class Rdp {
+  private buf = Buffer.alloc(0);
+  private packets: Packet[] = [];
+  private waiters: { match: (p: Packet) => boolean; resolve: (p: Packet) => void }[] = [];
+
+  private constructor(private readonly sock: net.Socket) {
+    sock.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      for (;;) {
+        const colon = this.buf.indexOf(58);
+        if (colon < 0) return;
+        const len = Number(this.buf.subarray(0, colon).toString());
+        if (this.buf.length < colon + 1 + len) return;
+        const packet = JSON.parse(this.buf.subarray(colon + 1, colon + 1 + len).toString()) as Packet;
+        this.buf = this.buf.subarray(colon + 1 + len);
+        const w = this.waiters.find((x) => x.match(packet));
+        if (w) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(packet);
+        } else this.packets.push(packet);
+      }
+    });
+  }
+
+  static async connect(port: number, timeoutMs = 20_000): Promise<Rdp> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const sock = await new Promise<net.Socket>((ok, fail) => {
+          const s = net.connect(port, '127.0.0.1');
+          s.once('connect', () => ok(s));
+          s.once('error', fail);
+        });
+        const rdp = new Rdp(sock);
+        await rdp.waitFor((p) => p.from === 'root' && 'applicationType' in p);
+        return rdp;
+      } catch (e) {
+        if (Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  }
+
+  waitFor(match: (p: Packet) => boolean, timeoutMs = 15_000): Promise<Packet> {
+    const hit = this.packets.find(match);
+    if (hit) {
+      this.packets.splice(this.packets.indexOf(hit), 1);
+      return Promise.resolve(hit);
+    }
+    return new Promise((ok, fail) => {
+      const w = { match, resolve: ok };
+      this.waiters.push(w);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          fail(new Error('RDP: no answer in time'));
+        }
+      }, timeoutMs);
+    });
+  }
+
+  async request(to: string, type: string, extra: Record<string, unknown> = {}): Promise<Packet> {
+    const answer = this.waitFor((p) => p.from === to && (p.type === undefined || p.error !== undefined));
+    const text = JSON.stringify({ to, type, ...extra });
+    this.sock.write(`${Buffer.byteLength(text)}:${text}`);
+    const p = await answer;
+    if (p.error) throw new Error(`RDP ${type}: ${p.error} ${String(p.message ?? '')}`);
+    return p;
+  }
+
+  /** Evaluates an expression (awaited) in a console actor; the result must be a short string. */
+  async evaluate(consoleActor: string, text: string): Promise<string> {
+    const started = await this.request(consoleActor, 'evaluateJSAsync', { text, mapped: { await: true } });
+    const res = await this.waitFor((p) => p.from === consoleActor && p.type === 'evaluationResult' && p.resultID === started.resultID, 30_000);
+    if (res.exceptionMessage) throw new Error(`evaluation failed: ${String(res.exceptionMessage)}`);
+    if (typeof res.result !== 'string') throw new Error(`evaluation gave ${JSON.stringify(res.result).slice(0, 200)}`);
+    return res.result;
+  }
+
+  close(): void {
+    this.sock.destroy();
+  }
+}
+
+function stopGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => ok(port));
+    });
+    s.once('error', fail);
+  });
+}
+
+describe('Firefox background over the message protocol', () => {
+  let firefox: ChildProcess;
+  let rdp: Rdp;
+  let profile: string;
+  let site: Server;
+  let siteUrl: string;
+  /** Console actor of the extension's options page, opened in a tab. */
+  let page: string;
+
+  const KEY_A = 'a'.repeat(32);
+  const KEY_B = 'b'.repeat(32);
+
+  beforeAll(async () => {
+    // A real HTTP server setting a Django-like session cookie, then rotating it on /login.
+    site = createServer((req, res) => {
+      if (req.url !== '/' && req.url !== '/login') {
+        res.writeHead(404).end(); // /favicon.ico must not set cookies again
+        return;
+      }
+      const cookies =
+        req.url === '/login'
+          ? [`sessionid=${KEY_B}; HttpOnly; Path=/; SameSite=Lax; Max-Age=1209600`]
+          : [`sessionid=${KEY_A}; HttpOnly; Path=/; SameSite=Lax; Max-Age=1209600`, 'tracker=1; Path=/', 'cross=1; Path=/; SameSite=None'];
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': cookies });
+      res.end('<!doctype html><title>site</title><p>ok</p>');
+    });
+    await new Promise<void>((ok) => site.listen(0, '127.0.0.1', ok));
+    siteUrl = `http://127.0.0.1:${(site.address() as net.AddressInfo).port}`;
+
+    profile = mkdtempSync(join(tmpdir(), 'sl-ff-rdp-'));
+    const prefs: [string, unknown][] = [
+      ['devtools.debugger.remote-enabled', true],
+      ['devtools.chrome.enabled', true],
+      ['devtools.debugger.prompt-connection', false],
+      ['extensions.webextensions.uuids', JSON.stringify({ [GECKO_ID]: UUID })],
+      ['browser.shell.checkDefaultBrowser', false],
+      ['datareporting.policy.dataSubmissionEnabled', false],
+      ['browser.aboutwelcome.enabled', false],
+      ['browser.startup.homepage_override.mstone', 'ignore'],
+      ['app.update.disabledForTesting', true],
+    ];
+    writeFileSync(join(profile, 'user.js'), prefs.map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n'));
+    const port = await freePort();
+    firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--start-debugger-server', String(port), 'about:blank'], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    rdp = await Rdp.connect(port);
+    const root = await rdp.request('root', 'getRoot');
+    const installed = await rdp.request(root.addonsActor as string, 'installTemporaryAddon', { addonPath: extDir });
+    expect((installed.addon as { id: string }).id).toBe(GECKO_ID);
+    // Open the extension's own options page in the first tab and evaluate in it.
+    const tabs = (await rdp.request('root', 'listTabs')).tabs as { actor: string; url: string }[];
+    const first = await rdp.request(tabs[0]!.actor, 'getTarget');
+    await rdp.request((first.frame as { actor: string }).actor, 'navigateTo', { url: `${EXT_ORIGIN}/options.html` });
+    const until = Date.now() + 15_000;
+    for (;;) {
+      const now = (await rdp.request('root', 'listTabs')).tabs as { actor: string; url: string }[];
+      const ext = now.find((t) => t.url.startsWith(EXT_ORIGIN));
+      if (ext) {
+        const target = await rdp.request(ext.actor, 'getTarget');
+        page = (target.frame as { consoleActor: string }).consoleActor;
+        break;
+      }
+      if (Date.now() > until) throw new Error('the options page did not open');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
+  afterAll(async () => {
+    rdp?.close();
+    if (firefox) stopGroup(firefox);
+    await new Promise<void>((ok) => (site ? site.close(() => ok()) : ok()));
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const send = async (message: Record<string, unknown>) =>
+    JSON.parse(await rdp.evaluate(page, `browser.runtime.sendMessage(${JSON.stringify(message)}).then((r) => JSON.stringify(r))`)) as {
+      ok: boolean;
+      data?: Record<string, unknown>;
+      code?: string;
+      message?: string;
+    };
+
+  it('answers settings/get and renders the options page', async () => {
+    const res = await send({ type: 'settings/get' });
+    expect(res).toMatchObject({ ok: true, data: { sessionCookieNames: ['sessionid'], keys: [], companion: { url: '', hasToken: false } } });
+    const until = Date.now() + 10_000;
+    let name = '';
+    while (name !== 'django-default' && Date.now() < until) {
+      name = await rdp.evaluate(page, `String(document.querySelector('#policy-name')?.value)`);
+      if (name !== 'django-default') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(name).toBe('django-default');
+  });
+
+  it('rejects a malformed request with a typed error', async () => {
+    expect(await send({ type: 'cookies/list', tabId: 'x' })).toEqual({
+      ok: false,
+      code: 'ERR_BAD_REQUEST',
+      message: 'Bad "cookies/list" request: tabId: Invalid input: expected number, received string',
+    });
+  });
+
+  it('reads the cookies a real site sets, and pushes a login on the panel port', async () => {
+    const tabId = Number(
+      await rdp.evaluate(
+        page,
+        `new Promise((ok) => browser.tabs.create({ url: ${JSON.stringify(`${siteUrl}/`)}, active: false }).then((t) => {
+           const done = (id, info) => { if (id === t.id && info.status === 'complete') { browser.tabs.onUpdated.removeListener(done); ok(String(t.id)); } };
+           browser.tabs.onUpdated.addListener(done);
+         }))`,
+      ),
+    );
+    expect(tabId).toBeGreaterThan(0);
+    // The dropped-cookie check runs when the response completes, which may be just after 'complete'.
+    let list = await send({ type: 'cookies/list', tabId });
+    for (let i = 0; i < 25; i++) {
+      const d = list.data as { cookies: { name: string }[]; dropped: { cookie: string }[] };
+      if (d.cookies.some((c) => c.name === 'cross') || d.dropped.some((f) => f.cookie === 'cross')) break;
+      await new Promise((r) => setTimeout(r, 200));
+      list = await send({ type: 'cookies/list', tabId });
+    }
+    expect(list.ok).toBe(true);
+    const snap = list.data as { site: string; access: string; cookies: { name: string; sessionCookie: boolean; httpOnly: boolean; findings: { rule: string }[] }[]; dropped: { cookie: string; rule: string }[] };
+    expect(snap).toMatchObject({ site: siteUrl, access: 'granted' });
+    expect(snap.cookies[0]).toMatchObject({ name: 'sessionid', sessionCookie: true, httpOnly: true });
+    expect(snap.cookies.find((c) => c.name === 'tracker')?.findings.map((f) => f.rule)).toContain('httponly-missing');
+    // SameSite=None without Secure: either Firefox stored it (and the policy flags it) or it
+    // dropped it (and the Set-Cookie header is reported).
+    const cross = snap.cookies.find((c) => c.name === 'cross');
+    if (cross) expect(cross.findings.map((f) => f.rule)).toContain('samesite-none-insecure');
+    else expect(snap.dropped.map((f) => `${f.cookie}:${f.rule}`)).toContain('cross:dropped');
+
+    // A panel's port, then a login that rotates the session key.
+    await rdp.evaluate(
+      page,
+      `(() => { window.pushes = []; window.port = browser.runtime.connect({ name: 'panel:${tabId}' });
+         window.port.onMessage.addListener((m) => window.pushes.push(m)); return 'ok'; })()`,
+    );
+    await rdp.evaluate(page, `browser.tabs.update(${tabId}, { url: ${JSON.stringify(`${siteUrl}/login`)} }).then(() => 'ok')`);
+    const until = Date.now() + 15_000;
+    let kinds: string[] = [];
+    while (!kinds.includes('rotated') && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      kinds = JSON.parse(await rdp.evaluate(page, `JSON.stringify(window.pushes.filter((p) => p.type === 'timeline/event').map((p) => p.event.kind))`)) as string[];
+    }
+    expect(kinds).toContain('rotated');
+    const types = JSON.parse(await rdp.evaluate(page, `JSON.stringify(window.pushes.map((p) => p.type))`)) as string[];
+    expect(types[0]).toBe('cookies/snapshot');
+    expect(types).toContain('cookies/changed');
+    const timeline = await send({ type: 'timeline/get', site: siteUrl });
+    expect((timeline.data as { events: { kind: string; detail: string }[] }).events.map((e) => e.kind)).toEqual(['created', 'rotated']);
+  });
+});
