@@ -55,6 +55,8 @@ export interface AuditOptions {
   extraKeys?: readonly string[];
   /** Worker threads; default: every core. */
   threads?: number;
+  /** Wordlist bytes per worker task (default 1 MiB; tests use tiny ranges). */
+  rangeBytes?: number;
   /** Bundled candidates per batch sent to a worker. */
   batchSize?: number;
   onProgress?: (p: AuditProgress) => void;
@@ -93,11 +95,12 @@ const RANGE_BYTES = 1024 * 1024;
 type Task = { kind: 'keys'; keys: string[] } | { kind: 'range'; path: string; start: number; end: number };
 
 async function* candidateTasks(o: AuditOptions, batchSize: number): AsyncGenerator<Task> {
+  const range = Math.max(1, o.rangeBytes ?? RANGE_BYTES);
   const first = [...(o.extraKeys ?? []), ...(o.bundled === false ? [] : await loadKnownKeys())];
   for (let i = 0; i < first.length; i += batchSize) yield { kind: 'keys', keys: first.slice(i, i + batchSize) };
   if (o.wordlist) {
     const size = statSync(o.wordlist).size;
-    for (let start = 0; start < size; start += RANGE_BYTES) yield { kind: 'range', path: o.wordlist, start, end: Math.min(size, start + RANGE_BYTES) };
+    for (let start = 0; start < size; start += range) yield { kind: 'range', path: o.wordlist, start, end: Math.min(size, start + range) };
   }
 }
 
