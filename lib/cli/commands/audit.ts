@@ -10,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { b64Decode, COOKIE_SIGNER_KEY_PREFIX, decode, parseSigned, saltCandidates, stringifyJson, type ParsedSigned } from '../../codec/index.ts';
 import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
+import { RawJson, stringifyWithRaw } from '../format/json.ts';
 import { palette, safeText } from '../format/text.ts';
 import { EXIT, UsageError, type CliIO, type Command } from '../io.ts';
 
@@ -48,7 +49,8 @@ interface ValueReport {
     salt: string;
     signer: 'default' | 'cookie';
     algorithm: string;
-    session?: unknown;
+    /** The decoded session, as exact JSON text. */
+    session?: RawJson;
     verified?: boolean | null;
   };
 }
@@ -57,12 +59,12 @@ function preview(v: string): string {
   return v.length > 40 ? `${v.slice(0, 28)}…${v.slice(-8)}` : v;
 }
 
-async function decodeWith(value: string, m: AuditMatch): Promise<{ data: unknown; verified: boolean | null } | undefined> {
+async function decodeWith(value: string, m: AuditMatch): Promise<{ data: RawJson; verified: boolean | null } | undefined> {
   try {
     // The cookie signer's key is "django.http.cookies" + SECRET_KEY, with the default signer rules.
     const key = m.signer === 'cookie' ? `${COOKIE_SIGNER_KEY_PREFIX}${m.key}` : m.key;
     const r = await decode(value, { keys: [key], salts: [m.salt] });
-    return { data: JSON.parse(stringifyJson(r.data)), verified: r.verified };
+    return { data: new RawJson(stringifyJson(r.data)), verified: r.verified };
   } catch {
     return undefined;
   }
@@ -180,7 +182,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
       threads: run.threads,
       results: reports,
     };
-    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    io.stdout.write(`${stringifyWithRaw(out)}\n`);
   } else {
     const o = palette(io.stdout, io.env);
     const lines: string[] = [];
@@ -198,7 +200,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
           `  key:     ${o.bold(JSON.stringify(f.key))} (${f.keySource === 'bundled' ? 'bundled list' : 'wordlist'})`,
           `  salt:    ${safeText(f.salt)}${f.signer === 'cookie' ? ' (cookie signer: key "django.http.cookies" + SECRET_KEY)' : ''}`,
           `  algo:    ${f.algorithm}`,
-          ...(f.session !== undefined ? [`  session: ${safeText(JSON.stringify(f.session))}`] : []),
+          ...(f.session !== undefined ? [`  session: ${safeText(f.session.text)}`] : []),
           `  fix:     ${f.fix}`,
         ].join('\n'),
       );

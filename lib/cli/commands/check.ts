@@ -26,6 +26,7 @@ import {
   type PolicyCookie,
   type Severity,
 } from '../../policy/index.ts';
+import { RawJson, stringifyWithRaw } from '../format/json.ts';
 import { toSarif } from '../format/sarif.ts';
 import { palette, safeText, table } from '../format/text.ts';
 import { EXIT, UsageError, type CliIO, type Command } from '../io.ts';
@@ -158,7 +159,8 @@ export interface DecodedCookie {
   sameSite: string;
   expires?: string;
   setBy: string;
-  session?: { format: string; verified: boolean | null; data: unknown; timestamp?: string } | { error: string };
+  /** The decoded session; `data` is exact JSON text (big integers and Python objects kept). */
+  session?: { format: string; verified: boolean | null; data: RawJson; timestamp?: string } | { error: string };
 }
 
 /** What `check` found for one URL. */
@@ -175,9 +177,12 @@ async function decodeSession(c: PolicyCookie): Promise<DecodedCookie['session']>
   if (c.value === '' || c.value === '""') return undefined;
   try {
     const r = await decode(c.value, { cookieName: c.name });
-    // Round-trip through the codec's exact JSON so big ints and Python objects survive.
-    const data: unknown = JSON.parse(stringifyJson(r.data));
-    const out: { format: string; verified: boolean | null; data: unknown; timestamp?: string } = { format: r.format, verified: r.verified, data };
+    // The codec's exact JSON, so big ints and Python objects survive.
+    const out: { format: string; verified: boolean | null; data: RawJson; timestamp?: string } = {
+      format: r.format,
+      verified: r.verified,
+      data: new RawJson(stringifyJson(r.data)),
+    };
     if (r.timestamp) out.timestamp = r.timestamp.toISOString();
     return out;
   } catch (e) {
@@ -294,7 +299,7 @@ function renderTable(results: readonly CheckResult[], io: CliIO): string {
       else {
         const v = d.session.verified === null ? 'not verified: no key' : d.session.verified ? 'verified' : 'signature not verified';
         const shown =
-          d.session.format === 'django-session-key' ? c.dim('an opaque session key: the data lives on the server') : safeText(JSON.stringify(d.session.data));
+          d.session.format === 'django-session-key' ? c.dim('an opaque session key: the data lives on the server') : safeText(d.session.data.text);
         lines.push(`  ${c.dim('session')} ${safeText(d.name)} ${c.dim(`(${d.session.format}, ${v})`)}: ${shown}`);
       }
     }
@@ -364,7 +369,7 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
     io.stdout.write(`${JSON.stringify(toSarif(results.filter((r) => !r.error), { version: VERSION }), null, 2)}\n`);
   } else if (values.json) {
     const out = results.length === 1 ? jsonResult(results[0]!) : results.map(jsonResult);
-    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    io.stdout.write(`${stringifyWithRaw(out)}\n`);
   } else {
     io.stdout.write(renderTable(results, io));
   }
