@@ -13,7 +13,8 @@ export function AccessBanner({ access, onGrant }: AccessBannerProps): JSX.Elemen
   if (access.pattern === null) {
     return (
       <div class="access-banner" role="status" data-testid="access-banner">
-        This page has no cookies Session Lens can read.
+        Session Lens has no access to this page. Open the Sessions panel in DevTools on it to grant access to its
+        site, or allow the site in the browser's extension settings (Site access).
       </div>
     );
   }

@@ -44,22 +44,19 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const [companion, setCompanion] = useState<{ key: string; view: CompanionView } | null>(null);
   const details = useRef<HTMLDivElement>(null);
 
-  // Initial load + live pushes. Pushes that arrive before the load resolves are applied after it.
+  // Initial load + live pushes. Updates before the load resolves are already part of its result
+  // (the PanelSource contract), so only later ones are applied.
   useEffect(() => {
     let alive = true;
-    const pending: PanelUpdate[] = [];
     let loaded = false;
-    const apply = (u: PanelUpdate) => setSnapshot((s) => (s ? { ...s, ...u } : s));
-    const off = source.subscribe((u) => {
-      if (!alive) return;
-      if (loaded) apply(u);
-      else pending.push(u);
+    const off = source.subscribe((u: PanelUpdate) => {
+      if (alive && loaded) setSnapshot((s) => (s ? { ...s, ...u } : s));
     });
     source.load().then(
       (s) => {
         if (!alive) return;
         loaded = true;
-        setSnapshot(pending.reduce<PanelSnapshot>((acc, u) => ({ ...acc, ...u }), s));
+        setSnapshot(s);
         setLoadError(null);
       },
       (e: unknown) => alive && setLoadError(errorText(e)),

@@ -15,7 +15,10 @@ export type PanelUpdate = Partial<PanelSnapshot>;
 
 /** The panel's data source for one inspected tab. */
 export interface PanelSource {
-  /** The current state of the inspected tab's site. */
+  /**
+   * The current state of the inspected tab's site. Its result already includes every update
+   * emitted to subscribers before it resolves; only later updates are applied on top.
+   */
   load(): Promise<PanelSnapshot>;
   /** Listen for pushed changes (no polling). Returns the unsubscribe function. */
   subscribe(listener: (update: PanelUpdate) => void): () => void;

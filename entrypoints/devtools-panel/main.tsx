@@ -20,6 +20,13 @@ function openPage(path: string): void {
   else window.open(url, '_blank');
 }
 
+/** `location.origin` of the inspected page (DevTools can read it without host access). */
+async function inspectedOrigin(devtools: typeof browser.devtools): Promise<string | null> {
+  const result = (await devtools.inspectedWindow.eval('location.origin')) as unknown;
+  const value = Array.isArray(result) ? result[0] : result;
+  return typeof value === 'string' && /^https?:\/\//.test(value) ? value : null;
+}
+
 function main(): void {
   const root = document.getElementById('app');
   if (!root) return;
@@ -40,6 +47,7 @@ function main(): void {
   const source = createPanelSource(createBrowserClient(), tabId, {
     openFullWindow: inDevtools ? () => openPage(`/devtools-panel.html?tabId=${tabId}`) : undefined,
     openDecoder: () => openPage('/decode.html'),
+    inspectedOrigin: inDevtools ? () => inspectedOrigin(devtools) : undefined,
   });
   const draw = (t: Theme) => {
     document.documentElement.dataset.theme = t;

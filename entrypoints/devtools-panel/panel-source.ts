@@ -32,6 +32,11 @@ const TIMELINE_CAP = 500;
 export interface PanelSourceOptions {
   openFullWindow?: () => void;
   openDecoder?: () => void;
+  /**
+   * The inspected page's origin as DevTools sees it. Without host access the background cannot
+   * read a tab's URL, so the panel supplies it to offer the one-click grant for that site.
+   */
+  inspectedOrigin?: () => Promise<string | null>;
 }
 
 /**
@@ -47,6 +52,8 @@ export function createPanelSource(
   options: PanelSourceOptions = {},
 ): PanelSource {
   let wire: CookieSnapshot | null = null;
+  /** The inspected origin, when the background could not tell (no access yet). */
+  let knownOrigin: string | null = null;
   let timeline: TimelineEntry[] = [];
   /** The site whose timeline is loaded or loading (one fetch per site). */
   let timelineSite: string | null = null;
@@ -58,8 +65,12 @@ export function createPanelSource(
   const emit = (u: PanelUpdate) => {
     for (const l of [...listeners]) l(u);
   };
+  const accessOf = (s: CookieSnapshot) => {
+    const origin = s.site ?? knownOrigin;
+    return { origin, pattern: s.originPattern ?? patternFor(origin), granted: s.access === 'granted' };
+  };
   const cookieFields = (s: CookieSnapshot): PanelUpdate => ({
-    url: s.url,
+    url: s.url ?? knownOrigin,
     access: accessOf(s),
     cookies: s.cookies.map(toRow),
     findings: findingsOf(s),
@@ -153,6 +164,9 @@ export function createPanelSource(
         client.listCookies(tabId).then(resolve, reject);
       });
       if (wire === null || wire === s || wire.site !== s.site) wire = s;
+      if (wire.site === null && wire.access === 'missing' && options.inspectedOrigin) {
+        knownOrigin = await options.inspectedOrigin().catch(() => null);
+      }
       loadTimeline(wire.site);
       return { ...(cookieFields(wire) as Omit<PanelSnapshot, 'timeline'>), timeline };
     },
@@ -234,8 +248,20 @@ function findingsOf(s: CookieSnapshot): FindingView[] {
   return [...s.cookies.flatMap((c) => c.findings), ...s.dropped].map(toFinding);
 }
 
-function accessOf(s: CookieSnapshot) {
-  return { origin: s.site, pattern: s.originPattern, granted: s.access === 'granted' };
+/**
+ * The host permission pattern for an http(s) origin (match patterns take no port).
+ *
+ * @example
+ * patternFor('http://127.0.0.2:8000') // 'http://127.0.0.2/*'
+ */
+export function patternFor(origin: string | null): string | null {
+  if (origin === null) return null;
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.protocol}//${u.hostname}/*` : null;
+  } catch {
+    return null;
+  }
 }
 
 function toEntry(e: TimelineEvent): TimelineEntry {

@@ -108,3 +108,25 @@ test('a misconfigured cookie raises the badge, kept across navigations, and a dr
     await expect(panel.findings).toContainText('tracker');
   });
 });
+
+test('db with SESSION_SAVE_EVERY_REQUEST: a plain page view refreshes the session, live in the timeline', async ({
+  context,
+  serviceWorker,
+  extensionId,
+}) => {
+  await withDjango({ engine: 'db', env: { SL_SESSION_SAVE_EVERY_REQUEST: '1' } }, async (dj) => {
+    const site = await context.newPage();
+    await site.goto(`${dj.url}${setPath('theme', 'dark')}`);
+    const tabId = await tabIdOf(serviceWorker, dj.url);
+    const { panel } = await SessionsPanel.openInTab(context, extensionId, tabId);
+    await expect(panel.row('sessionid')).toBeVisible();
+    // The cookie's expiry has one-second resolution: let a second pass so the refresh extends it.
+    // (The browser's own /favicon.ico request refreshes it too: count, do not expect zero.)
+    await site.waitForTimeout(1_100);
+    const before = await panel.timelineEntries('refreshed').count();
+    await site.goto(`${dj.url}/`);
+    await expect.poll(() => panel.timelineEntries('refreshed').count()).toBeGreaterThan(before);
+    await expect(panel.timelineEntries('refreshed').first()).toContainText('expiry extended');
+    await expect(panel.timelineEntries('rotated')).toHaveCount(0);
+  });
+});

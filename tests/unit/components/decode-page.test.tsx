@@ -1,6 +1,6 @@
 import { DecodePage } from '../../../components/DecodePage.tsx';
 import type { DecodedView } from '../../../components/view-model.ts';
-import { reviveJson, toDecoded } from '../../../entrypoints/devtools-panel/panel-source.ts';
+import { patternFor, reviveJson, toDecoded } from '../../../entrypoints/devtools-panel/panel-source.ts';
 import { PyObject } from '../../../lib/codec/value.ts';
 import { $, flush, mount, type } from './helpers.ts';
 
@@ -99,5 +99,17 @@ describe('wire → view mapping', () => {
     });
     expect(view.signature).toEqual(expected);
     expect(view.data).toEqual({ a: 1 });
+  });
+});
+
+describe('patternFor', () => {
+  it.each([
+    ['http://127.0.0.2:8000', 'http://127.0.0.2/*'],
+    ['https://example.com', 'https://example.com/*'],
+    ['chrome://extensions', null],
+    ['not a url', null],
+    [null, null],
+  ])('%s → %s', (origin, pattern) => {
+    expect(patternFor(origin)).toBe(pattern);
   });
 });
