@@ -4,7 +4,7 @@
  * with the safe pickle reader (they carry no signature, so `verified` is `null`). Works out
  * `expireDate` / `expired` per engine. Knows nothing about HTTP.
  */
-import { decodeSessionData } from '../codec/index.ts';
+import { decodeSessionData, stringifyJson } from '../codec/index.ts';
 import { toErrorInfo } from '../codec/errors.ts';
 import { isSessionObject, PyObject, type SessionValue } from '../codec/value.ts';
 import type { StoreHealth, StoreKind } from '../protocol/companion.ts';
@@ -26,6 +26,8 @@ export interface SessionRecord {
   data: SessionValue;
   /** Why the data did not verify or could not be read (codec `{ code, message }`). */
   error?: { code: string; message: string };
+  /** `data` as the codec's exact JSON text (memoised with the decoding). */
+  dataJson: string;
 }
 
 /** A row of a session list. */
@@ -102,6 +104,18 @@ export function userIdOf(data: SessionValue): string | null {
   return null;
 }
 
+/** What decoding stored text or bytes yields (memoised). Treat `data` as read-only. */
+interface Decoded {
+  data: SessionValue;
+  verified: boolean | null;
+  error?: { code: string; message: string };
+  dataJson: string;
+}
+
+/** Memo bounds: entries, and the longest input remembered (longer ones are decoded every time). */
+const MEMO_ENTRIES = 2048;
+const MEMO_MAX_INPUT = 16_384;
+
 const withTimeout = <T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> =>
   new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(onTimeout()), ms);
@@ -154,8 +168,32 @@ export class SessionService {
     if (!(s instanceof CachedDbStore)) this.note(s.name, true);
   }
 
-  /** Decodes one stored session. Never throws for bad data: the error goes into the record. */
-  async decode(key: string, hit: StoredSession): Promise<SessionRecord> {
+  /**
+   * Decoding is a pure function of the stored text or bytes (the keys and salt are fixed for the
+   * server's life), so results are kept in a small LRU keyed by them: a busy session is verified
+   * and decoded once, yet every request still reads the store, so changes show at once.
+   */
+  private readonly memo = new Map<string, Decoded>();
+
+  private async decodeData(hit: StoredSession): Promise<Decoded> {
+    const memoKey = hit.format === 'session_data' ? (hit.text.length <= MEMO_MAX_INPUT ? `s${hit.text}` : undefined) : hit.raw !== undefined ? `v${hit.raw}` : undefined;
+    if (memoKey !== undefined) {
+      const cached = this.memo.get(memoKey);
+      if (cached) {
+        this.memo.delete(memoKey);
+        this.memo.set(memoKey, cached);
+        return cached;
+      }
+    }
+    const decoded = await this.decodeUncached(hit);
+    if (memoKey !== undefined) {
+      this.memo.set(memoKey, decoded);
+      if (this.memo.size > MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
+    }
+    return decoded;
+  }
+
+  private async decodeUncached(hit: StoredSession): Promise<Decoded> {
     let data: SessionValue = null;
     let verified: boolean | null = null;
     let error: SessionRecord['error'];
@@ -180,8 +218,14 @@ export class SessionService {
         error = toErrorInfo(e);
       }
     }
+    return { data, verified, ...(error ? { error } : {}), dataJson: stringifyJson(data) };
+  }
+
+  /** Decodes one stored session. Never throws for bad data: the error goes into the record. */
+  async decode(key: string, hit: StoredSession): Promise<SessionRecord> {
+    const { data, verified, error, dataJson } = await this.decodeData(hit);
     const { date, expired } = resolveExpiry(hit.expiry, data, hit.format, this.now());
-    return { key, store: hit.store, expireDate: date, expired, verified, data, ...(error ? { error } : {}) };
+    return { key, store: hit.store, expireDate: date, expired, verified, data, ...(error ? { error } : {}), dataJson };
   }
 
   /**

@@ -59,7 +59,8 @@ export class MemcachedStore implements StoreAdapter {
     if (!r.value) return null;
     const bytes = r.value;
     const flags = r.flags && r.flags.length >= 4 ? r.flags.readUInt32BE(0) : 0;
-    return { format: 'value', store: this.name, decode: () => decodeMemcachedValue(bytes, flags), expiry: { kind: 'date', date: null } };
+    const raw = bytes.length <= 65_536 ? `${flags}:${bytes.toString('latin1')}` : undefined;
+    return { format: 'value', store: this.name, decode: () => decodeMemcachedValue(bytes, flags), expiry: { kind: 'date', date: null }, raw };
   }
 
   async list(_limit: number): Promise<ListedSession[]> {

@@ -28,6 +28,16 @@ export interface RedisStoreOptions {
 }
 
 const KEY_RE = /^[a-z0-9]{8,40}$/;
+
+/** GET and PTTL of one key, atomically and in one round trip; writes nothing. */
+const GET_WITH_TTL = `#!lua flags=no-writes
+local v = redis.call('GET', KEYS[1])
+if not v then return {false, -2} end
+return {v, redis.call('PTTL', KEYS[1])}`;
+
+interface GetWithTtl {
+  sessionLensGetBuffer(key: string): Promise<[Buffer | null, number]>;
+}
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
 /**
@@ -59,6 +69,8 @@ export class RedisStore implements StoreAdapter {
     });
     // Connection errors are reported per request (503) and through health; never crash on them.
     this.redis.on('error', () => {});
+    // The value and its TTL in one round trip (EVALSHA; a read-only script).
+    this.redis.defineCommand('sessionLensGet', { numberOfKeys: 1, lua: GET_WITH_TTL });
   }
 
   /** Resolves once connected, or after `ms` (the store then reports itself unavailable until it connects). */
@@ -80,19 +92,20 @@ export class RedisStore implements StoreAdapter {
 
   private entry(bytes: Buffer, pttl: number): StoredSession {
     const date = pttl >= 0 ? new Date(this.now() + pttl) : null;
-    return { format: 'value', store: this.name, decode: () => decodeRedisValue(bytes), expiry: { kind: 'date', date } };
+    const raw = bytes.length <= 65_536 ? bytes.toString('latin1') : undefined;
+    return { format: 'value', store: this.name, decode: () => decodeRedisValue(bytes), expiry: { kind: 'date', date }, raw };
   }
 
   async get(key: string): Promise<StoredSession | null> {
     const k = cacheKey(this.opts, key);
-    let bytes: Buffer | null;
-    let pttl: number;
+    let reply: [Buffer | null, number];
     try {
-      [bytes, pttl] = await Promise.all([this.redis.getBuffer(k), this.redis.pttl(k)]);
+      reply = await (this.redis as unknown as GetWithTtl).sessionLensGetBuffer(k);
     } catch (e) {
       this.fail(e);
     }
-    return bytes ? this.entry(bytes, pttl) : null;
+    const [bytes, pttl] = reply;
+    return bytes ? this.entry(bytes, Number(pttl)) : null;
   }
 
   async list(limit: number): Promise<ListedSession[]> {

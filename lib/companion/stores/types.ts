@@ -23,7 +23,14 @@ export type StoredExpiry = { kind: 'date'; date: Date | null } | { kind: 'file';
  */
 export type StoredSession =
   | { format: 'session_data'; store: string; text: string; expiry: StoredExpiry }
-  | { format: 'value'; store: string; decode: () => SessionValue; expiry: StoredExpiry };
+  | {
+      format: 'value';
+      store: string;
+      decode: () => SessionValue;
+      expiry: StoredExpiry;
+      /** The stored bytes as a string (plus framing such as flags), when the same bytes always decode the same: a memo key. */
+      raw?: string;
+    };
 
 /** One store. */
 export interface StoreAdapter {
