@@ -72,7 +72,7 @@ describe('text helpers', () => {
     ]);
     const lines = out.split('\n');
     expect(lines[1]).toBe(`${c.red('high')}  x  last`);
-    expect(visibleLength(lines[1]!)).toBe(14);
+    expect(visibleLength(lines[1]!)).toBe(13);
     expect(lines[0]).toBe('A     B  C');
   });
 
