@@ -34,7 +34,10 @@ type KnownReader = (inst: PInstance, ctx: KnownContext) => SessionValue | undefi
 // ---------------------------------------------------------------------------------------------
 // bytes
 
-/** A bytes / bytearray value: `value` is Python's `repr(b)` (`b'\x00ab\'"'` quirks included). */
+/**
+ * A bytes / bytearray value: `value` is Python's `repr(b)` (`b'\x00ab\'"'` quirks included).
+ * @example bytesValue('bytes', new Uint8Array([0, 0x61])).toJSON() // { $py: 'bytes', value: "b'\\x00a'" }
+ */
 export function bytesValue(kind: 'bytes' | 'bytearray', bytes: Uint8Array): PyObject {
   return new PyObject(kind, { value: pyBytesRepr(bytes), bytes });
 }
@@ -409,6 +412,7 @@ const KNOWN: Readonly<Record<string, KnownReader>> = {
 /**
  * The readable value of a known class, or `undefined` when the class is not known or its
  * arguments are not what its `__reduce__` writes (then the caller shows the generic form).
+ * @example readKnown(new PInstance('decimal.Decimal', ['1.10']), ctx) // PyObject('decimal.Decimal', { value: '1.10' })
  */
 export function readKnown(inst: PInstance, ctx: KnownContext): SessionValue | undefined {
   const reader = Object.hasOwn(KNOWN, inst.cls) ? KNOWN[inst.cls] : undefined;

@@ -135,7 +135,10 @@ export class PInstance {
   ) {}
 }
 
-/** A short Python-like name of a node's type, for error messages. */
+/**
+ * A short Python-like name of a node's type, for error messages.
+ * @example typeName(new PDict()) // 'dict'
+ */
 export function typeName(n: PNode | undefined): string {
   if (n === undefined) return 'nothing';
   if (n === null) return 'None';
@@ -149,6 +152,7 @@ export function typeName(n: PNode | undefined): string {
     case 'string':
       return 'str';
     default:
-      return n instanceof PInstance ? n.cls : n instanceof PGlobal ? 'class' : n.kind;
+      if (n instanceof PInstance) return n.cls.length > 80 ? `${n.cls.slice(0, 80)}…` : n.cls;
+      return n instanceof PGlobal ? 'class' : n.kind;
   }
 }

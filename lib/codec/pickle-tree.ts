@@ -159,7 +159,11 @@ class Tree implements KnownContext {
 }
 
 /**
- * Builds the tree. Throws {@link LimitExceededError} past `maxItems` values or `maxDepth` levels.
+ * Builds the tree. Throws {@link LimitExceededError} past `maxItems` values, `maxDepth` levels or
+ * `maxDecompressedSize` characters of text.
+ * @example
+ * const l = new PList(); l.items.push(1, l);
+ * toTree(l, DEFAULT_LIMITS) // [1, PyObject('recursion', { value: '[...]' })]
  */
 export function toTree(root: PNode, limits: TreeLimits): SessionValue {
   return new Tree(limits).value(root);

@@ -33,8 +33,9 @@
  *
  * Safety: every declared length (including the 64-bit ones of BINUNICODE8, BINBYTES8, BYTEARRAY8
  * and FRAME) is checked against the bytes left before anything is allocated; MARK nesting is
- * capped at `maxDepth`, memo entries at `maxPickleMemo`, values at `maxItems`; integers at
- * Python's own 4300-digit text limit (2048 bytes for LONG4). PERSID/BINPERSID, EXT1/2/4 and
+ * capped at `maxDepth`, memo entries at `maxPickleMemo`, values (shared references counted per
+ * copy) at `maxItems` and the text they add up to at `maxDecompressedSize`; integers at Python's
+ * own 4300-digit text limit (2048 bytes for LONG4). PERSID/BINPERSID, EXT1/2/4 and
  * NEXT_BUFFER/READONLY_BUFFER need state that is not in the data and raise
  * {@link UnsupportedPickleError}.
  */

@@ -233,7 +233,52 @@ function onlyTypedErrors(bytes: Uint8Array): void {
   }
 }
 
+/** Little-endian bytes of `n` (a number or bigint) in `size` bytes. */
+const le = (n: number | bigint, size: number): number[] =>
+  Array.from({ length: size }, (_, i) => Number((BigInt(n) >> BigInt(8 * i)) & 0xffn));
+const ascii = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+
+/** Class names whose readers take arguments apart (so random arguments reach them). */
+const CLASSES = [
+  'datetime\ndatetime', 'datetime\ndate', 'datetime\ntime', 'datetime\ntimedelta', 'datetime\ntimezone',
+  'decimal\nDecimal', 'uuid\nUUID', 'builtins\nset', 'builtins\nfrozenset', 'builtins\nbytearray', 'builtins\nbytes',
+  '__builtin__\nset', '_codecs\nencode', 'collections\nOrderedDict', 'collections\ndefaultdict', 'copyreg\n_reconstructor',
+  'copy_reg\n_reconstructor', 'copyreg\n__newobj__', 'copyreg\n__newobj_ex__', 'builtins\ngetattr', 'builtins\nobject',
+  'pytz\n_p', 'pytz\n_UTC', 'zoneinfo\nZoneInfo', 'zoneinfo\nZoneInfo._unpickle', '__main__\nThing', 'os\nsystem',
+];
+const TEXTS = ['', 'a', 'latin1', 'utf-8', 'Europe/Paris', 'UTC', 'int', '_unpickle', '1.10', 'Bogus/Zone', '\u00e9', 'x'.repeat(300)];
+
+/** One opcode with a well-formed argument, so programs get past argument parsing. */
+const instruction: fc.Arbitrary<number[]> = fc.oneof(
+  fc.constantFrom(...Array.from('(.0124N)]}abdelostuR', (c) => [c.charCodeAt(0)]), ...[0x81, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94].map((b) => [b])),
+  fc.tuple(fc.constantFrom(0x4b, 0x68, 0x71), fc.integer({ min: 0, max: 7 })).map(([op, n]) => [op, n]), // BININT1 BINGET BINPUT
+  fc.tuple(fc.constantFrom(0x6a, 0x72), fc.integer({ min: 0, max: 7 })).map(([op, n]) => [op, ...le(n, 4)]), // LONG_BINGET LONG_BINPUT
+  fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).map((n) => [0x4a, ...le(n >>> 0, 4)]), // BININT
+  fc.integer({ min: 0, max: 65535 }).map((n) => [0x4d, ...le(n, 2)]), // BININT2
+  fc.double().map((x) => { const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, x); return [0x47, ...new Uint8Array(b.buffer)]; }), // BINFLOAT
+  fc.uint8Array({ maxLength: 12 }).map((b) => [0x8a, b.length, ...b]), // LONG1
+  fc.uint8Array({ maxLength: 12 }).map((b) => [0x43, b.length, ...b]), // SHORT_BINBYTES
+  fc.uint8Array({ maxLength: 12 }).map((b) => [0x96, ...le(b.length, 8), ...b]), // BYTEARRAY8
+  fc.uint8Array({ maxLength: 12 }).map((b) => [0x55, b.length, ...b]), // SHORT_BINSTRING
+  fc.constantFrom(...TEXTS).map((t) => { const b = new TextEncoder().encode(t); return [0x8c, b.length & 0xff, ...b.subarray(0, 255)]; }),
+  fc.constantFrom(...TEXTS).map((t) => { const b = new TextEncoder().encode(t); return [0x58, ...le(b.length, 4), ...b]; }),
+  fc.constantFrom(...CLASSES).map((c) => [0x63, ...ascii(`${c}\n`)]), // GLOBAL
+  fc.constantFrom(...CLASSES).map((c) => [0x69, ...ascii(`${c}\n`)]), // INST
+  fc.constantFrom('I01\n', 'I00\n', 'I-5\n', 'L123L\n', 'F1.5\n', 'Fnan\n', "S'ab\\x00'\n", 'Vx\\u00e9\n', 'g0\n', 'p1\n').map(ascii),
+  fc.integer({ min: 0, max: 5 }).map((v) => [0x80, v]), // PROTO
+  fc.integer({ min: 0, max: 40 }).map((n) => [0x95, ...le(n, 8)]), // FRAME
+);
+
 describe('unpickle: property — random and mutated input only ever raises SessionLensError', () => {
+  it(`well-formed random opcode programs (${Math.ceil(RUNS / 2)} runs)`, () => {
+    fc.assert(
+      fc.property(fc.array(instruction, { maxLength: 60 }), (program) => {
+        onlyTypedErrors(Uint8Array.from([...program.flat(), 0x2e]));
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  }, 600_000);
+
   it(`random opcode programs (${Math.ceil(RUNS / 2)} runs)`, () => {
     const byte = fc.oneof(fc.constantFrom(...OPCODES), fc.integer({ min: 0, max: 255 }));
     fc.assert(
