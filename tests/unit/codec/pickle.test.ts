@@ -209,6 +209,14 @@ describe('unpickle: shapes', () => {
     expect(v[99_999]?.toJSON()).toEqual({ $py: 'datetime.datetime', value: '2024-05-01T12:00:00+02:00' });
   });
 
+  it('reads a view into a larger buffer (Node Buffers are slices of a pool)', () => {
+    // (BININT 0x01020304, BINFLOAT 1.5, BINBYTES8 b'x'), protocol 4
+    const pickle = raw('\x80\x04(J\x04\x03\x02\x01G?\xf8\x00\x00\x00\x00\x00\x00\x8e', '\x01\x00\x00\x00\x00\x00\x00\x00', 'xt.');
+    const pool = new Uint8Array(pickle.length + 7).fill(0xff);
+    pool.set(pickle, 3);
+    expect(tagged(unpickle(pool.subarray(3, 3 + pickle.length)))).toEqual([0x01020304, 1.5, { $py: 'bytes', value: "b'x'" }]);
+  });
+
   it('names a class reference without importing it', () => {
     expect(tagged(unpickle(raw('cos\nsystem\n.')))).toEqual({ $py: 'class', value: 'os.system' });
   });
