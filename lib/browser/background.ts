@@ -506,9 +506,14 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     );
   });
 
+  // Changes are handled one after another, in the order the browser reports them: an overwrite
+  // is a removal then an addition of the same cookie, and must reach the panel in that order.
+  let cookieQueue: Promise<unknown> = Promise.resolve();
   on(browser.cookies.onChanged as unknown as EventLike, ((change: OnChangedInfo) => {
     if (stopped) return;
-    void track(ready.then(() => onCookieChanged(change))).catch((e: unknown) => onError('cookies.onChanged', e));
+    cookieQueue = track(
+      cookieQueue.then(() => ready).then(() => onCookieChanged(change)).catch((e: unknown) => onError('cookies.onChanged', e)),
+    );
   }) as Listener);
 
   on(browser.tabs.onUpdated as unknown as EventLike, ((tabId: number, changeInfo: { status?: string; url?: string }, tab?: { url?: string }) => {

@@ -86,6 +86,24 @@ describe('live pushes', () => {
     stop();
   });
 
+  it('keeps the order of an overwrite (removal, then addition) even when the old value is slower to read', async () => {
+    const pushes: PanelPush[] = [];
+    client.subscribe(tabId, (p) => pushes.push(p));
+    await settle();
+    const signedValue = await dumps({ _auth_user_id: '3', pad: 'x'.repeat(20_000) }, { key: 'k'.repeat(50), salt: 'django.contrib.sessions.backends.signed_cookies', compress: true });
+    await platform.jar.set({ name: 'sessionid', value: signedValue, domain: 'localhost' });
+    await settle();
+    pushes.length = 0;
+    await platform.jar.set({ name: 'sessionid', value: KEY_B, domain: 'localhost' });
+    await settle();
+    const changes = pushes.flatMap((p) => (p.type === 'cookies/changed' ? [[p.removed, p.cause, p.cookie.value.slice(0, 8)]] : []));
+    expect(changes).toEqual([
+      [true, 'overwrite', signedValue.slice(0, 8)],
+      [false, 'explicit', KEY_B.slice(0, 8)],
+    ]);
+    expect((await client.getTimeline(SITE)).map((e) => e.kind)).toEqual(['created', 'rotated']);
+  });
+
   it('pushes a new snapshot when the tab navigates to another site', async () => {
     const pushes: PanelPush[] = [];
     client.subscribe(tabId, (p) => pushes.push(p));
