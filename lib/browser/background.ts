@@ -292,9 +292,9 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
 
   // ─── Cookie changes ───────────────────────────────────────────────────────────────────────────
 
-  async function onCookieChanged(change: OnChangedInfo): Promise<void> {
+  /** Pushes a cookie change to the panels of the tabs that see it; returns those tabs. */
+  async function pushChange(change: OnChangedInfo, at: number): Promise<TabInfo[]> {
     const c = change.cookie;
-    const at = now();
     const tabs = await tabsForHost((host) => cookieMatchesHost(c, host));
     // 1. Live push to panels first: this is the latency that matters.
     for (const t of tabs) {
@@ -318,8 +318,17 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
         findingCount,
       });
     }
-    // 2. Timeline, for session cookies: kept per cookie domain (cookies have no port or scheme),
-    //    shown on every site whose host sees that domain's cookies.
+    // 2. Badges.
+    for (const t of tabs) scheduleBadge(t.tabId);
+    return tabs;
+  }
+
+  /**
+   * The timeline, for session cookies: kept per cookie domain (cookies have no port or scheme),
+   * shown on every site whose host sees that domain's cookies.
+   */
+  async function recordTimeline(change: OnChangedInfo, tabs: TabInfo[], at: number): Promise<void> {
+    const c = change.cookie;
     const host = c.domain.replace(/^\./, '').toLowerCase();
     if (isSessionCookie(c.name, host, settings.policy)) {
       const expires = !c.session && typeof c.expirationDate === 'number' ? Math.round(c.expirationDate * 1000) : null;
@@ -329,8 +338,6 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
       );
       if (event) for (const t of tabs) if (t.site) push(t.tabId, { type: 'timeline/event', tabId: t.tabId, event: { ...event, site: t.site } });
     }
-    // 3. Badges.
-    for (const t of tabs) scheduleBadge(t.tabId);
   }
 
   // ─── Set-Cookie headers (dropped cookies) ─────────────────────────────────────────────────────
@@ -508,11 +515,18 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
 
   // Changes are handled one after another, in the order the browser reports them: an overwrite
   // is a removal then an addition of the same cookie, and must reach the panel in that order.
-  let cookieQueue: Promise<unknown> = Promise.resolve();
+  // Pushes and timeline run in two queues, so a slow timeline step never delays the next push.
+  let pushQueue: Promise<unknown> = Promise.resolve();
+  let timelineQueue: Promise<unknown> = Promise.resolve();
   on(browser.cookies.onChanged as unknown as EventLike, ((change: OnChangedInfo) => {
     if (stopped) return;
-    cookieQueue = track(
-      cookieQueue.then(() => ready).then(() => onCookieChanged(change)).catch((e: unknown) => onError('cookies.onChanged', e)),
+    const at = now();
+    const pushed = pushQueue.then(() => ready).then(() => pushChange(change, at));
+    pushQueue = track(pushed.catch((e: unknown) => onError('cookies.onChanged', e)));
+    timelineQueue = track(
+      Promise.all([timelineQueue, pushed])
+        .then(([, tabs]) => recordTimeline(change, tabs, at))
+        .catch((e: unknown) => onError('timeline', e)),
     );
   }) as Listener);
 
