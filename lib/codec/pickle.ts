@@ -145,7 +145,9 @@ class Machine {
   private opName = '';
   stack: PNode[] = [];
   private readonly metastack: PNode[][] = [];
-  private readonly memo = new Map<number, PNode>();
+  /** The memo: dense indices (MEMOIZE, Python's BINPUT counter) in an array, others in a Map. */
+  private readonly memo: PNode[] = [];
+  private readonly sparseMemo = new Map<number, PNode>();
   private made = 0;
   proto = 0;
   result: PNode | undefined = undefined;
@@ -356,20 +358,28 @@ class Machine {
 
   put(index: number): void {
     if (this.stack.length === 0) throw this.malformed('unpickling stack underflow (memo put with an empty stack)');
-    if (!this.memo.has(index) && this.memo.size >= this.limits.maxPickleMemo) {
+    const v = this.top();
+    const { memo } = this;
+    if (index < memo.length) {
+      memo[index] = v;
+      return;
+    }
+    if (!this.sparseMemo.has(index) && this.memoSize() >= this.limits.maxPickleMemo) {
       throw this.limit(`memo holds more than ${this.limits.maxPickleMemo} entries (limits.maxPickleMemo)`);
     }
-    this.memo.set(index, this.top());
+    if (index === memo.length && !this.sparseMemo.has(index)) memo.push(v);
+    else this.sparseMemo.set(index, v);
   }
 
   get(index: number): void {
-    const v = this.memo.get(index);
+    const v = index < this.memo.length ? this.memo[index] : this.sparseMemo.get(index);
     if (v === undefined) throw this.malformed(`memo value not found at index ${index}`);
     this.stack.push(v); // a reference, not a new value
   }
 
+  /** `len(memo)`: MEMOIZE stores at this index. */
   memoSize(): number {
-    return this.memo.size;
+    return this.memo.length + this.sparseMemo.size;
   }
 
   memoIndex(text: string): number {
