@@ -135,9 +135,11 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const opaqueKey =
     decoded.status === 'ok' && decoded.result.format === 'django-session-key' && selected ? selected.value : null;
 
+  // Server-side data changes without the key changing: look it up again on every epoch (any cookie
+  // push, the panel shown again), keeping the last answer on screen meanwhile.
   const lookup = useCallback(
     (key: string) => {
-      setCompanion({ key, view: { status: 'checking' } });
+      setCompanion((c) => (c?.key === key ? c : { key, view: { status: 'checking' } }));
       source.companion(key).then(
         (view) => setCompanion((c) => (c?.key === key ? { key, view } : c)),
         (e: unknown) =>
@@ -147,8 +149,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
     [source],
   );
   useEffect(() => {
-    if (opaqueKey !== null && companion?.key !== opaqueKey) lookup(opaqueKey);
-  }, [opaqueKey]);
+    if (opaqueKey !== null) lookup(opaqueKey);
+  }, [opaqueKey, epoch]);
 
   const open = () => {
     setSiteView(false);

@@ -67,6 +67,7 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
     /** Values that verify (as if their key had been added in Options). */
     verifies: new Set(['good']),
     permissionRequests: [] as string[],
+    lookups: 0,
   };
   const decodeView = (value: string): DecodeView => ({
     format: value.length === 32 ? 'django-session-key' : 'django-signed',
@@ -104,6 +105,7 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
       return { origin, granted: true };
     },
     'companion/lookup': ({ key }) => {
+      state.lookups++;
       if (opts.companion === 'down') throw new ProtocolError('ERR_COMPANION', 'Companion unreachable: ECONNREFUSED');
       if (opts.companion !== 'up') throw new ProtocolError('ERR_NOT_CONFIGURED', 'No companion configured');
       return { key, found: true, store: 'postgres', expireDate: '2026-02-01T00:00:00Z', expired: false, verified: true, json: '{"_auth_user_id":"1"}' };
@@ -258,6 +260,23 @@ describe('Sessions panel (App + protocol in memory)', () => {
     expect(box.textContent).toContain(text);
     if (companion === 'up') expect(box.textContent).toContain('_auth_user_id: "1"');
     if (companion === 'down') expect(box.textContent).toContain('ECONNREFUSED');
+    m.unmount();
+  });
+
+  it('looks the server-side session up again after a push, keeping the last answer meanwhile', async () => {
+    const { state, hub, source } = setup({ companion: 'up' });
+    const key = 'b'.repeat(32);
+    state.snapshot = { ...state.snapshot, cookies: [wireCookie({ name: 'sessionid', value: key, sessionCookie: true })] };
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush(5);
+    expect(state.lookups).toBe(1);
+    const csrf = wireCookie({ name: 'csrftoken', value: 'x' });
+    hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: false, cause: 'explicit', cookie: csrf, findingCount: 0 });
+    await flush(1);
+    expect($(m.container, '[data-testid="companion"]').dataset.status).toBe('up');
+    await flush(5);
+    expect(state.lookups).toBe(2);
+    expect($(m.container, '[data-testid="companion"]').textContent).toContain('_auth_user_id');
     m.unmount();
   });
 
