@@ -217,6 +217,12 @@ describe('unpickle: shapes', () => {
     expect(tagged(unpickle(pool.subarray(3, 3 + pickle.length)))).toEqual([0x01020304, 1.5, { $py: 'bytes', value: "b'x'" }]);
   });
 
+  it('keeps memo entries apart whether their indices come in order or not', () => {
+    // memo[5] = 7 first (out of order), then memo[0..4] = 0..4, then memo[5] = 8; (memo[0], memo[4], memo[5])
+    const puts = [0, 1, 2, 3, 4].map((i) => `K${String.fromCharCode(i)}q${String.fromCharCode(i)}`).join('');
+    expect(unpickle(raw('\x80\x02K\x07q\x05', puts, 'K\x08q\x05(h\x00h\x04h\x05t.'))).toEqual([0, 4, 8]);
+  });
+
   it('names a class reference without importing it', () => {
     expect(tagged(unpickle(raw('cos\nsystem\n.')))).toEqual({ $py: 'class', value: 'os.system' });
   });
