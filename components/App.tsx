@@ -212,9 +212,20 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
             findingCounts={findingCounts}
             now={t}
           />
-          <Timeline entries={snapshot.timeline} />
+          <Timeline
+            entries={snapshot.timeline}
+            onClear={source.clearTimeline ? () => void source.clearTimeline?.().catch(() => undefined) : undefined}
+          />
         </div>
-        <aside class="right" ref={details}>
+        <aside
+          class="right"
+          ref={details}
+          onKeyDown={(e) => {
+            if (e.key !== 'Escape') return;
+            details.current?.closest('.app')?.querySelector<HTMLElement>('[data-testid="cookie-table"]')?.focus();
+            e.preventDefault();
+          }}
+        >
           {selected ? (
             <CookieDetails
               cookie={selected}

@@ -27,7 +27,7 @@ export interface DecodedTreeProps {
  */
 export function DecodedTree({ value, label = 'session' }: DecodedTreeProps): JSX.Element {
   return (
-    <div class="tree" role="tree" aria-label="Decoded session data" data-testid="decoded-tree">
+    <div class="tree" role="group" aria-label={`Decoded ${label}`} data-testid="decoded-tree">
       <TreeNode name={label} value={value} depth={0} />
     </div>
   );
@@ -44,7 +44,7 @@ function TreeNode({ name, value, depth }: NodeProps): JSX.Element {
   const title = KNOWN_KEYS[name];
   if (children === null) {
     return (
-      <div class="tree-leaf" role="treeitem" title={title}>
+      <div class="tree-leaf" title={title}>
         <span class="tree-key">{name}</span>
         <span class="tree-sep">: </span>
         <Scalar value={value} />
@@ -52,7 +52,7 @@ function TreeNode({ name, value, depth }: NodeProps): JSX.Element {
     );
   }
   return (
-    <details class="tree-branch" open={depth < OPEN_DEPTH} role="treeitem">
+    <details class="tree-branch" open={depth < OPEN_DEPTH}>
       <summary title={title}>
         <span class="tree-key">{name}</span>
         <span class="tree-sep">: </span>
@@ -66,7 +66,7 @@ function TreeNode({ name, value, depth }: NodeProps): JSX.Element {
 function Children({ entries, depth }: { entries: [string, SessionValue][]; depth: number }): JSX.Element {
   const [shown, setShown] = useState(PAGE);
   return (
-    <div class="tree-children" role="group">
+    <div class="tree-children">
       {entries.slice(0, shown).map(([k, v]) => (
         <TreeNode key={k} name={k} value={v} depth={depth} />
       ))}

@@ -4,6 +4,8 @@ import type { TimelineEntry, TimelineKind } from './view-model.ts';
 
 export interface TimelineProps {
   entries: readonly TimelineEntry[];
+  /** Forget the site's events (absent: no Clear button). */
+  onClear?: () => void;
   /** Most entries shown (newest first). */
   limit?: number;
 }
@@ -19,12 +21,17 @@ const LABEL: Record<TimelineKind, string> = {
 };
 
 /** The site's session timeline, newest first. A live region: pushed events are announced. */
-export function Timeline({ entries, limit = 200 }: TimelineProps): JSX.Element {
+export function Timeline({ entries, limit = 200, onClear }: TimelineProps): JSX.Element {
   const newest = [...entries].sort((a, b) => b.at - a.at).slice(0, limit);
   return (
     <section class="timeline" aria-label="Session timeline" data-testid="timeline">
       <h3>
-        Timeline <span class="count">({entries.length})</span>
+        Timeline <span class="count">({entries.length})</span>{' '}
+        {onClear && entries.length > 0 ? (
+          <button type="button" class="link" onClick={onClear}>
+            Clear
+          </button>
+        ) : null}
       </h3>
       {newest.length === 0 ? (
         <p class="muted">No session events yet. Log in, log out or reload the page to see them here.</p>

@@ -28,6 +28,8 @@ export interface PanelSource {
   companion(key: string): Promise<CompanionView>;
   /** Request optional host permission for an origin pattern (called from a click). Resolves to granted. */
   requestAccess(pattern: string): Promise<boolean>;
+  /** Forget the site's timeline (here and in the background). */
+  clearTimeline?: () => Promise<void>;
   /** Open the same panel full-window in a tab (absent when already full-window). */
   openFullWindow?: () => void;
   /** Open the paste-and-decode page. */

@@ -211,6 +211,13 @@ export function createPanelSource(
       if (granted) await reload();
       return granted;
     },
+    async clearTimeline(): Promise<void> {
+      const site = wire?.site;
+      if (!site) return;
+      await client.clearTimeline(site);
+      timeline = [];
+      emit({ timeline });
+    },
     openFullWindow: options.openFullWindow,
     openDecoder: options.openDecoder,
   };

@@ -222,6 +222,41 @@ describe('Sessions panel (App + protocol in memory)', () => {
     m.unmount();
   });
 
+  it('Enter opens the details, Escape goes back to the table', async () => {
+    const { source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    const grid = $(m.container, '[role="grid"]');
+    grid.focus();
+    press(grid, 'Enter');
+    expect(document.activeElement).toBe($(m.container, '[data-testid="details"]'));
+    press($(m.container, '[data-testid="details"]'), 'Escape');
+    expect(document.activeElement).toBe(grid);
+    m.unmount();
+  });
+
+  it('clears the timeline through the background', async () => {
+    const { state, source } = setup();
+    state.timeline = [
+      { id: 'a', site: SITE, at: Date.UTC(2026, 0, 1), kind: 'created', cookie: 'sessionid', storeId: '0', detail: 'session created' },
+    ];
+    let cleared = 0;
+    const handlers = source as { clearTimeline?: () => Promise<void> };
+    const original = handlers.clearTimeline!;
+    handlers.clearTimeline = async () => {
+      cleared++;
+      await original();
+    };
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    expect($(m.container, '[data-testid="timeline"] li').dataset.kind).toBe('created');
+    click(button($(m.container, '[data-testid="timeline"]'), 'Clear'));
+    await flush();
+    expect(cleared).toBe(1);
+    expect(m.container.querySelector('[data-testid="timeline"] li')).toBeNull();
+    m.unmount();
+  });
+
   it('filters the table', async () => {
     const { source } = setup();
     const m = mount(<App tabId={TAB} source={source} theme="light" />);

@@ -6,7 +6,8 @@ import { SignatureBadge, signatureText } from '../../../components/SignatureBadg
 import { resolveTheme } from '../../../components/theme.ts';
 import { Timeline } from '../../../components/Timeline.tsx';
 import { Popup } from '../../../components/Popup.tsx';
-import { $, button, click, mount } from './helpers.ts';
+import { CookieDetails } from '../../../components/CookieDetails.tsx';
+import { $, button, click, flush, mount } from './helpers.ts';
 import { cookie, event, finding } from './fixtures.ts';
 
 describe('SignatureBadge', () => {
@@ -172,5 +173,37 @@ describe('format helpers', () => {
     expect(resolveTheme({ devtools: 'default', prefersDark: true })).toBe('light');
     expect(resolveTheme({ prefersDark: true })).toBe('dark');
     expect(resolveTheme({})).toBe('light');
+  });
+});
+
+describe('CookieDetails', () => {
+  it('copies the raw value and the exact JSON', async () => {
+    const copies: string[] = [];
+    const m = mount(
+      <CookieDetails
+        cookie={cookie({ name: 'sessionid', value: 'raw<value>', isSession: true })}
+        decoded={{ status: 'ok', result: { format: 'django-signed', data: { id: 12345678901234567890n }, signature: { state: 'unverified' } } }}
+        findings={[]}
+        now={0}
+        copy={async (t) => {
+          copies.push(t);
+          return true;
+        }}
+      />,
+    );
+    click(button(m.container, 'Copy value'));
+    await flush();
+    click(button(m.container, 'Copy JSON'));
+    await flush();
+    expect(copies).toEqual(['raw<value>', '{\n  "id": 12345678901234567890\n}']);
+    expect(m.container.textContent).toContain('JSON copied');
+    m.unmount();
+  });
+
+  it('disables Copy JSON until there is decoded data', () => {
+    const m = mount(<CookieDetails cookie={cookie({ name: 'x' })} decoded={{ status: 'loading' }} findings={[]} now={0} />);
+    expect(button(m.container, 'Copy JSON').disabled).toBe(true);
+    expect(m.container.textContent).toContain('Decoding…');
+    m.unmount();
   });
 });
