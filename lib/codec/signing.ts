@@ -94,17 +94,43 @@ export function parseSigned(value: string): ParsedSigned {
   };
 }
 
-const derivedKeys = new Map<string, Promise<Uint8Array>>();
+type Bytes = Uint8Array | Promise<Uint8Array>;
+
+/**
+ * Derived keys by backend → hash → salt → secret. Nested maps look up the caller's own strings,
+ * whose hashes V8 caches, instead of a concatenated id per call.
+ */
+const derivedKeys = new WeakMap<CodecBackend, Map<HashName, Map<string, Map<string, Bytes>>>>();
+let derivedCount = 0;
 const MAX_DERIVED_KEYS = 512;
 
-/** Django's `salted_hmac` key: `H(key_salt + secret)`; cached, since the panel verifies the same cookie often. */
-function derivedKey(backend: CodecBackend, hash: HashName, keySalt: string, secret: string): Promise<Uint8Array> {
-  const id = `${backend.name}\u0000${hash}\u0000${keySalt}\u0000${secret}`;
-  let k = derivedKeys.get(id);
+/**
+ * Django's `Signer` key: `salted_hmac(salt + 'signer', …, secret)` uses `H(salt + 'signer' + secret)`.
+ * Cached, since the panel verifies the same cookie often. The result is a promise only when the
+ * backend is asynchronous, so callers await it only then and a synchronous backend never yields.
+ */
+function derivedKey(backend: CodecBackend, hash: HashName, salt: string, secret: string): Bytes {
+  let byHash = derivedKeys.get(backend);
+  if (!byHash || derivedCount > MAX_DERIVED_KEYS) {
+    derivedKeys.set(backend, (byHash = new Map()));
+    derivedCount = 0;
+  }
+  let bySalt = byHash.get(hash);
+  if (!bySalt) byHash.set(hash, (bySalt = new Map()));
+  let bySecret = bySalt.get(salt);
+  if (!bySecret) bySalt.set(salt, (bySecret = new Map()));
+  let k = bySecret.get(secret);
   if (!k) {
-    if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
-    k = Promise.resolve(backend.digest(hash, utf8(keySalt + secret)));
-    derivedKeys.set(id, k);
+    derivedCount++;
+    k = backend.digest(hash, utf8(`${salt}signer${secret}`));
+    if (k instanceof Promise) {
+      const entry = bySecret;
+      k.then(
+        (v) => entry.set(secret, v),
+        () => entry.delete(secret),
+      );
+    }
+    bySecret.set(secret, k);
   }
   return k;
 }
@@ -119,7 +145,7 @@ export async function signature(
 ): Promise<string> {
   const backend = options.backend ?? getDefaultBackend();
   const hash = options.algorithm ?? 'sha256';
-  const key = await derivedKey(backend, hash, `${options.salt}signer`, options.key);
+  const key = await derivedKey(backend, hash, options.salt, options.key);
   return b64Encode(await backend.hmac(hash, key, value));
 }
 
@@ -166,8 +192,11 @@ export async function verifySigned(
   for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
     for (const c of candidates) {
       const secret = c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + keys[keyIndex]! : keys[keyIndex]!;
-      const key = await derivedKey(backend, algorithm, `${c.salt}signer`, secret);
-      const mac = b64Encode(await backend.hmac(algorithm, key, parsed.signedPart));
+      let key = derivedKey(backend, algorithm, c.salt, secret);
+      if (key instanceof Promise) key = await key;
+      let raw = backend.hmac(algorithm, key, parsed.signedPart);
+      if (raw instanceof Promise) raw = await raw;
+      const mac = b64Encode(raw);
       if (constantTimeEqualText(mac, parsed.signature)) return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
     }
   }
@@ -185,7 +214,8 @@ export async function decodePayload(
 ): Promise<{ data: SessionValue; compressed: boolean; serializer: Serializer }> {
   const compressed = payload.startsWith('.') && B64_PAYLOAD_RE.test(payload);
   if (compressed) {
-    const bytes = await backend.inflate(b64Decode(payload.slice(1)), limits.maxDecompressedSize);
+    let bytes = backend.inflate(b64Decode(payload.slice(1)), limits.maxDecompressedSize);
+    if (bytes instanceof Promise) bytes = await bytes;
     return { ...deserialize(bytes, limits), compressed };
   }
   try {
