@@ -9,6 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_CANDIDATE_BYTES, prepareTarget, SignerCracker, type FastAlgorithm, type FastMatch, type SaltPrefix } from './fast-hmac.ts';
 import { NativeSignerCracker, oneShotHash } from './native-hmac.ts';
+import { WasmSignerCracker } from './wasm-sha256.ts';
 
 /** What the worker is started with. */
 export interface WorkerInit {
@@ -31,29 +32,47 @@ export interface WorkerAnswer {
 
 const init = workerData as WorkerInit;
 /**
- * The native path (node:crypto one-shot hashes) takes every target when this Node has
- * `crypto.hash`; otherwise the pure-JS path takes sha256/sha1 and node:crypto objects the rest.
- * SESSION_LENS_AUDIT_ENGINE=js forces the JS path (tests, benchmark).
+ * Which engine hashes (SESSION_LENS_AUDIT_ENGINE overrides, for tests and the benchmark):
+ * - `wasm` (default): sha256 values through WebAssembly SHA-256 (wasm-sha256.ts);
+ * - `js`: sha256/sha1 values through pure-JS SHA (fast-hmac.ts);
+ * - `native`: node:crypto one-shot hashes for every algorithm (native-hmac.ts, Node ≥ 20.12).
+ * Values the chosen engine does not cover go to the next one that does: sha1 to `js`, sha384 and
+ * sha512 to `native`, or to node:crypto Hash objects when `crypto.hash` is missing.
  */
-const native = oneShotHash !== undefined && process.env.SESSION_LENS_AUDIT_ENGINE !== 'js';
-const fastIdx: number[] = [];
+type Engine = 'wasm' | 'js' | 'native';
+interface Cracker {
+  checkBytes(src: Uint8Array, offset: number, n: number, skip?: ReadonlySet<number>): FastMatch[];
+}
+const requested = process.env.SESSION_LENS_AUDIT_ENGINE;
+const engine: Engine = requested === 'js' || requested === 'native' ? requested : typeof WebAssembly === 'object' ? 'wasm' : 'js';
+
+function engineFor(algorithm: string): Engine | 'slow' {
+  if (engine === 'native' && oneShotHash) return 'native';
+  if (algorithm === 'sha256') return engine === 'wasm' ? 'wasm' : 'js';
+  if (algorithm === 'sha1') return 'js';
+  return oneShotHash ? 'native' : 'slow';
+}
+
+/** A cracker per engine, over the targets it takes; `map` turns its local target index into the global one. */
+const crackers: { cracker: Cracker; map: number[] }[] = [];
 const slowIdx: number[] = [];
-init.targets.forEach((t, i) => (native || t.algorithm === 'sha256' || t.algorithm === 'sha1' ? fastIdx : slowIdx).push(i));
-const cracker: { checkBytes(src: Uint8Array, offset: number, n: number, skip?: ReadonlySet<number>): FastMatch[] } = native
-  ? new NativeSignerCracker(
-      fastIdx.map((i) => init.targets[i]!),
-      init.salts,
-    )
-  : new SignerCracker(
-      fastIdx.map((i) => {
-        const t = init.targets[i]!;
-        return prepareTarget(t.message, t.signature, t.algorithm as FastAlgorithm);
-      }),
-      init.salts,
-    );
+{
+  const groups = new Map<Engine | 'slow', number[]>();
+  init.targets.forEach((t, i) => {
+    const e = engineFor(t.algorithm);
+    groups.set(e, [...(groups.get(e) ?? []), i]);
+  });
+  for (const [e, idx] of groups) {
+    const ts = idx.map((i) => init.targets[i]!);
+    if (e === 'slow') slowIdx.push(...idx);
+    else if (e === 'wasm') crackers.push({ cracker: new WasmSignerCracker(ts, init.salts), map: idx });
+    else if (e === 'native') crackers.push({ cracker: new NativeSignerCracker(ts, init.salts), map: idx });
+    else crackers.push({ cracker: new SignerCracker(ts.map((t) => prepareTarget(t.message, t.signature, t.algorithm as FastAlgorithm)), init.salts), map: idx });
+  }
+}
 const decoder = new TextDecoder();
 
-/** node:crypto path for algorithms the fast path does not cover (sha384, sha512). */
+/** node:crypto Hash objects, for sha384/sha512 on a Node without `crypto.hash`. */
 function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matches']): void {
   for (const ti of slowIdx) {
     if (skip.has(ti)) continue;
@@ -66,10 +85,10 @@ function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matche
   }
 }
 
-function tryBytes(src: Uint8Array, off: number, n: number, skip: Set<number>, fastSkip: Set<number>, out: WorkerAnswer['matches']): void {
-  if (fastIdx.length) {
-    const found = cracker.checkBytes(src, off, n, fastSkip);
-    for (const m of found) out.push({ target: fastIdx[m.target]!, salt: m.salt, key: decoder.decode(src.subarray(off, off + n)) });
+function tryBytes(src: Uint8Array, off: number, n: number, skip: Set<number>, out: WorkerAnswer['matches']): void {
+  for (const { cracker, map } of crackers) {
+    const localSkip = skip.size ? new Set(map.map((g, l) => (skip.has(g) ? l : -1)).filter((l) => l >= 0)) : undefined;
+    for (const m of cracker.checkBytes(src, off, n, localSkip)) out.push({ target: map[m.target]!, salt: m.salt, key: decoder.decode(src.subarray(off, off + n)) });
   }
   if (slowIdx.length) slowCheck(src.subarray(off, off + n), skip, out);
 }
@@ -78,7 +97,7 @@ const NL = 0x0a;
 const CR = 0x0d;
 
 /** Reads `[start, end)` of the file (plus the rest of its last line) and tries every line. */
-function runRange(path: string, start: number, end: number, skip: Set<number>, fastSkip: Set<number>, out: WorkerAnswer['matches']): number {
+function runRange(path: string, start: number, end: number, skip: Set<number>, out: WorkerAnswer['matches']): number {
   const fd = openSync(path, 'r');
   try {
     // One byte before `start` tells whether a line starts exactly at `start`.
@@ -112,7 +131,7 @@ function runRange(path: string, start: number, end: number, skip: Set<number>, f
       let n = lineEnd - pos;
       if (n > 0 && buf[pos + n - 1] === CR) n--;
       if (n > 0 && n <= MAX_CANDIDATE_BYTES) {
-        tryBytes(buf, pos, n, skip, fastSkip, out);
+        tryBytes(buf, pos, n, skip, out);
         tried++;
       }
       if (nl === -1 || nl >= len) break;
@@ -128,18 +147,17 @@ const encoder = new TextEncoder();
 
 parentPort!.on('message', (task: WorkerTask) => {
   const skip = new Set(task.skip);
-  const fastSkip = new Set(fastIdx.map((ti, local) => (skip.has(ti) ? local : -1)).filter((x) => x >= 0));
   const matches: WorkerAnswer['matches'] = [];
   const answer: WorkerAnswer = { id: task.id, tried: 0, matches };
   try {
     if (task.kind === 'keys') {
       for (const key of task.keys) {
         const bytes = encoder.encode(key);
-        tryBytes(bytes, 0, bytes.length, skip, fastSkip, matches);
+        tryBytes(bytes, 0, bytes.length, skip, matches);
       }
       answer.tried = task.keys.length;
     } else {
-      answer.tried = runRange(task.path, task.start, task.end, skip, fastSkip, matches);
+      answer.tried = runRange(task.path, task.start, task.end, skip, matches);
     }
   } catch (e) {
     answer.error = e instanceof Error ? e.message : String(e);

@@ -7,6 +7,7 @@ import { loadKnownKeys, parseKnownKeys } from '../../../lib/cli/audit/candidates
 import { prepareTarget, SignerCracker, type FastAlgorithm, type SaltPrefix } from '../../../lib/cli/audit/fast-hmac.ts';
 import { NativeSignerCracker, oneShotHash } from '../../../lib/cli/audit/native-hmac.ts';
 import { runAudit, type AuditTarget } from '../../../lib/cli/audit/run.ts';
+import { WasmSignerCracker } from '../../../lib/cli/audit/wasm-sha256.ts';
 
 /** Django's Signer.signature, independently, with node:crypto objects. */
 function djangoSignature(secret: string, salt: SaltPrefix, message: Uint8Array | string, algorithm: string): Buffer {
@@ -68,6 +69,21 @@ describe.runIf(oneShotHash !== undefined)('native one-shot HMAC (native-hmac.ts)
   });
 });
 
+describe('WebAssembly SHA-256 signer HMAC (wasm-sha256.ts) equals node:crypto', () => {
+  it('random messages, keys and salts, across block boundaries', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.string({ maxLength: 200, unit: 'binary' }), fc.constantFrom(...SALTS), (message, secret, salt) => {
+        const signature = djangoSignature(secret, salt, message, 'sha256');
+        const c = new WasmSignerCracker([{ message, signature }, { message, signature: new Uint8Array(32) }], SALTS);
+        expect(c.check(secret)).toEqual([{ target: 0, salt: SALTS.indexOf(salt) }]);
+        expect(c.check(`${secret}x`)).toEqual([]);
+        expect(c.check(secret, new Set([0]))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('bundled key list', () => {
   it('parses comments, escapes and CRLF', () => {
     expect(parseKnownKeys('# a comment\r\nchangeme\r\n\n\\#starts-with-hash\n  spaced  \n')).toEqual(['changeme', '#starts-with-hash', '  spaced  ']);
@@ -101,7 +117,7 @@ describe('runAudit on worker threads', () => {
     algorithm,
   });
 
-  it.each(['native', 'js'] as const)('%s engine: every line is tried once, whatever the range boundaries', async (engine) => {
+  it.each(['wasm', 'native', 'js'] as const)('%s engine: every line is tried once, whatever the range boundaries', async (engine) => {
     process.env.SESSION_LENS_AUDIT_ENGINE = engine;
     try {
       const secret = 'the-real-key';
@@ -119,7 +135,7 @@ describe('runAudit on worker threads', () => {
     } finally {
       delete process.env.SESSION_LENS_AUDIT_ENGINE;
     }
-  });
+  }, 60_000);
 
   it('finds bundled keys, cookie-signer salts and sha1, and nothing for a random key', async () => {
     const targets = [
@@ -143,7 +159,7 @@ describe('runAudit on worker threads', () => {
     ]);
     expect(r.tried).toBe((await loadKnownKeys()).length);
     expect(r.threads).toBeGreaterThanOrEqual(1);
-  });
+  }, 30_000);
 
   it('skips a runaway line without reading it whole', async () => {
     const file = join(dir, 'runaway.txt');
@@ -151,7 +167,7 @@ describe('runAudit on worker threads', () => {
     const r = await runAudit({ targets: [signed('last-key', 'm'), signed('absent', 'n')], salts: [{ salt: SALTS[0]!.salt, signer: 'default' }], wordlist: file, bundled: false, rangeBytes: 4096 });
     expect(r.matches[0]?.key).toBe('last-key');
     expect(r.tried).toBe(2);
-  });
+  }, 30_000);
 });
 
 describe('runAudit stops early', () => {
@@ -167,5 +183,5 @@ describe('runAudit stops early', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });
