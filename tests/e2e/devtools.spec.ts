@@ -22,6 +22,12 @@ test('db: the real DevTools panel lists the session, and a login shows up live',
     await expect(panel.timelineEntries('rotated').first()).toBeVisible();
     await site.goto(`${dj.url}/logout`);
     await expect(panel.timeline.locator('li[data-kind="removed"], li[data-kind="flushed"]').first()).toBeVisible();
+
+    // "Open in tab": the same panel full-window, for the inspected tab.
+    const opened = context.waitForEvent('page', { predicate: (p) => p.url().includes('/devtools-panel.html?tabId=') });
+    await frame.getByRole('button', { name: 'Open in tab' }).click();
+    const full = new SessionsPanel(await opened);
+    await expect(full.timelineEntries('rotated').first()).toBeVisible();
   });
 });
 
