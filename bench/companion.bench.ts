@@ -7,11 +7,13 @@
  *
  * The server runs as the real `session-lens serve` process; autocannon drives it from this one
  * (2 cores: one each). Targets: ≥ 5,000 req/s, p99 ≤ 10 ms, faster than Django's load loop.
+ * Django's side is bench/companion_django_load.py (the fixture site's settings, the same store).
  *
  * Env: COMPANION_BENCH_SECONDS (default 12, split over the rounds), COMPANION_BENCH_ROUNDS (default 3),
  * COMPANION_BENCH_CONNECTIONS (default 10).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { DJANGO_SECRET_KEY, prepareDjango, type DjangoEnv } from '../tests/support/django.ts';
@@ -29,7 +31,22 @@ const DATA = JSON.stringify({
   theme: 'dark',
 }).replace('"theme"', '"big":12345678901234567890,"theme"');
 
-async function startServer(store: string): Promise<{ url: string; stop: () => Promise<void> }> {
+const DJANGO_LOOP = fileURLToPath(new URL('./companion_django_load.py', import.meta.url));
+
+/** Django's load loop (bench/companion_django_load.py): loads per second and CPU µs per load. */
+function djangoLoop(dj: DjangoEnv, key: string, seconds: number): { ops_per_sec: number; cpu_us_per_op: number } {
+  const r = spawnSync('/usr/bin/python3', [DJANGO_LOOP, key, String(seconds)], { env: { ...process.env, ...dj.env }, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`Django load loop failed: ${r.stderr.slice(-800)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+/** CPU time (user + system) a process has used, in ms (Linux /proc; 10 ms ticks). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+async function startServer(store: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--token', TOKEN, '--store', store, '--secret-key', DJANGO_SECRET_KEY, '--rate-limit', '1000000'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -48,6 +65,7 @@ async function startServer(store: string): Promise<{ url: string; stop: () => Pr
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -63,6 +81,8 @@ interface Row {
   p99: number;
   errors: number;
   django: number;
+  cpu: number;
+  djangoCpu: number;
   rounds: string[];
 }
 
@@ -88,20 +108,27 @@ async function measure(name: string, dj: DjangoEnv, store: string): Promise<Row>
     const p50: number[] = [];
     const p99: number[] = [];
     const django: number[] = [];
+    const cpu: number[] = [];
+    const djangoCpu: number[] = [];
     const rounds: string[] = [];
     let errors = 0;
     for (let i = 0; i < ROUNDS; i++) {
+      const c0 = cpuMs(server.pid);
       const r = await autocannon({ url, connections: CONNECTIONS, duration: each, headers });
-      const d = (await dj.tool(['bench-load', '--key', w!.key, '--seconds', String(each)])) as { ops_per_sec: number; found: boolean };
-      if (!d.found) throw new Error(`${name}: Django did not load the session`);
+      const perReq = ((cpuMs(server.pid) - c0) * 1000) / Math.max(1, r.requests.total);
+      const d = djangoLoop(dj, w!.key, each);
       rps.push(r.requests.average);
       p50.push(r.latency.p50);
       p99.push(r.latency.p99);
       django.push(d.ops_per_sec);
+      cpu.push(perReq);
+      djangoCpu.push(d.cpu_us_per_op);
       errors += r.errors + r.non2xx + r.timeouts;
-      rounds.push(`${r.requests.average.toFixed(0)} req/s p99 ${r.latency.p99} ms | Django ${d.ops_per_sec.toFixed(0)}/s`);
+      rounds.push(
+        `${r.requests.average.toFixed(0)} req/s p99 ${r.latency.p99} ms ${perReq.toFixed(0)} CPU µs/req | Django ${d.ops_per_sec.toFixed(0)} loads/s ${d.cpu_us_per_op.toFixed(0)} CPU µs/load`,
+      );
     }
-    return { store: name, rps: median(rps), p50: median(p50), p99: median(p99), errors, django: median(django), rounds };
+    return { store: name, rps: median(rps), p50: median(p50), p99: median(p99), errors, django: median(django), cpu: median(cpu), djangoCpu: median(djangoCpu), rounds };
   } finally {
     await server.stop();
   }
@@ -120,12 +147,14 @@ try {
 }
 
 console.log(`GET /v1/sessions/{key}, ${CONNECTIONS} connections; Django: SessionStore(key).load() loop on the same store; median of ${ROUNDS} alternating rounds`);
-console.log('store            companion req/s   p50 ms   p99 ms   errors   Django load/s   ratio');
+console.log('Throughput on a shared 2-core machine swings with other load; CPU µs per request (the server process) vs');
+console.log('per load (Django\'s process) is the steadier comparison of the work each side does.');
+console.log('store            companion req/s   p50 ms   p99 ms   errors   Django load/s   ratio | CPU µs/req  Django CPU µs/load  ratio');
 let ok = true;
 for (const r of rows) {
   const ratio = r.rps / r.django;
   console.log(
-    `${r.store.padEnd(16)} ${r.rps.toFixed(0).padStart(15)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.errors).padStart(8)} ${r.django.toFixed(0).padStart(15)} ${ratio.toFixed(2).padStart(6)}×`,
+    `${r.store.padEnd(16)} ${r.rps.toFixed(0).padStart(15)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.errors).padStart(8)} ${r.django.toFixed(0).padStart(15)} ${ratio.toFixed(2).padStart(6)}× | ${r.cpu.toFixed(0).padStart(10)} ${r.djangoCpu.toFixed(0).padStart(19)} ${(r.djangoCpu / r.cpu).toFixed(2).padStart(6)}×`,
   );
   for (const line of r.rounds) console.log(`  round: ${line}`);
   const meets = r.rps >= 5000 && r.p99 <= 10 && ratio > 1 && r.errors === 0;

@@ -3,14 +3,16 @@
  * RedisCache write it: key `KEY_PREFIX:VERSION:django.contrib.sessions.cache<key>`, value a pickle
  * (see cache-value.ts), expiry = the key's TTL.
  *
- * ioredis runs with no offline queue and no per-request retries, so while Redis is down every
- * request fails fast with 503; it keeps reconnecting in the background and answers again as soon
- * as Redis is back. Listing uses SCAN (bounded), never KEYS.
+ * Only reads are sent (EVALSHA of a `no-writes` script, SCAN, PTTL, GET, PING; DEL only with
+ * `--allow-write`). While Redis is down every request fails fast with 503 — nothing is queued —
+ * and the next request reconnects, so the companion answers again as soon as Redis is back.
+ * Listing uses SCAN (bounded), never KEYS.
  */
-import { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
 import { decodeRedisValue } from '../cache-value.ts';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
 import { cacheKey, type CacheEngine } from './cache-keys.ts';
+import { RespClient, RespError, respOptionsFromUrl, type RespValue } from './resp.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
 
 /** Options of {@link RedisStore}. */
@@ -28,17 +30,14 @@ export interface RedisStoreOptions {
 }
 
 const KEY_RE = /^[a-z0-9]{8,40}$/;
+const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
-/** GET and PTTL of one key, atomically and in one round trip; writes nothing. */
+/** GET and PTTL of one key, atomically and in one round trip; declared `no-writes` (Redis 7). */
 const GET_WITH_TTL = `#!lua flags=no-writes
 local v = redis.call('GET', KEYS[1])
 if not v then return {false, -2} end
 return {v, redis.call('PTTL', KEYS[1])}`;
-
-interface GetWithTtl {
-  sessionLensGetBuffer(key: string): Promise<[Buffer | null, number]>;
-}
-const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+const GET_WITH_TTL_SHA = createHash('sha1').update(GET_WITH_TTL).digest('hex');
 
 /**
  * Sessions in Redis.
@@ -51,43 +50,26 @@ export class RedisStore implements StoreAdapter {
   readonly kind = 'redis' as const;
   readonly canList = true;
   readonly name: string;
-  private readonly redis: Redis;
+  private readonly client: RespClient;
   private readonly now: () => number;
 
   constructor(private readonly opts: RedisStoreOptions) {
     this.name = opts.name;
     this.now = opts.now ?? Date.now;
-    const timeout = opts.timeoutMs ?? 2000;
-    this.redis = new Redis(opts.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: Math.min(timeout, 2000),
-      commandTimeout: timeout,
-      retryStrategy: (times) => Math.min(50 * times, 500),
-      enableAutoPipelining: false, // measured: per-command pipelines cost more CPU than they save here
-      connectionName: 'session-lens-companion',
-    });
-    // Connection errors are reported per request (503) and through health; never crash on them.
-    this.redis.on('error', () => {});
-    // The value and its TTL in one round trip (EVALSHA; a read-only script).
-    this.redis.defineCommand('sessionLensGet', { numberOfKeys: 1, lua: GET_WITH_TTL });
+    this.client = new RespClient(respOptionsFromUrl(opts.url, opts.timeoutMs ?? 2000));
   }
 
-  /** Resolves once connected, or after `ms` (the store then reports itself unavailable until it connects). */
-  async ready(ms = 2000): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.redis.once('ready', done);
-    });
+  /** Connects now (best effort), so the first request finds the connection open. */
+  async ready(): Promise<void> {
+    await this.client.command(['PING']).catch(() => {});
   }
 
-  private fail(e: unknown): never {
-    throw new StoreUnavailableError(this.name, this.redis.status === 'ready' ? describeFailure(e) : `not connected (${describeFailure(e)})`, { cause: e });
+  private async run(args: readonly (string | Buffer | number)[]): Promise<RespValue> {
+    try {
+      return await this.client.command(args);
+    } catch (e) {
+      throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
+    }
   }
 
   private entry(bytes: Buffer, pttl: number): StoredSession {
@@ -98,61 +80,54 @@ export class RedisStore implements StoreAdapter {
 
   async get(key: string): Promise<StoredSession | null> {
     const k = cacheKey(this.opts, key);
-    let reply: [Buffer | null, number];
+    let reply: RespValue;
     try {
-      reply = await (this.redis as unknown as GetWithTtl).sessionLensGetBuffer(k);
+      reply = await this.client.command(['EVALSHA', GET_WITH_TTL_SHA, 1, k]);
     } catch (e) {
-      this.fail(e);
+      if (!(e instanceof RespError && e.code === 'NOSCRIPT')) throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
+      reply = await this.run(['EVAL', GET_WITH_TTL, 1, k]); // loads the script; EVALSHA works from now on
     }
-    const [bytes, pttl] = reply;
-    return bytes ? this.entry(bytes, Number(pttl)) : null;
+    const [bytes, pttl] = Array.isArray(reply) ? reply : [null, -2];
+    return Buffer.isBuffer(bytes) ? this.entry(bytes, Number(pttl)) : null;
   }
 
   async list(limit: number): Promise<ListedSession[]> {
     const prefix = cacheKey(this.opts);
     const max = this.opts.maxScan ?? 10_000;
     const keys: string[] = [];
-    try {
-      let cursor = '0';
-      do {
-        const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
-        cursor = next;
-        for (const k of batch) if (KEY_RE.test(k.slice(prefix.length))) keys.push(k);
-      } while (cursor !== '0' && keys.length < max);
-      if (keys.length === 0) return [];
-      const ttls = await Promise.all(keys.map((k) => this.redis.pttl(k)));
-      // Most recent first: the longest remaining TTL (no TTL at all counts as newest).
-      const order = keys.map((k, i) => ({ k, ttl: ttls[i]! < 0 ? Number.MAX_SAFE_INTEGER : ttls[i]! })).sort((a, b) => b.ttl - a.ttl);
-      const top = order.slice(0, limit);
-      const values = await Promise.all(top.map((t) => this.redis.getBuffer(t.k)));
-      const out: ListedSession[] = [];
-      top.forEach((t, i) => {
-        const v = values[i];
-        if (v) out.push({ key: t.k.slice(prefix.length), session: this.entry(v, t.ttl === Number.MAX_SAFE_INTEGER ? -1 : t.ttl) });
-      });
-      return out;
-    } catch (e) {
-      this.fail(e);
-    }
+    let cursor = '0';
+    do {
+      const reply = (await this.run(['SCAN', cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000])) as [Buffer, Buffer[]];
+      cursor = reply[0].toString('latin1');
+      for (const b of reply[1]) {
+        const k = b.toString('utf8');
+        if (k.startsWith(prefix) && KEY_RE.test(k.slice(prefix.length))) keys.push(k);
+      }
+    } while (cursor !== '0' && keys.length < max);
+    if (keys.length === 0) return [];
+    const ttls = (await Promise.all(keys.map((k) => this.run(['PTTL', k])))) as number[];
+    // Most recent first: the longest remaining TTL (no TTL at all counts as newest).
+    const order = keys.map((k, i) => ({ k, ttl: ttls[i]! === -1 ? Number.MAX_SAFE_INTEGER : ttls[i]! })).filter((o) => o.ttl !== -2);
+    order.sort((a, b) => b.ttl - a.ttl);
+    const top = order.slice(0, limit);
+    const values = await Promise.all(top.map((t) => this.run(['GET', t.k])));
+    const out: ListedSession[] = [];
+    top.forEach((t, i) => {
+      const v = values[i];
+      if (Buffer.isBuffer(v)) out.push({ key: t.k.slice(prefix.length), session: this.entry(v, t.ttl === Number.MAX_SAFE_INTEGER ? -1 : t.ttl) });
+    });
+    return out;
   }
 
   async delete(key: string): Promise<boolean> {
-    try {
-      return (await this.redis.del(cacheKey(this.opts, key))) > 0;
-    } catch (e) {
-      this.fail(e);
-    }
+    return ((await this.run(['DEL', cacheKey(this.opts, key)])) as number) > 0;
   }
 
   async ping(): Promise<void> {
-    try {
-      await this.redis.ping();
-    } catch (e) {
-      this.fail(e);
-    }
+    await this.run(['PING']);
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    this.client.close();
   }
 }
