@@ -55,14 +55,18 @@ test('signed_cookies: the session shows decoded, and verified once the key is st
     await expect(panel.tree).toContainText('_auth_user_id');
     await expect(panel.tree).toContainText('cart');
 
-    // Store the SECRET_KEY the way the Options page does (keys/add), then any change re-verifies.
-    const res = (await sendMessage(extensionPage, { type: 'keys/add', key: DJANGO_SECRET_KEY, label: 'fixture' })) as {
-      ok: boolean;
-    };
-    expect(res.ok).toBe(true);
+    // Store keys the way the Options page does (keys/add); any change of the cookie re-verifies.
+    // A wrong key first: the signature is bad.
+    const add = async (key: string, label: string) =>
+      expect(((await sendMessage(extensionPage, { type: 'keys/add', key, label })) as { ok: boolean }).ok).toBe(true);
+    await add('not-the-secret-key-of-this-site-0123456789-abcdefghijklmnop', 'wrong');
+    await site.goto(`${dj.url}/touch`);
+    await expect(panel.signature).toHaveAttribute('data-state', 'bad');
+    // Then the real SECRET_KEY as a second key (a fallback): verified with key 1.
+    await add(DJANGO_SECRET_KEY, 'fixture');
     await site.goto(`${dj.url}/touch`);
     await expect(panel.signature).toHaveAttribute('data-state', 'verified');
-    await expect(panel.signature).toContainText('key 0');
+    await expect(panel.signature).toContainText('key 1 (fixture, fallback)');
     await expect(panel.signature).toContainText('django.contrib.sessions.backends.signed_cookies');
     await expect(panel.details.locator('[data-testid="timestamp"]')).toContainText('ago');
   });
