@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SessionLensClient } from '../../lib/browser/client.ts';
-import type { SettingsView } from '../../lib/protocol/messages.ts';
+import type { PolicyCatalog, SettingsView } from '../../lib/protocol/messages.ts';
 import type { Theme } from '../view-model.ts';
 import { CompanionSection } from './CompanionSection.tsx';
 import { KeysSection } from './KeysSection.tsx';
@@ -9,7 +9,15 @@ import { PolicyEditor } from './PolicyEditor.tsx';
 /** What the options page needs from the background. */
 export type OptionsClient = Pick<
   SessionLensClient,
-  'getSettings' | 'setSettings' | 'addKey' | 'removeKey' | 'testCompanion' | 'requestPermission' | 'checkPermission'
+  | 'getSettings'
+  | 'setSettings'
+  | 'addKey'
+  | 'removeKey'
+  | 'testCompanion'
+  | 'requestPermission'
+  | 'checkPermission'
+  | 'validatePolicy'
+  | 'policyCatalog'
 >;
 
 /** Props of {@link OptionsApp}. */
@@ -65,11 +73,15 @@ function GrantBanner({ origin, client }: { origin: string; client: OptionsClient
  */
 export function OptionsApp({ client, theme, grantOrigin }: OptionsAppProps) {
   const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [catalog, setCatalog] = useState<PolicyCatalog | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    client.getSettings().then(setSettings, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
+    client.getSettings().then(setSettings, fail);
+    client.policyCatalog().then(setCatalog, fail);
   }, [client]);
+  const validate = useMemo(() => (policy: unknown) => client.validatePolicy(policy), [client]);
 
   const ensureAccess = async (url: string) => {
     const pattern = companionPattern(url);
@@ -88,12 +100,14 @@ export function OptionsApp({ client, theme, grantOrigin }: OptionsAppProps) {
             Cannot load the settings: {error}
           </p>
         ) : null}
-        {settings === null ? (
+        {settings === null || catalog === null ? (
           error ? null : <p class="muted">Loading…</p>
         ) : (
           <>
             <PolicyEditor
               policy={settings.policy}
+              catalog={catalog}
+              validate={validate}
               onSave={async (policy) => setSettings(await client.setSettings({ policy }))}
             />
             <KeysSection

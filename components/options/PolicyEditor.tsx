@@ -1,14 +1,5 @@
-import { useMemo, useState } from 'preact/hooks';
-import {
-  PRESET_NAMES,
-  RULES,
-  exportPolicy,
-  getPreset,
-  parsePolicy,
-  validatePolicy,
-  type PolicyIssue,
-  type PresetName,
-} from '../../lib/policy/index.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { PolicyCatalog, PolicyIssueView, PolicyValidation } from '../../lib/protocol/messages.ts';
 import { Field } from './Field.tsx';
 import {
   RULE_SETTINGS,
@@ -24,30 +15,53 @@ import {
 export interface PolicyEditorProps {
   /** The saved policy (full JSON). */
   policy: Record<string, unknown>;
+  /** Presets and rules (from the background). */
+  catalog: PolicyCatalog;
+  /** Validates any JSON as a policy (lib/policy, in the background). */
+  validate: (policy: unknown) => Promise<PolicyValidation>;
   /** Saves a validated policy; rejects with an Error whose message is shown. */
   onSave: (policy: Record<string, unknown>) => Promise<void>;
 }
 
 const EMPTY_SITE: SiteForm = { host: '', maxAge: '', localExemption: 'inherit', sessionCookieNames: '', rulesOff: '' };
 
+/** Largest policy file read, as lib/policy's `parsePolicy`. */
+const MAX_POLICY_TEXT = 1024 * 1024;
+
 /**
  * The policy form: presets, session cookie names, lifetimes, rules, per-site overrides, and JSON
- * import/export. Every change is validated with lib/policy; errors show next to their field.
+ * import/export. Every change is validated with lib/policy (in the background, so this page need
+ * not bundle it); errors show next to their field.
  *
  * @example
- * <PolicyEditor policy={settings.policy} onSave={(p) => client.setSettings({ policy: p }).then(() => undefined)} />
+ * <PolicyEditor policy={settings.policy} catalog={catalog} validate={client.validatePolicy}
+ *   onSave={(p) => client.setSettings({ policy: p }).then(() => undefined)} />
  */
-export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
+export function PolicyEditor({ policy, catalog, validate, onSave }: PolicyEditorProps) {
   const [form, setForm] = useState<PolicyForm>(() => formFromPolicy(policy));
-  const [preset, setPreset] = useState<PresetName>('django-default');
+  const [preset, setPreset] = useState<string>(catalog.presets[0]?.name ?? '');
   const [importText, setImportText] = useState('');
-  const [importIssues, setImportIssues] = useState<PolicyIssue[]>([]);
+  const [importIssues, setImportIssues] = useState<PolicyIssueView[]>([]);
   const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
+  /** The validation of the current form; `null` while it is being checked. */
+  const [result, setResult] = useState<PolicyValidation | null>(null);
 
-  const result = useMemo(() => validatePolicy(policyFromForm(form)), [form]);
-  const errs = useMemo(() => issuesByField(result.ok ? [] : result.issues), [result]);
-  const exported = result.ok ? exportPolicy(result.policy) : '';
+  useEffect(() => {
+    let current = true;
+    setResult(null);
+    validate(policyFromForm(form)).then(
+      (r) => current && setResult(r),
+      (e: unknown) => current && setResult({ ok: false, policy: null, issues: [{ path: '', message: e instanceof Error ? e.message : String(e) }] }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [form, validate]);
+
+  const errs = useMemo(() => issuesByField(result?.issues ?? []), [result]);
+  const valid = result?.ok === true && result.policy !== null;
+  const exported = valid ? `${JSON.stringify(result.policy, null, 2)}\n` : '';
 
   const set = (patch: Partial<PolicyForm>) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -58,10 +72,10 @@ export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
   const text = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
   async function save() {
-    if (!result.ok) return;
+    if (!result?.ok || !result.policy) return;
     setSaving(true);
     try {
-      await onSave(result.policy as unknown as Record<string, unknown>);
+      await onSave(result.policy);
       setStatus({ kind: 'ok', text: 'Policy saved' });
     } catch (e) {
       setStatus({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
@@ -70,26 +84,38 @@ export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
     }
   }
 
-  function applyImport(source: string) {
-    const r = parsePolicy(source);
-    if (!r.ok) {
+  /** Reads policy JSON like lib/policy's `parsePolicy`: size, JSON, then the schema. */
+  async function applyImport(source: string) {
+    if (source.length > MAX_POLICY_TEXT) {
+      setImportIssues([{ path: '', message: 'policy file larger than 1 MiB' }]);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(source);
+    } catch (e) {
+      setImportIssues([{ path: '', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
+      return;
+    }
+    const r = await validate(value);
+    if (!r.ok || !r.policy) {
       setImportIssues(r.issues);
       return;
     }
     setImportIssues([]);
     setImportText('');
-    set({ ...formFromPolicy(r.policy as unknown as Record<string, unknown>) });
+    set({ ...formFromPolicy(r.policy) });
     setStatus({ kind: 'ok', text: 'Imported: review and save' });
   }
 
   async function importFile(e: Event) {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
     if (!file) return;
-    if (file.size > 1024 * 1024) {
+    if (file.size > MAX_POLICY_TEXT) {
       setImportIssues([{ path: '', message: 'policy file larger than 1 MiB' }]);
       return;
     }
-    applyImport(await file.text());
+    await applyImport(await file.text());
   }
 
   function download() {
@@ -106,15 +132,21 @@ export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
       <h2 id="policy-title">Policy</h2>
       <div class="opt-row">
         <Field id="preset" label="Start from a preset">
-          <select id="preset" value={preset} onChange={(e) => setPreset(text(e) as PresetName)}>
-            {PRESET_NAMES.map((p) => (
-              <option key={p} value={p}>
-                {p}
+          <select id="preset" value={preset} onChange={(e) => setPreset(text(e))}>
+            {catalog.presets.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
               </option>
             ))}
           </select>
         </Field>
-        <button type="button" onClick={() => set(formFromPolicy(getPreset(preset) as unknown as Record<string, unknown>))}>
+        <button
+          type="button"
+          onClick={() => {
+            const p = catalog.presets.find((x) => x.name === preset);
+            if (p) set(formFromPolicy(p.policy));
+          }}
+        >
           Load preset
         </button>
       </div>
@@ -168,7 +200,7 @@ export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
           </tr>
         </thead>
         <tbody>
-          {RULES.map((r) => (
+          {catalog.rules.map((r) => (
             <tr key={r.id}>
               <td>
                 <label for={`rule-${r.id}`} title={r.description}>
@@ -243,10 +275,10 @@ export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
       ) : null}
 
       <div class="opt-actions">
-        <button type="button" class="primary" disabled={!result.ok || saving} onClick={() => void save()}>
+        <button type="button" class="primary" disabled={!valid || saving} onClick={() => void save()}>
           Save policy
         </button>
-        {!result.ok ? <span class="error">Fix the highlighted fields to save.</span> : null}
+        {result && !result.ok ? <span class="error">Fix the highlighted fields to save.</span> : null}
         {status ? (
           <span class={status.kind === 'ok' ? 'ok' : 'error'} role="status">
             {status.text}
@@ -260,10 +292,10 @@ export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
           <textarea id="policy-export" rows={8} readOnly value={exported} />
         </Field>
         <div class="opt-actions">
-          <button type="button" disabled={!result.ok} onClick={download}>
+          <button type="button" disabled={!valid} onClick={download}>
             Download policy.json
           </button>
-          <button type="button" disabled={!result.ok} onClick={() => void navigator.clipboard?.writeText(exported)}>
+          <button type="button" disabled={!valid} onClick={() => void navigator.clipboard?.writeText(exported)}>
             Copy JSON
           </button>
         </div>
@@ -275,7 +307,7 @@ export function PolicyEditor({ policy, onSave }: PolicyEditorProps) {
           <textarea id="policy-import" rows={6} value={importText} onInput={(e) => setImportText(text(e))} />
         </Field>
         <div class="opt-actions">
-          <button type="button" disabled={importText.trim() === ''} onClick={() => applyImport(importText)}>
+          <button type="button" disabled={importText.trim() === ''} onClick={() => void applyImport(importText)}>
             Import
           </button>
           <label class="opt-file">

@@ -2,7 +2,7 @@
  * Pure helpers of the policy editor: the editable draft, converting it to policy JSON, and
  * placing lib/policy's validation issues next to the fields they name.
  */
-import type { PolicyIssue } from '../../lib/policy/index.ts';
+import type { PolicyIssueView } from '../../lib/protocol/messages.ts';
 
 /** Rule settings the editor offers: inherit the severity the rule chooses, off, or a fixed one. */
 export const RULE_SETTINGS = ['default', 'off', 'info', 'low', 'medium', 'high', 'critical'] as const;
@@ -41,7 +41,7 @@ export function numberField(text: string): number | string | undefined {
  * @example
  * issuesByField([{ path: 'sites[0].host', message: 'must not be empty' }]).get('sites[0].host')
  */
-export function issuesByField(issues: readonly PolicyIssue[]): Map<string, string[]> {
+export function issuesByField(issues: readonly PolicyIssueView[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const add = (k: string, m: string) => out.set(k, [...(out.get(k) ?? []), m]);
   for (const i of issues) {

@@ -7,7 +7,7 @@
  * it to browser.*.
  */
 import { browser } from 'wxt/browser';
-import { resolvePolicy } from '../policy/index.ts';
+import { PRESET_NAMES, RULES, SEVERITIES, getPreset, resolvePolicy, validatePolicy } from '../policy/index.ts';
 import type { CookieSnapshot, CookieView, FindingView, PanelPush, PortLike } from '../protocol/messages.ts';
 import { computeBadge } from '../background/badge.ts';
 import { lookupSession, testCompanion } from '../background/companion.ts';
@@ -455,6 +455,19 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     },
     'companion/lookup'({ key }) {
       return lookupSession(settings.companion, key, fetchFn);
+    },
+    'policy/validate'({ policy }) {
+      const r = validatePolicy(policy);
+      return r.ok
+        ? { ok: true, policy: r.policy as unknown as Record<string, unknown>, issues: [] }
+        : { ok: false, policy: null, issues: r.issues };
+    },
+    'policy/catalog'() {
+      return {
+        presets: PRESET_NAMES.map((name) => ({ name, policy: getPreset(name) as unknown as Record<string, unknown> })),
+        rules: RULES.map((r) => ({ id: r.id, title: r.title, description: r.description })),
+        severities: [...SEVERITIES],
+      };
     },
     'companion/test'({ url, token }) {
       const config = { url: (url ?? settings.companion.url).replace(/\/+$/, ''), token: token ?? settings.companion.token };

@@ -14,6 +14,8 @@ import {
   type DecodeView,
   type MessageTransport,
   type PanelPush,
+  type PolicyCatalog,
+  type PolicyValidation,
   type PortLike,
   type RequestMessage,
   type RequestParams,
@@ -67,6 +69,10 @@ export interface SessionLensClient {
   requestPermission(origin: string): Promise<boolean>;
   lookupSession(key: string): Promise<CompanionLookupView>;
   testCompanion(options?: { url?: string; token?: string }): Promise<CompanionStatus>;
+  /** Validates any JSON as a policy with lib/policy (in the background). */
+  validatePolicy(policy: unknown): Promise<PolicyValidation>;
+  /** The built-in presets and the rules. */
+  policyCatalog(): Promise<PolicyCatalog>;
   /**
    * Receives the background's pushes for a tab over the `panel:<tabId>` port; reconnects when the
    * background restarts (a fresh `cookies/snapshot` follows every connect). Returns unsubscribe.
@@ -122,6 +128,8 @@ export function createClient(transport: MessageTransport, options: ClientOptions
     },
     lookupSession: (key) => request('companion/lookup', { key }),
     testCompanion: (o = {}) => request('companion/test', o),
+    validatePolicy: (policy) => request('policy/validate', { policy }),
+    policyCatalog: () => request('policy/catalog', {}),
     subscribe(tabId, listener, o = {}) {
       let stopped = false;
       let port: PortLike | null = null;

@@ -30,6 +30,8 @@
  * | `permissions/request` | `{ origin }`                            | `{ origin, granted }`         |
  * | `companion/lookup`    | `{ key }`                               | {@link CompanionLookupView}   |
  * | `companion/test`      | `{ url?, token? }`                      | {@link CompanionStatus}       |
+ * | `policy/validate`     | `{ policy }` (any JSON)                 | {@link PolicyValidation}      |
+ * | `policy/catalog`      | `{}`                                    | {@link PolicyCatalog}         |
  *
  * Secret keys are write-only over the wire: `keys/add` stores one in storage.local, and every
  * response shows only a masked hint. Decoded values cross the boundary as text made by the codec's
@@ -261,6 +263,28 @@ export const CompanionStatusSchema = z.object({
 });
 export type CompanionStatus = z.infer<typeof CompanionStatusSchema>;
 
+// ─── Policy (validated by lib/policy in the background, so pages need not bundle it) ────────────
+
+/** One policy problem: the field path (`sites[0].host`) and why. */
+export const PolicyIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type PolicyIssueView = z.infer<typeof PolicyIssueSchema>;
+
+/** `policy/validate`: the full policy (defaults filled in) or the issues by field. */
+export const PolicyValidationSchema = z.object({
+  ok: z.boolean(),
+  policy: z.nullable(PolicyJsonSchema),
+  issues: z.array(PolicyIssueSchema),
+});
+export type PolicyValidation = z.infer<typeof PolicyValidationSchema>;
+
+/** `policy/catalog`: the built-in presets and the rules, for the options page. */
+export const PolicyCatalogSchema = z.object({
+  presets: z.array(z.object({ name: z.string(), policy: PolicyJsonSchema })),
+  rules: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+  severities: z.array(z.string()),
+});
+export type PolicyCatalog = z.infer<typeof PolicyCatalogSchema>;
+
 // ─── Requests ───────────────────────────────────────────────────────────────────────────────────
 
 const TabIdSchema = z.int().check(z.gte(-1));
@@ -292,6 +316,8 @@ export const REQUEST_PARAM_SCHEMAS = {
   'permissions/request': z.object({ origin: OriginSchema }),
   'companion/lookup': z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)) }),
   'companion/test': z.object({ url: z.optional(CompanionUrlSchema), token: z.optional(z.string().check(z.maxLength(4096))) }),
+  'policy/validate': z.object({ policy: z.unknown() }),
+  'policy/catalog': z.object({}),
 } as const;
 
 const TimelineSchema = z.object({ site: z.string(), events: z.array(TimelineEventSchema) });
@@ -311,6 +337,8 @@ export const RESPONSE_DATA_SCHEMAS = {
   'permissions/request': PermissionSchema,
   'companion/lookup': CompanionLookupViewSchema,
   'companion/test': CompanionStatusSchema,
+  'policy/validate': PolicyValidationSchema,
+  'policy/catalog': PolicyCatalogSchema,
 } as const;
 
 /** Every request type. */

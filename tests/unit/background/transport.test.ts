@@ -35,6 +35,8 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'permissions/request': ({ origin }) => ({ origin, granted: false }),
     'companion/lookup': unimplemented,
     'companion/test': () => ({ state: 'not-configured', message: 'No companion URL', url: '' }),
+    'policy/validate': unimplemented,
+    'policy/catalog': unimplemented,
     ...overrides,
   };
 }

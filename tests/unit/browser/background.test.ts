@@ -313,6 +313,23 @@ describe('settings and keys', () => {
     expect((await client.getSettings()).sessionCookieNames).toEqual(['sid']);
   });
 
+  it('validates policies and lists presets and rules for pages that do not bundle lib/policy', async () => {
+    expect(await client.validatePolicy({ maxAge: 'long', sites: [{ host: '' }] })).toEqual({
+      ok: false,
+      policy: null,
+      issues: [
+        { path: 'maxAge', message: 'Invalid input: expected number, received string' },
+        { path: 'sites[0].host', message: 'must not be empty' },
+        { path: 'sites[0].host', message: 'must be a host name, optionally starting with "*."' },
+      ],
+    });
+    expect(await client.validatePolicy({ extends: 'strict' })).toMatchObject({ ok: true, policy: { name: 'strict', maxAge: 28800 }, issues: [] });
+    const catalog = await client.policyCatalog();
+    expect(catalog.presets.map((p) => p.name)).toEqual(['django-default', 'strict', 'local-dev']);
+    expect(catalog.rules.map((r) => r.id)).toContain('samesite-none-insecure');
+    expect(catalog.severities).toEqual(['info', 'low', 'medium', 'high', 'critical']);
+  });
+
   it('keeps the companion token write-only', async () => {
     const view = await client.setSettings({ companion: { url: 'http://127.0.0.1:8399/', token: 'tok-secret' } });
     expect(view.companion).toEqual({ url: 'http://127.0.0.1:8399', hasToken: true });

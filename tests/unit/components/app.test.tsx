@@ -111,6 +111,8 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
       return { key, found: true, store: 'postgres', expireDate: '2026-02-01T00:00:00Z', expired: false, verified: true, json: '{"_auth_user_id":"1"}' };
     },
     'companion/test': notUsed,
+    'policy/validate': notUsed,
+    'policy/catalog': notUsed,
   };
   const hub = createPortHub();
   const transport = createMemoryTransport({ router: createRouter(handlers), onConnect: (p) => hub.accept(p) });
