@@ -6,10 +6,11 @@ import type { Theme } from '../../components/view-model.ts';
 import { createBrowserClient } from '../../lib/browser/runtime-transport.ts';
 import { createPanelSource } from './panel-source.ts';
 
-/** DevTools' theme API, where it exists (Chrome: `themeName`; Firefox adds `onThemeChanged`). */
+/** DevTools' theme API, where it exists (Chrome: `themeName`, `setThemeChangeHandler`; Firefox: `onThemeChanged`). */
 interface PanelsTheme {
   themeName?: string;
   onThemeChanged?: { addListener(cb: (name: string) => void): void };
+  setThemeChangeHandler?: (cb: (name: string) => void) => void;
 }
 
 /** Open an extension page in a tab; DevTools pages may lack `tabs`, so fall back to window.open. */
@@ -55,6 +56,8 @@ function main(): void {
   };
   draw(theme());
   panels?.onThemeChanged?.addListener((name) => draw(theme(name)));
+  const chromePanels = (globalThis as { chrome?: { devtools?: { panels?: PanelsTheme } } }).chrome?.devtools?.panels;
+  chromePanels?.setThemeChangeHandler?.((name) => draw(theme(name)));
   if (!inDevtools) media?.addEventListener?.('change', () => draw(theme()));
 }
 

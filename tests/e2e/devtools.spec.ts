@@ -66,3 +66,16 @@ test.describe('dark DevTools', () => {
     await expect(frame.locator('[data-testid="app"]')).toHaveAttribute('data-theme', 'dark');
   });
 });
+
+test('the panel switches theme live when DevTools does', async ({ context, extensionId }) => {
+  const site = await context.newPage();
+  await site.goto('about:blank');
+  const { devtools, panel } = await openDevToolsPanel(context, site, extensionId);
+  const app = panel.locator('[data-testid="app"]');
+  await expect(app).toHaveAttribute('data-theme', 'light');
+  // DevTools follows the system theme by default: switch it and the panel follows, no reload.
+  await devtools.emulateMedia({ colorScheme: 'dark' });
+  await expect(app).toHaveAttribute('data-theme', 'dark');
+  await devtools.emulateMedia({ colorScheme: 'light' });
+  await expect(app).toHaveAttribute('data-theme', 'light');
+});
