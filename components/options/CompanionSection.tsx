@@ -47,7 +47,7 @@ export function CompanionSection({ url: savedUrl, hasToken, onSave, onTest }: Co
       <h2 id="companion-title">Companion server</h2>
       <p class="muted">
         Optional: shows server-side data for opaque session keys (db, cache, file engines). Run{' '}
-        <code>npx session-lens companion</code> next to your Django project.
+        <code>npx session-lens serve</code> next to your Django project.
       </p>
       <Field id="companion-url" label="URL" errors={invalid ? [invalid] : undefined}>
         <input id="companion-url" placeholder="http://127.0.0.1:8399" value={url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
