@@ -22,7 +22,9 @@ const IV256 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b0
 
 // WebAssembly opcodes (WebAssembly Core Specification 1.0 §5.4).
 const OP = {
+  loop: 0x03,
   end: 0x0b,
+  brIf: 0x0d,
   call: 0x10,
   get: 0x20,
   set: 0x21,
@@ -30,11 +32,15 @@ const OP = {
   load: 0x28,
   store: 0x36,
   const: 0x41,
+  eqz: 0x45,
+  ne: 0x47,
   add: 0x6a,
+  sub: 0x6b,
   and: 0x71,
   or: 0x72,
   xor: 0x73,
   shrU: 0x76,
+  rotl: 0x77,
   rotr: 0x78,
 } as const;
 
@@ -137,24 +143,109 @@ function roundsBody(): number[] {
   return s.finish(9);
 }
 
-/** compress(state, block): copies the 16-word block into W, expands it (unrolled), runs the rounds. */
-function compressBody(): number[] {
-  const state = 0;
-  const block = 1;
-  const x = 2;
+/** Byte offsets of the module's fixed scratch: W, and the HMAC inner and outer states. */
+const W = 256;
+const INNER = 512;
+const OUTER = 544;
+
+// Function indexes.
+const F_ROUNDS = 0;
+const F_EXPAND = 1;
+const F_COMPRESS = 2;
+const F_COMPRESS_BE = 3;
+const F_DERIVE = 4;
+const F_HMAC = 5;
+
+/** expand(): W[16..63] from W[0..15] (FIPS 180-4 §6.2.2 step 1), unrolled. */
+function expandBody(): number[] {
+  const x = 0;
   const s = new Body();
-  for (let i = 0; i < 16; i++) s.c(0).get(block).load(i * 4).store(256 + i * 4);
-  // W[i] = W[i-16] + σ0(W[i-15]) + W[i-7] + σ1(W[i-2]), W at byte 256.
   for (let i = 16; i < 64; i++) {
     s.c(0);
-    s.c(0).load(256 + (i - 16) * 4);
-    s.c(0).load(256 + (i - 15) * 4).tee(x).c(7).op(OP.rotr).get(x).c(18).op(OP.rotr, OP.xor).get(x).c(3).op(OP.shrU, OP.xor).op(OP.add);
-    s.c(0).load(256 + (i - 7) * 4).op(OP.add);
-    s.c(0).load(256 + (i - 2) * 4).tee(x).c(17).op(OP.rotr).get(x).c(19).op(OP.rotr, OP.xor).get(x).c(10).op(OP.shrU, OP.xor).op(OP.add);
-    s.store(256 + i * 4);
+    s.c(0).load(W + (i - 16) * 4);
+    s.c(0).load(W + (i - 15) * 4).tee(x).c(7).op(OP.rotr).get(x).c(18).op(OP.rotr, OP.xor).get(x).c(3).op(OP.shrU, OP.xor).op(OP.add);
+    s.c(0).load(W + (i - 7) * 4).op(OP.add);
+    s.c(0).load(W + (i - 2) * 4).tee(x).c(17).op(OP.rotr).get(x).c(19).op(OP.rotr, OP.xor).get(x).c(10).op(OP.shrU, OP.xor).op(OP.add);
+    s.store(W + i * 4);
   }
-  s.get(state).c(256).op(OP.call, 0);
   return s.finish(1);
+}
+
+/** compress(state, block): a block of 16 native-order words. */
+function compressBody(): number[] {
+  const s = new Body();
+  for (let i = 0; i < 16; i++) s.c(0).get(1).load(i * 4).store(W + i * 4);
+  s.op(OP.call, F_EXPAND);
+  s.get(0).c(W).op(OP.call, F_ROUNDS);
+  return s.finish(0);
+}
+
+/** compressBE(state, bytes): a block of 64 message bytes (big-endian words, byte-swapped on load). */
+function compressBeBody(): number[] {
+  const x = 2;
+  const s = new Body();
+  for (let i = 0; i < 16; i++) {
+    // bswap(x) = rotr(x & 0x00ff00ff, 8) | rotl(x & 0xff00ff00, 8)
+    s.c(0);
+    s.get(1).load(i * 4).tee(x).c(0x00ff00ff).op(OP.and).c(8).op(OP.rotr);
+    s.get(x).c(0xff00ff00).op(OP.and).c(8).op(OP.rotl).op(OP.or);
+    s.store(W + i * 4);
+  }
+  s.op(OP.call, F_EXPAND);
+  s.get(0).c(W).op(OP.call, F_ROUNDS);
+  return s.finish(1);
+}
+
+/** derive(state, bytes, blocks): state = SHA-256 of `blocks` already padded 64-byte blocks. */
+function deriveBody(): number[] {
+  const [state, bytes, blocks] = [0, 1, 2];
+  const s = new Body();
+  IV256.forEach((v, k) => s.get(state).c(v).store(k * 4));
+  s.op(OP.loop, 0x40);
+  s.get(state).get(bytes).op(OP.call, F_COMPRESS_BE);
+  s.get(bytes).c(64).op(OP.add).set(bytes);
+  s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
+  s.op(OP.end);
+  return s.finish(0);
+}
+
+/**
+ * hmac(key, schedule, blocks, signature) → 1 when HMAC-SHA256(key, message) equals the 8 words at
+ * `signature`; the message is given as `blocks` precomputed 64-word schedules at `schedule`
+ * (padded as the tail of a 64-byte key block, RFC 2104).
+ */
+function hmacBody(): number[] {
+  const [key, sched, blocks, sig] = [0, 1, 2, 3];
+  const s = new Body();
+  const padBlock = (xor: number) => {
+    for (let i = 0; i < 8; i++) s.c(0).get(key).load(i * 4).c(xor).op(OP.xor).store(W + i * 4);
+    for (let i = 8; i < 16; i++) s.c(0).c(xor).store(W + i * 4);
+    s.op(OP.call, F_EXPAND);
+  };
+  // inner = H((K ⊕ ipad) ‖ message)
+  IV256.forEach((v, k) => s.c(0).c(v).store(INNER + k * 4));
+  padBlock(0x36363636);
+  s.c(INNER).c(W).op(OP.call, F_ROUNDS);
+  s.op(OP.loop, 0x40);
+  s.c(INNER).get(sched).op(OP.call, F_ROUNDS);
+  s.get(sched).c(256).op(OP.add).set(sched);
+  s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
+  s.op(OP.end);
+  // outer = H((K ⊕ opad) ‖ inner)
+  IV256.forEach((v, k) => s.c(0).c(v).store(OUTER + k * 4));
+  padBlock(0x5c5c5c5c);
+  s.c(OUTER).c(W).op(OP.call, F_ROUNDS);
+  for (let i = 0; i < 8; i++) s.c(0).c(0).load(INNER + i * 4).store(W + i * 4);
+  s.c(0).c(0x80000000).store(W + 32);
+  for (let i = 9; i < 15; i++) s.c(0).c(0).store(W + i * 4);
+  s.c(0).c((64 + 32) * 8).store(W + 60);
+  s.op(OP.call, F_EXPAND);
+  s.c(OUTER).c(W).op(OP.call, F_ROUNDS);
+  // Equal when the OR of the XORs is zero.
+  s.c(0).load(OUTER).get(sig).load(0).op(OP.xor);
+  for (let i = 1; i < 8; i++) s.c(0).load(OUTER + i * 4).get(sig).load(i * 4).op(OP.xor, OP.or);
+  s.op(OP.eqz);
+  return s.finish(0);
 }
 
 function section(id: number, content: number[]): number[] {
@@ -165,70 +256,83 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...[...s].map((ch) => ch.charCodeAt(0))];
 }
 
-/** The module's bytes: functions `rounds` (0) and `compress` (1), memory `memory`. */
+/** The module's bytes: `rounds`, `compress`, `derive`, `hmac` and `memory`. */
 export function sha256WasmBytes(pages: number): Uint8Array<ArrayBuffer> {
+  const I = 0x7f;
+  const types = [
+    [0x60, 2, I, I, 0], // 0: (i32, i32) → ()
+    [0x60, 0, 0], // 1: () → ()
+    [0x60, 3, I, I, I, 0], // 2: (i32, i32, i32) → ()
+    [0x60, 4, I, I, I, I, 1, I], // 3: (i32, i32, i32, i32) → i32
+  ];
+  const funcTypes = [0, 1, 0, 0, 2, 3]; // rounds, expand, compress, compressBE, derive, hmac
+  const bodies = [roundsBody(), expandBody(), compressBody(), compressBeBody(), deriveBody(), hmacBody()];
+  const exports: [string, number, number][] = [
+    ['memory', 2, 0],
+    ['rounds', 0, F_ROUNDS],
+    ['compress', 0, F_COMPRESS],
+    ['derive', 0, F_DERIVE],
+    ['hmac', 0, F_HMAC],
+  ];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 0]),
-    ...section(3, [2, 0, 0]),
+    ...section(1, [types.length, ...types.flat()]),
+    ...section(3, [funcTypes.length, ...funcTypes]),
     ...section(5, [1, 0, ...uleb(pages)]),
-    ...section(7, [3, ...name('memory'), 2, 0, ...name('rounds'), 0, 0, ...name('compress'), 0, 1]),
-    ...section(10, [2, ...roundsBody(), ...compressBody()]),
+    ...section(7, [exports.length, ...exports.flatMap(([n, kind, idx]) => [...name(n), kind, idx])]),
+    ...section(10, [bodies.length, ...bodies.flat()]),
   ];
   return new Uint8Array(bytes);
 }
 
 /** Where the caller's buffers start in the module's memory. */
-const HEAP = 512;
+const HEAP = 1024;
 
 /**
  * Django signer HMAC-SHA256 over WebAssembly SHA-256 (sha256 targets only). Same interface as
- * {@link SignerCracker}; one per worker.
+ * {@link SignerCracker}; one per worker. Per candidate and salt, JavaScript only copies bytes and
+ * writes the padding; `derive` and `hmac` run in WebAssembly.
  *
  * @example
  * const c = new WasmSignerCracker([{ message, signature }], [{ salt: 'django.core.signing', keyPrefix: '' }]);
  * c.check('changeme')
  */
 export class WasmSignerCracker {
-  private readonly mem: Int32Array;
-  private readonly rounds: (state: number, wbase: number) => void;
-  private readonly compress: (state: number, block: number) => void;
-  // Word offsets (Int32Array indexes) of the buffers.
+  private readonly u8: Uint8Array;
+  private readonly derive: (state: number, bytes: number, blocks: number) => void;
+  private readonly hmac: (key: number, schedule: number, blocks: number, signature: number) => number;
+  /** Byte offsets. */
   private readonly keyState: number;
-  private readonly inner: number;
-  private readonly outer: number;
-  private readonly pad: number;
-  private readonly words: number;
-  private readonly prefixWords: Int32Array[];
-  private readonly prefixLengths: number[];
-  private readonly targets: { schedule: number; blocks: number; signature: Int32Array }[];
+  private readonly region: number;
+  private readonly prefixes: Uint8Array[];
+  private readonly targets: { schedule: number; blocks: number; signature: number }[];
 
   constructor(targets: readonly { message: Uint8Array; signature: Uint8Array }[], salts: readonly SaltPrefix[]) {
     const encoder = new TextEncoder();
-    const prefixes = salts.map((s) => encoder.encode(`${s.salt}signer${s.keyPrefix}`));
-    const wordsLen = Math.ceil((MAX_CANDIDATE_BYTES + Math.max(0, ...prefixes.map((p) => p.length)) + 72) / 4);
-    const scheduleWords = targets.reduce((n, t) => n + Math.ceil((t.message.length + 9) / 64) * 64, 0);
-    const bytesNeeded = HEAP + (8 * 3 + 16 + wordsLen + scheduleWords) * 4;
-    const pages = Math.ceil(bytesNeeded / 65536);
+    this.prefixes = salts.map((p) => encoder.encode(`${p.salt}signer${p.keyPrefix}`));
+    const regionBytes = Math.ceil((MAX_CANDIDATE_BYTES + Math.max(0, ...this.prefixes.map((p) => p.length)) + 72) / 64) * 64;
+    const scheduleBytes = targets.reduce((n, t) => n + Math.ceil((t.message.length + 9) / 64) * 256 + 32, 0);
+    const pages = Math.ceil((HEAP + 32 + 64 + regionBytes + scheduleBytes) / 65536);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(sha256WasmBytes(pages)));
-    const exports = instance.exports as { memory: WebAssembly.Memory; rounds: WasmSignerCracker['rounds']; compress: WasmSignerCracker['compress'] };
-    this.mem = new Int32Array(exports.memory.buffer);
-    this.rounds = exports.rounds;
-    this.compress = exports.compress;
-    this.mem.set(K256.map((k) => k | 0), 0);
-    let at = HEAP / 4;
+    const exports = instance.exports as {
+      memory: WebAssembly.Memory;
+      compress: (state: number, block: number) => void;
+      derive: WasmSignerCracker['derive'];
+      hmac: WasmSignerCracker['hmac'];
+    };
+    this.u8 = new Uint8Array(exports.memory.buffer);
+    const mem = new Int32Array(exports.memory.buffer);
+    this.derive = exports.derive;
+    this.hmac = exports.hmac;
+    let at = HEAP;
     const take = (n: number) => {
       const o = at;
       at += n;
       return o;
     };
-    this.keyState = take(8);
-    this.inner = take(8);
-    this.outer = take(8);
-    this.pad = take(16);
-    this.words = take(wordsLen);
-    this.prefixWords = prefixes.map((p) => toWords(p));
-    this.prefixLengths = prefixes.map((p) => p.length);
+    this.keyState = take(32);
+    const block = take(64);
+    this.region = take(regionBytes);
     this.targets = targets.map((t) => {
       // The message as the tail of (K ⊕ ipad) ‖ message: padded for 64 + length bytes.
       const blocks = Math.ceil((t.message.length + 9) / 64);
@@ -238,15 +342,17 @@ export class WasmSignerCracker {
       const bits = (64 + t.message.length) * 8;
       padded[blocks * 16 - 2] = Math.floor(bits / 0x100000000) | 0;
       padded[blocks * 16 - 1] = bits | 0;
-      // Precompute each block's schedule once: compress a scratch state, keep W.
-      const schedule = take(blocks * 64);
+      // Each block's schedule, once: compress into a scratch state and keep W (bytes 256–511).
+      const schedule = take(blocks * 256);
       for (let b = 0; b < blocks; b++) {
-        this.mem.set(padded.subarray(b * 16, b * 16 + 16), this.pad);
-        this.mem.set(IV256, this.inner);
-        this.compress(this.inner * 4, this.pad * 4);
-        this.mem.copyWithin(schedule + b * 64, 64, 128);
+        mem.set(padded.subarray(b * 16, b * 16 + 16), block / 4);
+        mem.set(IV256, this.keyState / 4);
+        exports.compress(this.keyState, block);
+        mem.copyWithin(schedule / 4 + b * 64, W / 4, W / 4 + 64);
       }
-      return { schedule, blocks, signature: toWords(t.signature) };
+      const signature = take(32);
+      mem.set(toWords(t.signature).subarray(0, 8), signature / 4);
+      return { schedule, blocks, signature };
     });
   }
 
@@ -260,44 +366,29 @@ export class WasmSignerCracker {
   checkBytes(src: Uint8Array, offset: number, n: number, skip?: ReadonlySet<number>): FastMatch[] {
     let out: FastMatch[] | undefined;
     if (n > MAX_CANDIDATE_BYTES) return [];
-    const mem = this.mem;
-    const words = this.words;
-    const pad = this.pad;
-    for (let s = 0; s < this.prefixWords.length; s++) {
-      const plen = this.prefixLengths[s]!;
-      const len = plen + n;
+    const u8 = this.u8;
+    const region = this.region;
+    const cand = src.subarray(offset, offset + n);
+    for (let s = 0; s < this.prefixes.length; s++) {
+      // key message = salt + "signer" + keyPrefix + candidate, padded (FIPS 180-4 §5.1.1)
+      const prefix = this.prefixes[s]!;
+      const len = prefix.length + n;
       const blocks = (len + 9 + 63) >>> 6;
-      mem.fill(0, words, words + blocks * 16);
-      mem.set(this.prefixWords[s]!, words);
-      for (let i = 0; i < n; i++) {
-        const pos = plen + i;
-        mem[words + (pos >> 2)]! |= src[offset + i]! << (24 - (pos & 3) * 8);
-      }
-      mem[words + (len >> 2)]! |= 0x80 << (24 - (len & 3) * 8);
+      const end = region + blocks * 64;
+      u8.set(prefix, region);
+      u8.set(cand, region + prefix.length);
+      u8[region + len] = 0x80;
+      u8.fill(0, region + len + 1, end - 4);
       const bits = len * 8;
-      mem[words + blocks * 16 - 2] = Math.floor(bits / 0x100000000) | 0;
-      mem[words + blocks * 16 - 1] = bits | 0;
-      // key = SHA-256(salt + "signer" + keyPrefix + candidate)
-      mem.set(IV256, this.keyState);
-      for (let b = 0; b < blocks; b++) this.compress(this.keyState * 4, (words + b * 16) * 4);
+      u8[end - 4] = bits >>> 24;
+      u8[end - 3] = (bits >>> 16) & 0xff;
+      u8[end - 2] = (bits >>> 8) & 0xff;
+      u8[end - 1] = bits & 0xff;
+      this.derive(this.keyState, region, blocks);
       for (let t = 0; t < this.targets.length; t++) {
         if (skip !== undefined && skip.has(t)) continue;
         const target = this.targets[t]!;
-        for (let i = 0; i < 16; i++) mem[pad + i] = (i < 8 ? mem[this.keyState + i]! : 0) ^ 0x36363636;
-        mem.set(IV256, this.inner);
-        this.compress(this.inner * 4, pad * 4);
-        for (let b = 0; b < target.blocks; b++) this.rounds(this.inner * 4, (target.schedule + b * 64) * 4);
-        for (let i = 0; i < 16; i++) mem[pad + i] = (i < 8 ? mem[this.keyState + i]! : 0) ^ 0x5c5c5c5c;
-        mem.set(IV256, this.outer);
-        this.compress(this.outer * 4, pad * 4);
-        for (let i = 0; i < 8; i++) mem[pad + i] = mem[this.inner + i]!;
-        mem[pad + 8] = 0x80000000 | 0;
-        for (let i = 9; i < 15; i++) mem[pad + i] = 0;
-        mem[pad + 15] = (64 + 32) * 8;
-        this.compress(this.outer * 4, pad * 4);
-        let diff = 0;
-        for (let i = 0; i < 8; i++) diff |= mem[this.outer + i]! ^ target.signature[i]!;
-        if (diff === 0) (out ??= []).push({ target: t, salt: s });
+        if (this.hmac(this.keyState, target.schedule, target.blocks, target.signature)) (out ??= []).push({ target: t, salt: s });
       }
     }
     return out ?? [];

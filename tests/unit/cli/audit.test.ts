@@ -9,6 +9,9 @@ import { NativeSignerCracker, oneShotHash } from '../../../lib/cli/audit/native-
 import { runAudit, type AuditTarget } from '../../../lib/cli/audit/run.ts';
 import { WasmSignerCracker } from '../../../lib/cli/audit/wasm-sha256.ts';
 
+// Worker threads and property tests are slow on a shared 2-core machine.
+vi.setConfig({ testTimeout: 60_000 });
+
 /** Django's Signer.signature, independently, with node:crypto objects. */
 function djangoSignature(secret: string, salt: SaltPrefix, message: Uint8Array | string, algorithm: string): Buffer {
   const key = createHash(algorithm).update(`${salt.salt}signer${salt.keyPrefix}${secret}`).digest();
