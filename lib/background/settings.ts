@@ -101,7 +101,12 @@ export function settingsView(s: Settings): SettingsView {
   };
 }
 
-/** A patch that does not validate: the policy issues by field path. */
+/**
+ * A patch that does not validate: the issues by field path.
+ *
+ * @example
+ * try { applyPatch(s, patch) } catch (e) { if (e instanceof SettingsError) console.log(e.issues) }
+ */
 export class SettingsError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
     super(`Invalid settings: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);

@@ -496,7 +496,12 @@ export interface MessageTransport {
   connect(name: string): PortLike;
 }
 
-/** Short text for a zod error: the first issues with their paths. */
+/**
+ * Short text for a zod error: the first three issues with their paths.
+ *
+ * @example
+ * formatZodError({ issues: [{ path: ['tabId'], message: 'Invalid input' }] }) // 'tabId: Invalid input'
+ */
 export function formatZodError(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   return error.issues
     .slice(0, 3)
