@@ -197,3 +197,31 @@ describe('cached_db: the database answers when the cache has no entry', () => {
     }
   });
 });
+
+describe('a real login on the running fixture site', () => {
+  it('the companion shows the session Django created for the sessionid cookie', async () => {
+    const { startDjango } = await import('../../support/django.ts');
+    const site = await startDjango({ engine: 'db' });
+    try {
+      const res = await fetch(`${site.url}/login?user=alice`);
+      expect(res.status).toBe(200);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sessionid='));
+      const key = /^sessionid=([a-z0-9]{32});/.exec(cookie ?? '')?.[1];
+      expect(key).toBeDefined();
+      const companion = await startCompanion([databaseStore(site)], ['--secret-key', DJANGO_SECRET_KEY]);
+      try {
+        const r = await companion.api(`/v1/sessions/${key}`);
+        const django = await site.tool(['load', '--key', key!]);
+        expect(r.status).toBe(200);
+        expect(r.body).toMatchObject({ found: true, verified: true, expired: false, data: { _auth_user_backend: 'django.contrib.auth.backends.ModelBackend' } });
+        expect(exact(r.body.data)).toBe(exact(django.data));
+        const list = await companion.api('/v1/sessions');
+        expect(list.body.sessions).toContainEqual(expect.objectContaining({ key, userId: django.data._auth_user_id }));
+      } finally {
+        await companion.close();
+      }
+    } finally {
+      await site.stop();
+    }
+  });
+});
