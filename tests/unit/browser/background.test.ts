@@ -114,6 +114,18 @@ describe('live pushes', () => {
     expect(snaps.map((p) => (p.type === 'cookies/snapshot' ? p.snapshot.site : null))).toEqual([SITE, 'http://127.0.0.1:9000']);
   });
 
+  it('opens the options page to ask for access when the request cannot show a prompt', async () => {
+    const request = fakeBrowser.permissions.request as unknown as { mockImplementationOnce(fn: () => Promise<never>): void };
+    request.mockImplementationOnce(async () => {
+      throw new Error('This function must be called during a user gesture');
+    });
+    const tabsBefore = (await fakeBrowser.tabs.query({})).length;
+    expect(await client.request('permissions/request', { origin: 'https://example.com/*' })).toEqual({ origin: 'https://example.com/*', granted: false });
+    const tabs = await fakeBrowser.tabs.query({});
+    expect(tabs).toHaveLength(tabsBefore + 1);
+    expect(tabs.at(-1)!.url).toBe('chrome-extension://test-extension-id/options.html#grant=https%3A%2F%2Fexample.com%2F*');
+  });
+
   it('tells the panel when access is granted at runtime', async () => {
     const other = await openTab('https://example.com/');
     const pushes: PanelPush[] = [];
