@@ -10,7 +10,8 @@
 import type { FastMatch, SaltPrefix } from './fast-hmac.ts';
 import { MAX_CANDIDATE_BYTES } from './fast-hmac.ts';
 
-const K256 = [
+/** FIPS 180-4 §4.2.2 round constants. */
+export const K256 = [
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
   0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
   0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
@@ -18,10 +19,12 @@ const K256 = [
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
-const IV256 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+/** FIPS 180-4 §5.3.3 initial hash value. */
+export const IV256 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
 // WebAssembly opcodes (WebAssembly Core Specification 1.0 §5.4).
-const OP = {
+/** The scalar opcodes used here. */
+export const OP = {
   loop: 0x03,
   end: 0x0b,
   brIf: 0x0d,
@@ -44,7 +47,8 @@ const OP = {
   rotr: 0x78,
 } as const;
 
-function uleb(n: number): number[] {
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -55,7 +59,8 @@ function uleb(n: number): number[] {
   return out;
 }
 
-function sleb(n: number): number[] {
+/** Signed LEB128. */
+export function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
     const b = n & 0x7f;
@@ -69,7 +74,7 @@ function sleb(n: number): number[] {
 }
 
 /** A tiny assembler for one function body. */
-class Body {
+export class Body {
   readonly code: number[] = [];
   get(l: number) {
     this.code.push(OP.get, ...uleb(l));
@@ -105,7 +110,11 @@ class Body {
   }
   /** Wraps a body with its local declarations: `count` extra i32 locals. */
   finish(locals: number): number[] {
-    const body = [...(locals ? [1, ...uleb(locals), 0x7f] : [0]), ...this.code, OP.end];
+    return this.finishTyped(locals ? [[locals, 0x7f]] : []);
+  }
+  /** Wraps a body with typed local declarations: `[count, valtype]` groups (0x7f i32, 0x7b v128). */
+  finishTyped(groups: [number, number][]): number[] {
+    const body = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t]), ...this.code, OP.end];
     return [...uleb(body.length), ...body];
   }
 }
@@ -248,11 +257,13 @@ function hmacBody(): number[] {
   return s.finish(0);
 }
 
-function section(id: number, content: number[]): number[] {
+/** A module section. */
+export function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }
 
-function name(s: string): number[] {
+/** A name (UTF-8 length-prefixed; ASCII here). */
+export function name(s: string): number[] {
   return [...uleb(s.length), ...[...s].map((ch) => ch.charCodeAt(0))];
 }
 
@@ -395,7 +406,8 @@ export class WasmSignerCracker {
   }
 }
 
-function toWords(bytes: Uint8Array): Int32Array {
+/** Big-endian words of bytes (zero-padded). */
+export function toWords(bytes: Uint8Array): Int32Array {
   const out = new Int32Array(Math.ceil(bytes.length / 4));
   for (let i = 0; i < bytes.length; i++) out[i >> 2]! |= bytes[i]! << (24 - (i & 3) * 8);
   return out;

@@ -1,8 +1,9 @@
 /**
  * An audit worker thread. It gets the signed values once (workerData), then tasks: a batch of
  * candidate keys, or a byte range of a wordlist file that it reads itself (one key per line; a
- * line belongs to the range it starts in), hashing the bytes straight from the file buffer. It
- * answers each task with how many keys it tried and which (value, salt) pairs a key signs.
+ * line belongs to the range it starts in), hashing the bytes straight from the file buffer (a
+ * range is at most 1 MiB plus its last line). It answers each task with how many keys it tried
+ * and which (value, salt) pairs a key signs.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_CANDIDATE_BYTES, prepareTarget, SignerCracker, type FastAlgorithm, type FastMatch, type SaltPrefix } from './fast-hmac.ts';
 import { NativeSignerCracker, oneShotHash } from './native-hmac.ts';
 import { WasmSignerCracker } from './wasm-sha256.ts';
+import { SimdSignerCracker, simdSupported, type BatchMatch } from './wasm-simd.ts';
 
 /** What the worker is started with. */
 export interface WorkerInit {
@@ -33,24 +35,51 @@ export interface WorkerAnswer {
 const init = workerData as WorkerInit;
 /**
  * Which engine hashes (SESSION_LENS_AUDIT_ENGINE overrides, for tests and the benchmark):
- * - `wasm` (default): sha256 values through WebAssembly SHA-256 (wasm-sha256.ts);
+ * - `simd` (default where WebAssembly SIMD compiles): sha256 values, four candidates per pass
+ *   (wasm-simd.ts);
+ * - `wasm`: sha256 values through scalar WebAssembly SHA-256 (wasm-sha256.ts);
  * - `js`: sha256/sha1 values through pure-JS SHA (fast-hmac.ts);
  * - `native`: node:crypto one-shot hashes for every algorithm (native-hmac.ts, Node ≥ 20.12).
- * Values the chosen engine does not cover go to the next one that does: sha1 to `js`, sha384 and
- * sha512 to `native`, or to node:crypto Hash objects when `crypto.hash` is missing.
+ * Values the chosen engine does not cover go to one that does: sha1 to `js`, sha384 and sha512 to
+ * `native`, or to node:crypto Hash objects when `crypto.hash` is missing.
  */
-type Engine = 'wasm' | 'js' | 'native';
+type Engine = 'simd' | 'wasm' | 'js' | 'native';
+/** Candidates as slices of one byte buffer. */
+interface Batch {
+  src: Uint8Array;
+  starts: Int32Array;
+  lengths: Int32Array;
+  count: number;
+}
 interface Cracker {
-  checkBytes(src: Uint8Array, offset: number, n: number, skip?: ReadonlySet<number>): FastMatch[];
+  checkBatch(batch: Batch, skip?: ReadonlySet<number>): BatchMatch[];
 }
 const requested = process.env.SESSION_LENS_AUDIT_ENGINE;
-const engine: Engine = requested === 'js' || requested === 'native' ? requested : typeof WebAssembly === 'object' ? 'wasm' : 'js';
+const engine: Engine =
+  requested === 'js' || requested === 'native' || requested === 'wasm' || requested === 'simd'
+    ? requested
+    : typeof WebAssembly === 'object'
+      ? simdSupported()
+        ? 'simd'
+        : 'wasm'
+      : 'js';
 
 function engineFor(algorithm: string): Engine | 'slow' {
   if (engine === 'native' && oneShotHash) return 'native';
-  if (algorithm === 'sha256') return engine === 'wasm' ? 'wasm' : 'js';
+  if (algorithm === 'sha256') return engine === 'native' ? 'js' : engine;
   if (algorithm === 'sha1') return 'js';
   return oneShotHash ? 'native' : 'slow';
+}
+
+/** Adapts a one-candidate-at-a-time cracker to batches. */
+function oneByOne(c: { checkBytes(src: Uint8Array, offset: number, n: number, skip?: ReadonlySet<number>): FastMatch[] }): Cracker {
+  return {
+    checkBatch({ src, starts, lengths, count }, skip) {
+      const out: BatchMatch[] = [];
+      for (let i = 0; i < count; i++) for (const m of c.checkBytes(src, starts[i]!, lengths[i]!, skip)) out.push({ ...m, index: i });
+      return out;
+    },
+  };
 }
 
 /** A cracker per engine, over the targets it takes; `map` turns its local target index into the global one. */
@@ -64,10 +93,15 @@ const slowIdx: number[] = [];
   });
   for (const [e, idx] of groups) {
     const ts = idx.map((i) => init.targets[i]!);
+    let cracker: Cracker | undefined;
     if (e === 'slow') slowIdx.push(...idx);
-    else if (e === 'wasm') crackers.push({ cracker: new WasmSignerCracker(ts, init.salts), map: idx });
-    else if (e === 'native') crackers.push({ cracker: new NativeSignerCracker(ts, init.salts), map: idx });
-    else crackers.push({ cracker: new SignerCracker(ts.map((t) => prepareTarget(t.message, t.signature, t.algorithm as FastAlgorithm)), init.salts), map: idx });
+    else if (e === 'simd') {
+      const c = new SimdSignerCracker(ts, init.salts);
+      cracker = { checkBatch: (b, skip) => c.checkBatch(b.src, b.starts, b.lengths, b.count, skip) };
+    } else if (e === 'wasm') cracker = oneByOne(new WasmSignerCracker(ts, init.salts));
+    else if (e === 'native') cracker = oneByOne(new NativeSignerCracker(ts, init.salts));
+    else cracker = oneByOne(new SignerCracker(ts.map((t) => prepareTarget(t.message, t.signature, t.algorithm as FastAlgorithm)), init.salts));
+    if (cracker) crackers.push({ cracker, map: idx });
   }
 }
 const decoder = new TextDecoder();
@@ -85,12 +119,35 @@ function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matche
   }
 }
 
-function tryBytes(src: Uint8Array, off: number, n: number, skip: Set<number>, out: WorkerAnswer['matches']): void {
+function tryBatch(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
+  const { src, starts, lengths } = batch;
   for (const { cracker, map } of crackers) {
     const localSkip = skip.size ? new Set(map.map((g, l) => (skip.has(g) ? l : -1)).filter((l) => l >= 0)) : undefined;
-    for (const m of cracker.checkBytes(src, off, n, localSkip)) out.push({ target: map[m.target]!, salt: m.salt, key: decoder.decode(src.subarray(off, off + n)) });
+    for (const m of cracker.checkBatch(batch, localSkip)) {
+      const at = starts[m.index]!;
+      out.push({ target: map[m.target]!, salt: m.salt, key: decoder.decode(src.subarray(at, at + lengths[m.index]!)) });
+    }
   }
-  if (slowIdx.length) slowCheck(src.subarray(off, off + n), skip, out);
+  if (slowIdx.length) for (let i = 0; i < batch.count; i++) slowCheck(src.subarray(starts[i]!, starts[i]! + lengths[i]!), skip, out);
+}
+
+/** A growable list of (start, length) slices. */
+class Slices {
+  starts = new Int32Array(4096);
+  lengths = new Int32Array(4096);
+  count = 0;
+  push(start: number, length: number): void {
+    if (this.count === this.starts.length) {
+      const s = new Int32Array(this.count * 2);
+      s.set(this.starts);
+      this.starts = s;
+      const l = new Int32Array(this.count * 2);
+      l.set(this.lengths);
+      this.lengths = l;
+    }
+    this.starts[this.count] = start;
+    this.lengths[this.count++] = length;
+  }
 }
 
 const NL = 0x0a;
@@ -99,10 +156,12 @@ const CR = 0x0d;
 /** Reads `[start, end)` of the file (plus the rest of its last line) and tries every line. */
 function runRange(path: string, start: number, end: number, skip: Set<number>, out: WorkerAnswer['matches']): number {
   const fd = openSync(path, 'r');
+  const lines = new Slices();
+  let buf: Buffer;
   try {
     // One byte before `start` tells whether a line starts exactly at `start`.
     const from = start > 0 ? start - 1 : 0;
-    let buf = Buffer.allocUnsafe(end - from + 64 * 1024);
+    buf = Buffer.allocUnsafe(end - from + 64 * 1024);
     let len = readSync(fd, buf, 0, end - from, from);
     let pos = 0;
     if (start > 0) {
@@ -112,7 +171,6 @@ function runRange(path: string, start: number, end: number, skip: Set<number>, o
       if (pos > end - from) return 0;
     }
     const limit = end - from; // lines starting at or after this belong to the next range
-    let tried = 0;
     while (pos < limit && pos < len) {
       let nl = buf.indexOf(NL, pos);
       while ((nl === -1 || nl >= len) && len - pos <= MAX_CANDIDATE_BYTES) {
@@ -130,20 +188,16 @@ function runRange(path: string, start: number, end: number, skip: Set<number>, o
       const lineEnd = nl === -1 || nl >= len ? len : nl;
       let n = lineEnd - pos;
       if (n > 0 && buf[pos + n - 1] === CR) n--;
-      if (n > 0 && n <= MAX_CANDIDATE_BYTES) {
-        tryBytes(buf, pos, n, skip, out);
-        tried++;
-      }
+      if (n > 0 && n <= MAX_CANDIDATE_BYTES) lines.push(pos, n);
       if (nl === -1 || nl >= len) break;
       pos = nl + 1;
     }
-    return tried;
   } finally {
     closeSync(fd);
   }
+  tryBatch({ src: buf, starts: lines.starts, lengths: lines.lengths, count: lines.count }, skip, out);
+  return lines.count;
 }
-
-const encoder = new TextEncoder();
 
 parentPort!.on('message', (task: WorkerTask) => {
   const skip = new Set(task.skip);
@@ -151,10 +205,17 @@ parentPort!.on('message', (task: WorkerTask) => {
   const answer: WorkerAnswer = { id: task.id, tried: 0, matches };
   try {
     if (task.kind === 'keys') {
+      const slices = new Slices();
+      const parts: Buffer[] = [];
+      let at = 0;
       for (const key of task.keys) {
-        const bytes = encoder.encode(key);
-        tryBytes(bytes, 0, bytes.length, skip, matches);
+        const b = Buffer.from(key, 'utf8');
+        if (b.length === 0 || b.length > MAX_CANDIDATE_BYTES) continue;
+        parts.push(b);
+        slices.push(at, b.length);
+        at += b.length;
       }
+      tryBatch({ src: Buffer.concat(parts), starts: slices.starts, lengths: slices.lengths, count: slices.count }, skip, matches);
       answer.tried = task.keys.length;
     } else {
       answer.tried = runRange(task.path, task.start, task.end, skip, matches);

@@ -8,6 +8,7 @@ import { prepareTarget, SignerCracker, type FastAlgorithm, type SaltPrefix } fro
 import { NativeSignerCracker, oneShotHash } from '../../../lib/cli/audit/native-hmac.ts';
 import { runAudit, type AuditTarget } from '../../../lib/cli/audit/run.ts';
 import { WasmSignerCracker } from '../../../lib/cli/audit/wasm-sha256.ts';
+import { SimdSignerCracker, simdSupported } from '../../../lib/cli/audit/wasm-simd.ts';
 
 // Worker threads and property tests are slow on a shared 2-core machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -87,6 +88,37 @@ describe('WebAssembly SHA-256 signer HMAC (wasm-sha256.ts) equals node:crypto', 
   });
 });
 
+describe('WebAssembly SIMD signer HMAC (wasm-simd.ts) equals node:crypto', () => {
+  it('compiles here', () => expect(simdSupported()).toBe(true));
+
+  it('finds exactly the signing candidates in batches of mixed lengths, lanes and salts', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.array(fc.string({ minLength: 1, maxLength: 150 }), { minLength: 1, maxLength: 11 }),
+        fc.nat(),
+        fc.constantFrom(...SALTS),
+        (message, candidates, pick, salt) => {
+          const secret = candidates[pick % candidates.length]!;
+          const signature = djangoSignature(secret, salt, message, 'sha256');
+          const c = new SimdSignerCracker([{ message, signature }, { message, signature: new Uint8Array(32) }], SALTS);
+          const bufs = candidates.map((k) => Buffer.from(k, 'utf8'));
+          const starts: number[] = [];
+          let at = 0;
+          for (const b of bufs) {
+            starts.push(at);
+            at += b.length;
+          }
+          const found = c.checkBatch(Buffer.concat(bufs), starts, bufs.map((b) => b.length), bufs.length);
+          const want = candidates.flatMap((k, index) => (k === secret ? [{ index, target: 0, salt: SALTS.indexOf(salt) }] : []));
+          expect(found.sort((a, b) => a.index - b.index)).toEqual(want);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('bundled key list', () => {
   it('parses comments, escapes and CRLF', () => {
     expect(parseKnownKeys('# a comment\r\nchangeme\r\n\n\\#starts-with-hash\n  spaced  \n')).toEqual(['changeme', '#starts-with-hash', '  spaced  ']);
@@ -120,7 +152,7 @@ describe('runAudit on worker threads', () => {
     algorithm,
   });
 
-  it.each(['wasm', 'native', 'js'] as const)('%s engine: every line is tried once, whatever the range boundaries', async (engine) => {
+  it.each(['simd', 'wasm', 'native', 'js'] as const)('%s engine: every line is tried once, whatever the range boundaries', async (engine) => {
     process.env.SESSION_LENS_AUDIT_ENGINE = engine;
     try {
       const secret = 'the-real-key';

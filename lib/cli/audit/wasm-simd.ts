@@ -1,0 +1,341 @@
+/**
+ * Four candidate keys at once: SHA-256 and Django's signer HMAC in WebAssembly SIMD (i32x4), one
+ * candidate per lane. Same maths as wasm-sha256.ts; `Ch` and `Maj` are one `v128.bitselect`
+ * each, and the shared message schedule of the signed value is splatted across the lanes once.
+ *
+ * Memory (bytes): 0–1023 the schedule W (64 × v128), 1024–1151 the inner state, 1152–1279 the
+ * outer state, from 1280 on: the caller's buffers. A v128 holds word j of lanes 0–3.
+ */
+import type { FastMatch, SaltPrefix } from './fast-hmac.ts';
+import { MAX_CANDIDATE_BYTES } from './fast-hmac.ts';
+import { Body, IV256, K256, name, OP, section, toWords, uleb } from './wasm-sha256.ts';
+
+const V128 = 0x7b;
+const I32 = 0x7f;
+/** SIMD opcodes (WebAssembly 2.0 §5.4.8), after the 0xfd prefix. */
+const SIMD = {
+  load: 0x00,
+  store: 0x0b,
+  const: 0x0c,
+  swizzle: 0x0e,
+  splat: 0x11,
+  replaceLane: 0x1c,
+  eq: 0x37,
+  and: 0x4e,
+  or: 0x50,
+  xor: 0x51,
+  bitselect: 0x52,
+  bitmask: 0xa4,
+  shl: 0xab,
+  shrU: 0xad,
+  add: 0xae,
+} as const;
+
+const W4 = 0;
+const INNER4 = 1024;
+const OUTER4 = 1152;
+const HEAP = 1280;
+
+/** Adds the SIMD helpers to a body. */
+class SimdBody extends Body {
+  v(op: number, ...imm: number[]) {
+    return this.op(0xfd, ...uleb(op), ...imm);
+  }
+  vload(offset: number) {
+    return this.v(SIMD.load, 4, ...uleb(offset));
+  }
+  vstore(offset: number) {
+    return this.v(SIMD.store, 4, ...uleb(offset));
+  }
+  /** v128.const with the same i32 in every lane. */
+  splatConst(x: number) {
+    const b = [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff];
+    return this.v(SIMD.const, ...b, ...b, ...b, ...b);
+  }
+  bytesConst(bytes: number[]) {
+    return this.v(SIMD.const, ...bytes);
+  }
+  /** rotr(local, n) on every lane: (x >>> n) | (x << (32 - n)). */
+  vrotr(l: number, n: number) {
+    return this.get(l).c(n).v(SIMD.shrU).get(l).c(32 - n).v(SIMD.shl).v(SIMD.or);
+  }
+}
+
+const F_ROUNDS = 0;
+const F_EXPAND = 1;
+const F_DERIVE = 2;
+const F_HMAC = 3;
+
+/** rounds4(state, wbase): 64 unrolled rounds on four lanes. */
+function roundsBody(): number[] {
+  const state = 0;
+  const wbase = 1;
+  const t1 = 10;
+  const s = new SimdBody();
+  const v = [2, 3, 4, 5, 6, 7, 8, 9];
+  v.forEach((l, k) => s.get(state).vload(k * 16).set(l));
+  for (let i = 0; i < 64; i++) {
+    const [a, b, c, d, e, f, g, h] = v as [number, number, number, number, number, number, number, number];
+    s.get(h);
+    s.vrotr(e, 6).vrotr(e, 11).v(SIMD.xor).vrotr(e, 25).v(SIMD.xor).v(SIMD.add);
+    // Ch(e, f, g) = bitselect(f, g, e)
+    s.get(f).get(g).get(e).v(SIMD.bitselect).v(SIMD.add);
+    s.splatConst(K256[i]!).v(SIMD.add);
+    s.get(wbase).vload(i * 16).v(SIMD.add);
+    s.tee(t1);
+    s.get(d).v(SIMD.add).set(d);
+    s.get(t1);
+    s.vrotr(a, 2).vrotr(a, 13).v(SIMD.xor).vrotr(a, 22).v(SIMD.xor).v(SIMD.add);
+    // Maj(a, b, c) = bitselect(c, b, a ^ b)
+    s.get(c).get(b).get(a).get(b).v(SIMD.xor).v(SIMD.bitselect).v(SIMD.add);
+    s.set(h);
+    v.unshift(v.pop()!);
+  }
+  v.forEach((l, k) => s.get(state).get(state).vload(k * 16).get(l).v(SIMD.add).vstore(k * 16));
+  return s.finishTyped([[9, V128]]);
+}
+
+/** expand4(): W[16..63] from W[0..15], four lanes. */
+function expandBody(): number[] {
+  const x = 0;
+  const s = new SimdBody();
+  for (let i = 16; i < 64; i++) {
+    s.c(0);
+    s.c(0).vload(W4 + (i - 16) * 16);
+    s.c(0).vload(W4 + (i - 15) * 16).set(x).vrotr(x, 7).vrotr(x, 18).v(SIMD.xor).get(x).c(3).v(SIMD.shrU).v(SIMD.xor).v(SIMD.add);
+    s.c(0).vload(W4 + (i - 7) * 16).v(SIMD.add);
+    s.c(0).vload(W4 + (i - 2) * 16).set(x).vrotr(x, 17).vrotr(x, 19).v(SIMD.xor).get(x).c(10).v(SIMD.shrU).v(SIMD.xor).v(SIMD.add);
+    s.vstore(W4 + i * 16);
+  }
+  return s.finishTyped([[1, V128]]);
+}
+
+/**
+ * derive4(state, base, stride, blocks): per lane l, SHA-256 of the padded message at
+ * `base + l * stride` (`blocks` blocks each), into the four-lane `state`.
+ */
+function deriveBody(): number[] {
+  const [state, base, stride, blocks, r1, r2, r3] = [0, 1, 2, 3, 4, 5, 6];
+  const BSWAP = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
+  const s = new SimdBody();
+  IV256.forEach((iv, k) => s.get(state).splatConst(iv).vstore(k * 16));
+  s.get(base).get(stride).op(OP.add).tee(r1).get(stride).op(OP.add).tee(r2).get(stride).op(OP.add).set(r3);
+  s.op(OP.loop, 0x40);
+  for (let j = 0; j < 16; j++) {
+    s.c(0);
+    s.get(base).load(j * 4).v(SIMD.splat);
+    s.get(r1).load(j * 4).v(SIMD.replaceLane, 1);
+    s.get(r2).load(j * 4).v(SIMD.replaceLane, 2);
+    s.get(r3).load(j * 4).v(SIMD.replaceLane, 3);
+    s.bytesConst(BSWAP).v(SIMD.swizzle);
+    s.vstore(W4 + j * 16);
+  }
+  s.op(OP.call, F_EXPAND);
+  s.get(state).c(W4).op(OP.call, F_ROUNDS);
+  for (const l of [base, r1, r2, r3]) s.get(l).c(64).op(OP.add).set(l);
+  s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
+  s.op(OP.end);
+  return s.finishTyped([[3, I32]]);
+}
+
+/**
+ * hmac4(key, schedule, blocks, signature) → bitmask of the lanes whose HMAC-SHA256(key_lane,
+ * message) equals the 8 words at `signature`; `schedule` holds the message's `blocks` schedules,
+ * splatted (64 × v128 each).
+ */
+function hmacBody(): number[] {
+  const [key, sched, blocks, sig, acc] = [0, 1, 2, 3, 4];
+  const s = new SimdBody();
+  const padBlock = (xor: number) => {
+    for (let i = 0; i < 8; i++) s.c(0).get(key).vload(i * 16).splatConst(xor).v(SIMD.xor).vstore(W4 + i * 16);
+    for (let i = 8; i < 16; i++) s.c(0).splatConst(xor).vstore(W4 + i * 16);
+    s.op(OP.call, F_EXPAND);
+  };
+  IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(INNER4 + k * 16));
+  padBlock(0x36363636);
+  s.c(INNER4).c(W4).op(OP.call, F_ROUNDS);
+  s.op(OP.loop, 0x40);
+  s.c(INNER4).get(sched).op(OP.call, F_ROUNDS);
+  s.get(sched).c(1024).op(OP.add).set(sched);
+  s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
+  s.op(OP.end);
+  IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(OUTER4 + k * 16));
+  padBlock(0x5c5c5c5c);
+  s.c(OUTER4).c(W4).op(OP.call, F_ROUNDS);
+  for (let i = 0; i < 8; i++) s.c(0).c(0).vload(INNER4 + i * 16).vstore(W4 + i * 16);
+  s.c(0).splatConst(0x80000000).vstore(W4 + 8 * 16);
+  for (let i = 9; i < 15; i++) s.c(0).splatConst(0).vstore(W4 + i * 16);
+  s.c(0).splatConst((64 + 32) * 8).vstore(W4 + 15 * 16);
+  s.op(OP.call, F_EXPAND);
+  s.c(OUTER4).c(W4).op(OP.call, F_ROUNDS);
+  // All eight words equal, per lane.
+  s.c(0).vload(OUTER4).get(sig).load(0).v(SIMD.splat).v(SIMD.eq).set(acc);
+  for (let i = 1; i < 8; i++) s.get(acc).c(0).vload(OUTER4 + i * 16).get(sig).load(i * 4).v(SIMD.splat).v(SIMD.eq).v(SIMD.and).set(acc);
+  s.get(acc).v(SIMD.bitmask);
+  return s.finishTyped([[1, V128]]);
+}
+
+/** The module: `derive4`, `hmac4`, `memory`. */
+export function simdWasmBytes(pages: number): Uint8Array<ArrayBuffer> {
+  const types = [
+    [0x60, 2, I32, I32, 0], // 0: rounds (state, wbase)
+    [0x60, 0, 0], // 1: expand ()
+    [0x60, 4, I32, I32, I32, I32, 0], // 2: derive (state, base, stride, blocks)
+    [0x60, 4, I32, I32, I32, I32, 1, I32], // 3: hmac (key, schedule, blocks, signature) → mask
+  ];
+  const bodies = [roundsBody(), expandBody(), deriveBody(), hmacBody()];
+  const exports: [string, number, number][] = [
+    ['memory', 2, 0],
+    ['derive4', 0, F_DERIVE],
+    ['hmac4', 0, F_HMAC],
+  ];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [types.length, ...types.flat()]),
+    ...section(3, [4, 0, 1, 2, 3]),
+    ...section(5, [1, 0, ...uleb(pages)]),
+    ...section(7, [exports.length, ...exports.flatMap(([n, kind, idx]) => [...name(n), kind, idx])]),
+    ...section(10, [bodies.length, ...bodies.flat()]),
+  ]);
+}
+
+/** True when this runtime compiles WebAssembly SIMD. */
+export function simdSupported(): boolean {
+  try {
+    return WebAssembly.validate(simdWasmBytes(1));
+  } catch {
+    return false;
+  }
+}
+
+/** A candidate match, with the index of the candidate in the batch. */
+export interface BatchMatch extends FastMatch {
+  index: number;
+}
+
+/**
+ * Django signer HMAC-SHA256 on four candidates at a time (sha256 targets only). Candidates come in
+ * batches (`checkBatch`); within a salt, candidates whose key messages have the same number of
+ * blocks share a SIMD pass.
+ *
+ * @example
+ * const c = new SimdSignerCracker([{ message, signature }], salts);
+ * c.checkBatch(bytes, starts, lengths, count) // [{ index, target, salt }]
+ */
+export class SimdSignerCracker {
+  private readonly u8: Uint8Array;
+  private readonly derive4: (state: number, base: number, stride: number, blocks: number) => void;
+  private readonly hmac4: (key: number, schedule: number, blocks: number, signature: number) => number;
+  private readonly keyState: number;
+  private readonly lanes: number;
+  private readonly stride: number;
+  private readonly prefixes: Uint8Array[];
+  private readonly targets: { schedule: number; blocks: number; signature: number }[];
+
+  constructor(targets: readonly { message: Uint8Array; signature: Uint8Array }[], salts: readonly SaltPrefix[]) {
+    const encoder = new TextEncoder();
+    this.prefixes = salts.map((p) => encoder.encode(`${p.salt}signer${p.keyPrefix}`));
+    this.stride = Math.ceil((MAX_CANDIDATE_BYTES + Math.max(0, ...this.prefixes.map((p) => p.length)) + 72) / 64) * 64;
+    const scheduleBytes = targets.reduce((n, t) => n + Math.ceil((t.message.length + 9) / 64) * 1024 + 32, 0);
+    const pages = Math.ceil((HEAP + 128 + 4 * this.stride + scheduleBytes) / 65536);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(simdWasmBytes(pages)));
+    const exports = instance.exports as { memory: WebAssembly.Memory; derive4: SimdSignerCracker['derive4']; hmac4: SimdSignerCracker['hmac4'] };
+    this.u8 = new Uint8Array(exports.memory.buffer);
+    const mem = new Int32Array(exports.memory.buffer);
+    this.derive4 = exports.derive4;
+    this.hmac4 = exports.hmac4;
+    let at = HEAP;
+    const take = (n: number) => {
+      const o = at;
+      at += n;
+      return o;
+    };
+    this.keyState = take(128);
+    this.lanes = take(4 * this.stride);
+    this.targets = targets.map((t) => {
+      const blocks = Math.ceil((t.message.length + 9) / 64);
+      const padded = new Int32Array(blocks * 16);
+      padded.set(toWords(t.message));
+      padded[t.message.length >> 2]! |= 0x80 << (24 - (t.message.length & 3) * 8);
+      const bits = (64 + t.message.length) * 8;
+      padded[blocks * 16 - 2] = Math.floor(bits / 0x100000000) | 0;
+      padded[blocks * 16 - 1] = bits | 0;
+      // Expand each block's schedule here and splat it across the lanes.
+      const schedule = take(blocks * 1024);
+      const w = new Int32Array(64);
+      for (let b = 0; b < blocks; b++) {
+        for (let i = 0; i < 16; i++) w[i] = padded[b * 16 + i]!;
+        for (let i = 16; i < 64; i++) {
+          const x = w[i - 15]!;
+          const y = w[i - 2]!;
+          const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+          const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+          w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
+        }
+        for (let i = 0; i < 64; i++) mem.fill(w[i]!, (schedule + b * 1024 + i * 16) / 4, (schedule + b * 1024 + i * 16) / 4 + 4);
+      }
+      const signature = take(32);
+      mem.set(toWords(t.signature).subarray(0, 8), signature / 4);
+      return { schedule, blocks, signature };
+    });
+  }
+
+  /**
+   * Checks `count` candidates: candidate i is `src[starts[i], starts[i] + lengths[i])`.
+   * Candidates longer than {@link MAX_CANDIDATE_BYTES} are skipped.
+   */
+  checkBatch(src: Uint8Array, starts: ArrayLike<number>, lengths: ArrayLike<number>, count: number, skip?: ReadonlySet<number>): BatchMatch[] {
+    const out: BatchMatch[] = [];
+    const u8 = this.u8;
+    const groups = new Map<number, number[]>();
+    for (let s = 0; s < this.prefixes.length; s++) {
+      const prefix = this.prefixes[s]!;
+      groups.clear();
+      for (let i = 0; i < count; i++) {
+        const n = lengths[i]!;
+        if (n > MAX_CANDIDATE_BYTES) continue;
+        const blocks = (prefix.length + n + 9 + 63) >>> 6;
+        let g = groups.get(blocks);
+        if (!g) groups.set(blocks, (g = []));
+        g.push(i);
+      }
+      for (const [blocks, idx] of groups) {
+        for (let k = 0; k < idx.length; k += 4) {
+          const lanesUsed = Math.min(4, idx.length - k);
+          for (let l = 0; l < 4; l++) {
+            // Unused lanes repeat the first candidate; their answers are ignored.
+            const i = idx[k + (l < lanesUsed ? l : 0)]!;
+            const n = lengths[i]!;
+            const at = this.lanes + l * this.stride;
+            const len = prefix.length + n;
+            const end = at + blocks * 64;
+            u8.set(prefix, at);
+            u8.set(src.subarray(starts[i]!, starts[i]! + n), at + prefix.length);
+            u8[at + len] = 0x80;
+            u8.fill(0, at + len + 1, end - 4);
+            const bits = len * 8;
+            u8[end - 4] = bits >>> 24;
+            u8[end - 3] = (bits >>> 16) & 0xff;
+            u8[end - 2] = (bits >>> 8) & 0xff;
+            u8[end - 1] = bits & 0xff;
+          }
+          this.derive4(this.keyState, this.lanes, this.stride, blocks);
+          for (let t = 0; t < this.targets.length; t++) {
+            if (skip !== undefined && skip.has(t)) continue;
+            const target = this.targets[t]!;
+            const mask = this.hmac4(this.keyState, target.schedule, target.blocks, target.signature);
+            if (mask === 0) continue;
+            for (let l = 0; l < lanesUsed; l++) if (mask & (1 << l)) out.push({ index: idx[k + l]!, target: t, salt: s });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Checks one candidate given as a string. */
+  check(candidate: string, skip?: ReadonlySet<number>): FastMatch[] {
+    const b = new TextEncoder().encode(candidate);
+    return this.checkBatch(b, [0], [b.length], 1, skip).map(({ target, salt }) => ({ target, salt }));
+  }
+}
