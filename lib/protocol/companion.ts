@@ -23,6 +23,15 @@ export const COMPANION_DEFAULT_PORT = 8399;
 export const COMPANION_API_PREFIX = '/v1';
 
 /**
+ * The session key rule as a RegExp, for code that checks keys it finds in a store (file names,
+ * cache keys). {@link SessionKeySchema} applies the same rule.
+ *
+ * @example
+ * SESSION_KEY_PATTERN.test('abcdefgh12345678') // true
+ */
+export const SESSION_KEY_PATTERN = /^[a-z0-9]{8,40}$/;
+
+/**
  * A session key as the companion accepts it: 8–40 characters of `[a-z0-9]`. Django's own keys are
  * 32 characters of that alphabet (django/contrib/sessions/backends/base.py `VALID_KEY_CHARS`, and
  * `_validate_session_key` wants at least 8); the db column is `varchar(40)`.
@@ -31,7 +40,7 @@ export const COMPANION_API_PREFIX = '/v1';
  * SessionKeySchema.safeParse('a'.repeat(32)).success // true
  * SessionKeySchema.safeParse('../etc/passwd').success // false
  */
-export const SessionKeySchema = z.string().regex(/^[a-z0-9]{8,40}$/, 'A session key is 8–40 characters of [a-z0-9]');
+export const SessionKeySchema = z.string().regex(SESSION_KEY_PATTERN, 'A session key is 8–40 characters of [a-z0-9]');
 
 /** The kinds of store the companion reads. `cached_db` is a cache in front of a database. */
 export const StoreKindSchema = z.enum(['sqlite', 'postgres', 'mysql', 'redis', 'memcached', 'file', 'cached_db']);

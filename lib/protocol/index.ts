@@ -5,6 +5,7 @@ export {
   DecodeErrorSchema,
   ErrorResponseSchema,
   HealthResponseSchema,
+  SESSION_KEY_PATTERN,
   SessionDeleteResponseSchema,
   SessionFoundResponseSchema,
   SessionKeySchema,

@@ -12,6 +12,7 @@ import { LimitExceededError } from '../../codec/errors.ts';
 import { DEFAULT_LIMITS } from '../../codec/limits.ts';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/companion.ts';
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -27,7 +28,6 @@ export interface FileStoreOptions {
   maxScan?: number;
 }
 
-const KEY_RE = /^[a-z0-9]{8,40}$/;
 
 /**
  * Sessions in a directory of files.

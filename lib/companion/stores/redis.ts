@@ -14,6 +14,7 @@ import { describeFailure, StoreUnavailableError } from '../errors.ts';
 import { cacheKey, type CacheEngine } from './cache-keys.ts';
 import { RespClient, RespError, respOptionsFromUrl, type RespValue } from './resp.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/companion.ts';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -29,7 +30,6 @@ export interface RedisStoreOptions {
   now?: () => number;
 }
 
-const KEY_RE = /^[a-z0-9]{8,40}$/;
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
 /** GET and PTTL of one key, atomically and in one round trip; declared `no-writes` (Redis 7). */
