@@ -429,7 +429,9 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     },
     async 'settings/set'(patch) {
       await saveSettings(wrapSettingsError(() => applyPatch(settings, patch)));
+      // A new policy changes every finding: fresh snapshots for open panels, fresh badges.
       for (const tabId of hub.tabs()) void track(pushSnapshot(tabId));
+      if (patch.policy !== undefined) for (const tabId of tabUrls.keys()) scheduleBadge(tabId);
       return settingsView(settings);
     },
     async 'keys/add'({ label, key }) {

@@ -229,6 +229,17 @@ describe('badge', () => {
     expect((await badge(tabId)).text).toBe(first.text);
   });
 
+  it('follows a policy change', async () => {
+    await platform.jar.set({ name: 'sessionid', value: KEY_A, domain: 'localhost', httpOnly: false });
+    await settle();
+    const before = Number(await fakeBrowser.action.getBadgeText({ tabId }));
+    await client.setSettings({ policy: { extends: 'local-dev', rules: { 'httponly-missing': 'off', 'samesite-missing': 'off' } } });
+    await settle();
+    const after = Number(await fakeBrowser.action.getBadgeText({ tabId }) || '0');
+    expect(after).toBeLessThan(before);
+    expect(after).toBe((await client.listCookies(tabId)).findingCount);
+  });
+
   it('is empty for sites without findings or without access', async () => {
     await platform.jar.set({ name: 'theme', value: 'dark', domain: 'example.com' });
     const other = await openTab('https://example.com/');
