@@ -11,7 +11,8 @@
  *
  * Pickles are read by the codec's safe `unpickle`, which never imports or executes anything.
  */
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { nodeBackend } from '../cli/node-backend.ts';
 import { DecompressionLimitError, MalformedInputError } from '../codec/errors.ts';
 import { parseJson, pyBytesRepr, unpickle } from '../codec/index.ts';
 import { resolveLimits, type Limits } from '../codec/limits.ts';
@@ -32,14 +33,15 @@ function pyInt(text: string): number | bigint {
 }
 
 function decompress(bytes: Uint8Array, kind: 'zlib' | 'gzip', limits: Limits): Uint8Array {
+  // zlib: the codec's Node backend (the same limits and errors as signed payloads); gzip here.
+  if (kind === 'zlib') return nodeBackend.inflate(bytes, limits.maxDecompressedSize) as Uint8Array;
   try {
-    const opts = { maxOutputLength: limits.maxDecompressedSize };
-    return kind === 'zlib' ? inflateSync(bytes, opts) : gunzipSync(bytes, opts);
+    return gunzipSync(bytes, { maxOutputLength: limits.maxDecompressedSize });
   } catch (e) {
-    if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new DecompressionLimitError(`Cache value inflates past ${limits.maxDecompressedSize} bytes`, { cause: e });
     }
-    throw new MalformedInputError(`Cache value is not valid ${kind} data`, { cause: e });
+    throw new MalformedInputError('Cache value is not valid gzip data', { cause: e });
   }
 }
 
