@@ -53,8 +53,34 @@ function latin1(s: string): Uint8Array | undefined {
   return out;
 }
 
-const LATIN1 = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'l1']);
-const UTF8 = new Set(['utf-8', 'utf8']);
+/** The codecs pickled text can name, by every alias CPython knows them by (Lib/encodings/aliases.py). */
+const CODECS: Readonly<Record<string, 'latin1' | 'utf8' | 'ascii'>> = Object.fromEntries([
+  ...['latin_1', 'latin1', 'latin', 'l1', 'iso8859_1', 'iso_8859_1', 'iso8859', '8859', 'cp819', 'csisolatin1', 'ibm819', 'iso_8859_1_1987', 'iso_ir_100'].map((n) => [n, 'latin1'] as const),
+  ...['utf_8', 'utf8', 'u8', 'utf', 'utf8_ucs2', 'utf8_ucs4', 'cp65001'].map((n) => [n, 'utf8'] as const),
+  ...['ascii', '646', 'us', 'us_ascii', 'cp367', 'csascii', 'ibm367', 'iso646_us', 'iso_ir_6', 'ansi_x3.4_1968', 'ansi_x3_4_1968', 'ansi_x3.4_1986', 'iso_646.irv_1991'].map((n) => [n, 'ascii'] as const),
+]);
+
+/** `codecs.lookup(name)` for those codecs: lower case, punctuation runs → `_` (encodings.normalize_encoding). */
+function codecOf(name: unknown): 'latin1' | 'utf8' | 'ascii' | undefined {
+  if (typeof name !== 'string' || name.length > 64) return undefined;
+  let norm = '';
+  let punct = false;
+  for (const ch of name.toLowerCase()) {
+    if (/[a-z0-9.]/.test(ch)) {
+      if (punct && norm) norm += '_';
+      norm += ch;
+      punct = false;
+    } else punct = true;
+  }
+  return Object.hasOwn(CODECS, norm) ? CODECS[norm] : Object.hasOwn(CODECS, norm.replaceAll('.', '_')) ? CODECS[norm.replaceAll('.', '_')] : undefined;
+}
+
+/** `text.encode(codec)` for the codecs above; `undefined` when a character does not fit. */
+function encodeText(text: string, codec: 'latin1' | 'utf8' | 'ascii' | undefined): Uint8Array | undefined {
+  if (codec === 'utf8') return new TextEncoder().encode(text);
+  const bytes = codec === undefined ? undefined : latin1(text);
+  return bytes && (codec === 'latin1' || bytes.every((b) => b < 0x80)) ? bytes : undefined;
+}
 
 /** The bytes a node stands for: bytes, a Python 2 str, `_codecs.encode(text, 'latin1')`, `bytes()`. */
 function bytesOf(node: PNode | undefined): Uint8Array | undefined {
@@ -63,16 +89,11 @@ function bytesOf(node: PNode | undefined): Uint8Array | undefined {
   if (!(node instanceof PInstance)) return undefined;
   const [a, b] = node.args;
   if (node.cls === '_codecs.encode' && typeof a === 'string' && node.args.length <= 2) {
-    const encoding = typeof b === 'string' ? b.toLowerCase() : 'utf-8';
-    if (LATIN1.has(encoding)) return latin1(a);
-    if (UTF8.has(encoding)) return new TextEncoder().encode(a);
-    return undefined;
+    return encodeText(a, node.args.length === 1 ? 'utf8' : codecOf(b));
   }
   if (node.cls === 'builtins.bytes' || node.cls === 'builtins.bytearray') {
     if (node.args.length === 0) return new Uint8Array(0);
-    if (typeof a === 'string' && typeof b === 'string' && node.args.length === 2 && LATIN1.has(b.toLowerCase())) {
-      return latin1(a);
-    }
+    if (typeof a === 'string' && node.args.length === 2) return encodeText(a, codecOf(b));
     if (node.args.length === 1 && (a instanceof PBytes || a instanceof PInstance)) return bytesOf(a);
     if (node.args.length === 1 && (a instanceof PList || a instanceof PTuple)) {
       const ints = a.items;
@@ -305,6 +326,42 @@ function dateText(d: { year: number; month: number; day: number }): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Decimal
+
+/**
+ * `str(Decimal(text))`: the General Decimal Arithmetic to-scientific-string of what the text
+ * parses to (`.10` → `0.10`, `1e5` → `1E+5`, `nan` → `NaN`). Python pickles `str(self)`, which is
+ * already in this form; hand-made pickles need not be. `undefined` when Decimal would refuse it.
+ */
+function decimalText(text: string): string | undefined {
+  if (text.length > 10_000) return undefined;
+  const t = text.trim().replaceAll('_', '');
+  const sign = t.startsWith('-') ? '-' : '';
+  const special = /^[+-]?(inf|infinity|nan|snan)(\d*)$/i.exec(t);
+  if (special) {
+    const word = (special[1] ?? '').toLowerCase();
+    const payload = (special[2] ?? '').replace(/^0+/, '');
+    if (word.startsWith('inf')) return special[2] ? undefined : `${sign}Infinity`;
+    return `${sign}${word === 'nan' ? 'NaN' : 'sNaN'}${payload}`;
+  }
+  // linear: no two quantifiers can trade the same digits
+  const m = /^[+-]?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d{1,17}))?$/.exec(t);
+  if (!m) return undefined;
+  const frac = m[2] ?? m[3] ?? '';
+  const coeff = ((m[1] ?? '') + frac).replace(/^0+/, '') || '0';
+  const exp = Number(m[4] ?? '0') - frac.length;
+  const adjusted = exp + coeff.length - 1;
+  let body: string;
+  if (exp <= 0 && adjusted >= -6) {
+    const point = coeff.length + exp;
+    body = exp === 0 ? coeff : point > 0 ? `${coeff.slice(0, point)}.${coeff.slice(point)}` : `0.${'0'.repeat(-point)}${coeff}`;
+  } else {
+    body = `${coeff[0]}${coeff.length > 1 ? `.${coeff.slice(1)}` : ''}E${adjusted >= 0 ? '+' : ''}${adjusted}`;
+  }
+  return sign + body;
+}
+
+// ---------------------------------------------------------------------------------------------
 // the table
 
 /**
@@ -386,9 +443,8 @@ const KNOWN: Readonly<Record<string, KnownReader>> = {
   'decimal.Decimal': (inst) => {
     const [text] = inst.args;
     // Decimal.__reduce__ is (Decimal, (str(self),)) — CPython Lib/_pydecimal.py
-    return typeof text === 'string' && inst.args.length === 1 && text.length <= 10_000
-      ? new PyObject('decimal.Decimal', { value: text })
-      : undefined;
+    const value = typeof text === 'string' && inst.args.length === 1 ? decimalText(text) : undefined;
+    return value === undefined ? undefined : new PyObject('decimal.Decimal', { value });
   },
   'uuid.UUID': (inst) => {
     // UUID.__getstate__ is {'int': self.int[, 'is_safe': …]} — CPython Lib/uuid.py
