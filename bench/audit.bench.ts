@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { b64Decode, parseSigned, saltCandidates } from '../lib/codec/index.ts';
 import { runAudit, type AuditSalt } from '../lib/cli/audit/run.ts';
@@ -98,9 +98,9 @@ print(n / (time.perf_counter() - t))`,
     if (py.status !== 0) throw new Error(`Python loop failed: ${py.stderr}`);
     return Number(py.stdout.trim());
   };
-  const audit = async (engine: 'simd' | 'wasm' | 'native' | 'js', salts: AuditSalt[] = [{ salt: SALT, signer: 'default' }]) => {
+  const audit = async (engine: 'simd' | 'wasm' | 'native' | 'js', salts: AuditSalt[] = [{ salt: SALT, signer: 'default' }], threads?: number) => {
     process.env.SESSION_LENS_AUDIT_ENGINE = engine;
-    const r = await runAudit({ targets: [target], salts, wordlist, bundled: false });
+    const r = await runAudit({ targets: [target], salts, wordlist, bundled: false, ...(threads ? { threads } : {}) });
     if (r.matches[0]?.key !== secret) throw new Error('the benchmark did not find the key');
     return r;
   };
@@ -109,6 +109,7 @@ print(n / (time.perf_counter() - t))`,
   // each (the least disturbed), and the medians.
   const django: number[] = [];
   const simd: number[] = [];
+  const simd1: number[] = [];
   const wasm: number[] = [];
   const native: number[] = [];
   const js: number[] = [];
@@ -118,6 +119,7 @@ print(n / (time.perf_counter() - t))`,
     const r = await audit('simd');
     threads = r.threads;
     simd.push(r.keysPerSecond);
+    simd1.push((await audit('simd', undefined, 1)).keysPerSecond);
     wasm.push((await audit('wasm')).keysPerSecond);
     native.push((await audit('native')).keysPerSecond);
     js.push((await audit('js')).keysPerSecond);
@@ -130,6 +132,7 @@ print(n / (time.perf_counter() - t))`,
   console.log(`rounds: ${ROUNDS}; wordlist ${fmt(CANDIDATES)} keys; Python loop ${fmt(PY_CANDIDATES)} keys; ${threads} worker threads`);
   console.log(`Django 3.2 signing.loads loop (1 thread, 1 salt): best ${fmt(best(django))} keys/s, median ${fmt(median(django))}`);
   console.log(`audit, WebAssembly SIMD, 4 lanes (default, 1 salt): best ${fmt(best(simd))} keys/s, median ${fmt(median(simd))}`);
+  console.log(`audit, WebAssembly SIMD, 1 thread (1 salt):       best ${fmt(best(simd1))} keys/s, median ${fmt(median(simd1))}`);
   console.log(`audit, WebAssembly SHA-256 (1 salt):              best ${fmt(best(wasm))} keys/s, median ${fmt(median(wasm))}`);
   console.log(`audit, node:crypto one-shot hashes (1 salt):      best ${fmt(best(native))} keys/s, median ${fmt(median(native))}`);
   console.log(`audit, pure-JS SHA-256 (1 salt):                  best ${fmt(best(js))} keys/s, median ${fmt(median(js))}`);
@@ -139,6 +142,8 @@ print(n / (time.perf_counter() - t))`,
   const ratio = best(simd) / best(django);
   const medianRatio = median(simd) / median(django);
   console.log(`ratio vs Django (same work, best/best): ${ratio.toFixed(1)}×; median/median: ${medianRatio.toFixed(1)}× (target ≥ 10×) ${ratio >= 10 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(`per thread (1 worker vs Django's 1 thread, best/best): ${(best(simd1) / best(django)).toFixed(1)}×`);
+  console.log(`load average while measuring: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores (a loaded machine cannot show the threads' gain)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
