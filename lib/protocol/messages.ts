@@ -7,7 +7,7 @@
  * ```
  *  panel / options / decode page                      background (service worker / event page)
  *  ─────────────────────────────                      ────────────────────────────────────────
- *  runtime.sendMessage({ type, ...params })   ───▶    router: RequestSchema.safeParse → handler
+ *  runtime.sendMessage({ type, ...params })   ───▶    router: parseRequest (zod) → handler
  *                                             ◀───    { ok: true, data } | { ok: false, code, message }
  *  runtime.connect({ name: 'panel:<tabId>' }) ───▶    port hub keyed by tab id
  *                                             ◀───    push: cookies/snapshot, cookies/changed,
@@ -40,7 +40,9 @@
  * one of {@link PROTOCOL_ERROR_CODES}.
  *
  * Pushes on the long-lived port `panel:<tabId>` ({@link PanelPush}); the background sends a
- * `cookies/snapshot` as soon as a port connects and again whenever the tab navigates to another site.
+ * `cookies/snapshot` as soon as a port connects (other pushes wait behind it, so it always comes
+ * first) and again whenever the tab navigates to another site or the policy changes. Timeline
+ * events carry the receiving panel's site; the background keeps the timeline per cookie domain.
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
@@ -55,7 +57,6 @@ export const PROTOCOL_ERROR_CODES = [
   'ERR_BAD_REQUEST',
   'ERR_BAD_RESPONSE',
   'ERR_NO_TAB',
-  'ERR_NO_ACCESS',
   'ERR_NOT_CONFIGURED',
   'ERR_COMPANION',
   'ERR_TRANSPORT',
