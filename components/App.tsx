@@ -1,5 +1,5 @@
 import { Component, type ComponentChildren, type JSX } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AccessBanner } from './AccessBanner.tsx';
 import { CookieDetails, type DecodeState } from './CookieDetails.tsx';
 import { CookieTable } from './CookieTable.tsx';
@@ -45,8 +45,9 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const details = useRef<HTMLDivElement>(null);
 
   // Initial load + live pushes. Updates before the load resolves are already part of its result
-  // (the PanelSource contract), so only later ones are applied.
-  useEffect(() => {
+  // (the PanelSource contract), so only later ones are applied. A layout effect: it starts right
+  // after the first render instead of a frame later.
+  useLayoutEffect(() => {
     let alive = true;
     let loaded = false;
     const off = source.subscribe((u: PanelUpdate) => {
@@ -165,26 +166,28 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
       </p>
     );
   }
-  if (snapshot === null) return <p class="muted">Loading cookies…</p>;
-
+  // Until the first snapshot, the same layout with nothing in it: no jump when the data lands, and
+  // the browser has styled and laid out the panel while the background was answering.
+  const loading = snapshot === null;
+  const view: PanelSnapshot = snapshot ?? EMPTY_SNAPSHOT;
   const t = now();
-  const selectedFindings = selected ? snapshot.findings.filter((f) => f.cookie === selected.name) : [];
+  const selectedFindings = selected ? view.findings.filter((f) => f.cookie === selected.name) : [];
   return (
     <>
       <header class="topbar">
         <FilterBox value={query} onInput={setQuery} shown={rows.length} total={sorted.length} />
-        <span class="site muted" title={snapshot.url ?? ''}>
-          {snapshot.access.origin ?? snapshot.url ?? ''}
+        <span class="site muted" title={view.url ?? ''}>
+          {view.access.origin ?? view.url ?? ''}
         </span>
         <button
           type="button"
-          class={`badge ${snapshot.findingCount ? 'sev-warning' : 'ok'}`}
+          class={`badge ${view.findingCount ? 'sev-warning' : 'ok'}`}
           data-testid="finding-total"
           title="Show every policy finding for this site (the toolbar badge count)"
           aria-pressed={siteView}
           onClick={() => setSiteView(!siteView)}
         >
-          {snapshot.findingCount} {snapshot.findingCount === 1 ? 'finding' : 'findings'}
+          {loading ? '… findings' : `${view.findingCount} ${view.findingCount === 1 ? 'finding' : 'findings'}`}
         </button>
         <span class="spacer" />
         {source.openDecoder ? (
@@ -199,8 +202,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
         ) : null}
       </header>
       <AccessBanner
-        access={snapshot.access}
-        onGrant={() => snapshot.access.pattern && void source.requestAccess(snapshot.access.pattern)}
+        access={view.access}
+        onGrant={() => view.access.pattern && void source.requestAccess(view.access.pattern)}
       />
       <main class="split">
         <div class="left">
@@ -211,9 +214,10 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
             onOpen={open}
             findingCounts={findingCounts}
             now={t}
+            emptyText={loading ? 'Loading cookies…' : undefined}
           />
           <Timeline
-            entries={snapshot.timeline}
+            entries={view.timeline}
             onClear={source.clearTimeline ? () => void source.clearTimeline?.().catch(() => undefined) : undefined}
           />
         </div>
@@ -236,13 +240,22 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
               now={t}
             />
           ) : (
-            <FindingsList findings={snapshot.findings} title="Findings for this site" showCookie />
+            <FindingsList findings={view.findings} title="Findings for this site" showCookie />
           )}
         </aside>
       </main>
     </>
   );
 }
+
+const EMPTY_SNAPSHOT: PanelSnapshot = Object.freeze({
+  url: null,
+  access: { origin: null, pattern: null, granted: true },
+  cookies: [],
+  findings: [],
+  findingCount: 0,
+  timeline: [],
+}) as PanelSnapshot;
 
 /** `{ code, message }` from whatever a source rejected with. */
 function errorInfo(e: unknown): { code: string; message: string } {

@@ -21,6 +21,8 @@ export interface CookieTableProps {
   findingCounts?: ReadonlyMap<string, number>;
   /** "Now" for max-age, ms since the epoch. */
   now: number;
+  /** Shown when there are no rows (default "No cookies"). */
+  emptyText?: string;
 }
 
 const COLUMNS = [
@@ -43,7 +45,7 @@ const COLUMNS = [
  * Session cookies are highlighted. Every value is rendered as text.
  */
 export function CookieTable(props: CookieTableProps): JSX.Element {
-  const { rows, selectedId, onSelect, onOpen, findingCounts, now } = props;
+  const { rows, selectedId, onSelect, onOpen, findingCounts, now, emptyText = 'No cookies' } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
@@ -140,7 +142,7 @@ export function CookieTable(props: CookieTableProps): JSX.Element {
       </div>
       {rows.length === 0 ? (
         <div class="ct-empty" role="row">
-          <div role="gridcell">No cookies</div>
+          <div role="gridcell">{emptyText}</div>
         </div>
       ) : (
         <div class="ct-body" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>

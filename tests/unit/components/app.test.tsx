@@ -317,6 +317,21 @@ describe('Sessions panel (App + protocol in memory)', () => {
     m.unmount();
   });
 
+  it('shows the panel layout at once, with the table saying it is loading', async () => {
+    const { source } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = { ...source, load: async () => (await gate, source.load()) };
+    const m = mount(<App tabId={TAB} source={slow} theme="light" />);
+    await flush();
+    expect($(m.container, '[role="grid"]').textContent).toContain('Loading cookies…');
+    expect($(m.container, '[data-testid="finding-total"]').textContent).toBe('… findings');
+    release();
+    await flush();
+    expect(rows(m.container)).toEqual(['sessionid', 'csrftoken']);
+    m.unmount();
+  });
+
   it('shows the load error instead of a blank panel', async () => {
     const { source } = setup();
     const bad = { ...source, load: () => Promise.reject(new Error('No tab 7')) };
