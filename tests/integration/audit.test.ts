@@ -48,9 +48,9 @@ function sink(): Writable & { text: string } {
   return w;
 }
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(args: string[], tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = sink();
-  const stderr = sink();
+  const stderr = Object.assign(sink(), { isTTY: tty });
   const code = await main(args, { stdout, stderr, stdin: process.stdin, env: { NO_COLOR: '1' } });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
@@ -135,6 +135,16 @@ print(SessionStore().encode(data))`,
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('no known or weak key found');
     expect(r.stdout).toMatch(/tried 200,\d{3} keys × 4 salts/);
+  });
+
+  it('shows progress on a terminal, and none otherwise', async () => {
+    const value = django('Zq8#x!P2v@L9k$w4R7m^T1n&Y6b*C3d(F5g)H0j-K8l_Q2s+W9e=U4r', `print(signing.dumps({"a": 1}))`);
+    const onTty = await run(['audit', value, '--wordlist', wordlist], true);
+    expect(onTty.code).toBe(0);
+    expect(onTty.stderr).toMatch(/\rtried [\d,]+ keys, [\d,]+\/s, found 0\/1/);
+    expect(onTty.stderr.endsWith('\r\x1b[K')).toBe(true);
+    const piped = await run(['audit', value, '--wordlist', wordlist]);
+    expect(piped.stderr).toBe('');
   });
 
   it.each([
