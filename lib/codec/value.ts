@@ -9,13 +9,16 @@
  * | ------------------------------ | -------------------------------------------------------------- |
  * | None, bool, int, float, str    | null, boolean, number \| bigint, number, string                |
  * | list, tuple                    | array (a tuple is an array too)                                |
- * | dict with str keys             | plain object (created with a null prototype)                   |
+ * | dict with str keys             | plain object; a `__proto__` key is an ordinary own property    |
  * | dict with other keys           | `PyObject('dict', { entries: [[k, v], …] })`                   |
- * | bytes / bytearray              | `PyObject('bytes', { value: "b'…'" , bytes })`                 |
+ * | bytes / bytearray              | `PyObject('bytes' \| 'bytearray', { value: "b'…'", bytes })`   |
+ * | float nan / inf                | `PyObject('float', { value: 'nan' \| 'inf' \| '-inf' })`        |
  * | set / frozenset                | `PyObject('set' \| 'frozenset', { items: […] })`               |
  * | datetime, date, time           | `PyObject('datetime.datetime', { value: ISO 8601 text, … })`   |
  * | Decimal, UUID, timedelta, …    | `PyObject(qualified name, { value: readable text, … })`        |
  * | any other class                | `PyObject('module.Class', { args, state })` — never imported   |
+ * | a class itself / other calls   | `PyObject('class', { value })`, `PyObject('call', { args })`   |
+ * | a container holding itself     | `PyObject('recursion', { value: '[...]' })`                    |
  */
 export type SessionValue =
   | null
