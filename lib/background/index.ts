@@ -30,7 +30,7 @@ export {
   type Settings,
 } from './settings.ts';
 export { MAX_SITES, createSiteStore, type KeyValueArea, type SiteStore } from './site-store.ts';
-export { cookieId, cookieMatchesHost, cookieUrl, originPatternOf, siteOf, timelineKeys, type CookieLike } from './site.ts';
+export { cookieId, cookieMatchesHost, originPatternOf, siteOf, timelineKeys, type CookieLike } from './site.ts';
 export {
   MAX_EVENTS_PER_SITE,
   MAX_KNOWN_PER_SITE,

@@ -77,16 +77,6 @@ export function cookieId(c: Pick<CookieLike, 'storeId' | 'partitionKey' | 'domai
 }
 
 /**
- * The URL to read a cookie's neighbours with (`cookies.getAll({ url })`).
- *
- * @example
- * cookieUrl({ domain: '.example.com', path: '/app', secure: true }) // 'https://example.com/app'
- */
-export function cookieUrl(c: Pick<CookieLike, 'domain' | 'path' | 'secure'>): string {
-  return `${c.secure ? 'https' : 'http'}://${c.domain.replace(/^\./, '')}${c.path || '/'}`;
-}
-
-/**
  * The cookie domains whose cookies a host sees, most specific first: the timeline is kept per
  * cookie domain, and a site's timeline merges them.
  *

@@ -4,7 +4,7 @@ import { signatureState } from '../../../lib/background/decode-view.ts';
 import { cookiesToStore, dropReason, isStored, mergeDropped } from '../../../lib/background/dropped.ts';
 import { addKey, applyPatch, defaultSettings, maskKey, readSettings, removeKey, settingsView, storeSettings } from '../../../lib/background/settings.ts';
 import { createSiteStore, MAX_SITES, type KeyValueArea } from '../../../lib/background/site-store.ts';
-import { cookieId, cookieMatchesHost, cookieUrl, originPatternOf, siteOf, timelineKeys } from '../../../lib/background/site.ts';
+import { cookieId, cookieMatchesHost, originPatternOf, siteOf, timelineKeys } from '../../../lib/background/site.ts';
 import { BadSignatureError, SignatureExpiredError } from '../../../lib/codec/errors.ts';
 import { parseSetCookie } from '../../../lib/policy/index.ts';
 import type { FindingView } from '../../../lib/protocol/messages.ts';
@@ -33,9 +33,8 @@ describe('site', () => {
     expect(cookieMatchesHost(cookie, host)).toBe(expected);
   });
 
-  it('names cookies, their URLs and the timeline keys of a host', () => {
+  it('names cookies and the timeline keys of a host', () => {
     expect(cookieId({ storeId: '0', partitionKey: { topLevelSite: 'https://a.test' }, domain: '.x.test', path: '/', name: 'n' })).toBe('0|https://a.test|.x.test|/|n');
-    expect(cookieUrl({ domain: '.example.com', path: '/app', secure: true })).toBe('https://example.com/app');
     expect(timelineKeys('app.example.com')).toEqual(['app.example.com', 'example.com', 'com']);
     expect(timelineKeys('127.0.0.1')).toEqual(['127.0.0.1']);
     expect(timelineKeys('[::1]')).toEqual(['::1']);
