@@ -237,7 +237,7 @@ export class SimdSignerCracker {
     this.prefixes = salts.map((p) => encoder.encode(`${p.salt}signer${p.keyPrefix}`));
     this.stride = Math.ceil((MAX_CANDIDATE_BYTES + Math.max(0, ...this.prefixes.map((p) => p.length)) + 72) / 64) * 64;
     const scheduleBytes = targets.reduce((n, t) => n + Math.ceil((t.message.length + 9) / 64) * 1024 + 32, 0);
-    const pages = Math.ceil((HEAP + 128 + 4 * this.stride + scheduleBytes) / 65536);
+    const pages = Math.ceil((HEAP + 128 + 4 * this.prefixes.length * this.stride + scheduleBytes) / 65536);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(simdWasmBytes(pages)));
     const exports = instance.exports as { memory: WebAssembly.Memory; derive4: SimdSignerCracker['derive4']; hmac4: SimdSignerCracker['hmac4'] };
     this.u8 = new Uint8Array(exports.memory.buffer);
@@ -251,7 +251,11 @@ export class SimdSignerCracker {
       return o;
     };
     this.keyState = take(128);
-    this.lanes = take(4 * this.stride);
+    // Four lane regions per salt, each starting with that salt's prefix (written once).
+    this.lanes = take(4 * this.prefixes.length * this.stride);
+    this.prefixes.forEach((prefix, si) => {
+      for (let l = 0; l < 4; l++) this.u8.set(prefix, this.lanes + (si * 4 + l) * this.stride);
+    });
     this.targets = targets.map((t) => {
       const blocks = Math.ceil((t.message.length + 9) / 64);
       const padded = new Int32Array(blocks * 16);
@@ -287,14 +291,18 @@ export class SimdSignerCracker {
   checkBatch(src: Uint8Array, starts: ArrayLike<number>, lengths: ArrayLike<number>, count: number, skip?: ReadonlySet<number>): BatchMatch[] {
     const out: BatchMatch[] = [];
     const u8 = this.u8;
+    // One view per candidate, shared by every salt.
+    const views: Uint8Array[] = new Array(count);
+    for (let i = 0; i < count; i++) views[i] = src.subarray(starts[i]!, starts[i]! + lengths[i]!);
     const groups = new Map<number, number[]>();
     for (let s = 0; s < this.prefixes.length; s++) {
-      const prefix = this.prefixes[s]!;
+      const plen = this.prefixes[s]!.length;
+      const base = this.lanes + s * 4 * this.stride;
       groups.clear();
       for (let i = 0; i < count; i++) {
         const n = lengths[i]!;
         if (n > MAX_CANDIDATE_BYTES) continue;
-        const blocks = (prefix.length + n + 9 + 63) >>> 6;
+        const blocks = (plen + n + 9 + 63) >>> 6;
         let g = groups.get(blocks);
         if (!g) groups.set(blocks, (g = []));
         g.push(i);
@@ -304,13 +312,11 @@ export class SimdSignerCracker {
           const lanesUsed = Math.min(4, idx.length - k);
           for (let l = 0; l < 4; l++) {
             // Unused lanes repeat the first candidate; their answers are ignored.
-            const i = idx[k + (l < lanesUsed ? l : 0)]!;
-            const n = lengths[i]!;
-            const at = this.lanes + l * this.stride;
-            const len = prefix.length + n;
+            const view = views[idx[k + (l < lanesUsed ? l : 0)]!]!;
+            const at = base + l * this.stride;
+            const len = plen + view.length;
             const end = at + blocks * 64;
-            u8.set(prefix, at);
-            u8.set(src.subarray(starts[i]!, starts[i]! + n), at + prefix.length);
+            u8.set(view, at + plen);
             u8[at + len] = 0x80;
             u8.fill(0, at + len + 1, end - 4);
             const bits = len * 8;
@@ -319,7 +325,7 @@ export class SimdSignerCracker {
             u8[end - 2] = (bits >>> 8) & 0xff;
             u8[end - 1] = bits & 0xff;
           }
-          this.derive4(this.keyState, this.lanes, this.stride, blocks);
+          this.derive4(this.keyState, base, this.stride, blocks);
           for (let t = 0; t < this.targets.length; t++) {
             if (skip !== undefined && skip.has(t)) continue;
             const target = this.targets[t]!;
