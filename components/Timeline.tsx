@@ -38,10 +38,9 @@ export function Timeline({ entries, limit = 200, onClear }: TimelineProps): JSX.
       ) : (
         <ol role="log" aria-live="polite">
           {newest.map((e) => (
-            <li key={e.id} data-kind={e.kind}>
+            <li key={e.id} data-kind={e.kind} title={e.domain}>
               <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>{' '}
               <span class={`badge tl-kind tl-${e.kind}`}>{LABEL[e.kind]}</span> <code>{e.cookie}</code>
-              <span class="muted"> {e.domain}</span>
               {e.detail ? <span class="tl-detail"> — {e.detail}</span> : null}
             </li>
           ))}

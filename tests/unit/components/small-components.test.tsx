@@ -71,7 +71,8 @@ describe('Timeline', () => {
     expect($(m.container, 'ol').getAttribute('role')).toBe('log');
     const items = [...m.container.querySelectorAll('li')];
     expect(items.map((i) => i.dataset.kind)).toEqual(['removed', 'rotated', 'created']);
-    expect(items[1]!.textContent).toBe('10:05:00 key rotated sessionid localhost — login: new session key');
+    expect(items[1]!.textContent).toBe('10:05:00 key rotated sessionid — login: new session key');
+    expect(items[1]!.title).toBe('localhost');
     m.unmount();
   });
 });
