@@ -64,7 +64,7 @@ describe('layout', () => {
   });
 
   it('every lib folder has an index.ts with explicit exports', () => {
-    for (const dir of ['codec', 'policy', 'protocol']) {
+    for (const dir of ['codec', 'policy', 'protocol', 'background', 'browser']) {
       const text = readFileSync(join(ROOT, 'lib', dir, 'index.ts'), 'utf8');
       expect(text).not.toMatch(/export \*/);
     }
