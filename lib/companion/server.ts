@@ -63,10 +63,18 @@ const BASE_HEADERS: readonly string[] = [
   'no-referrer',
 ];
 
-function writeError(res: ServerResponse, status: number, body: string): void {
+function writeError(res: ServerResponse, status: number, body: string, cors?: readonly string[]): void {
   if (res.headersSent || res.writableEnded) return;
-  res.writeHead(status, [...BASE_HEADERS, 'content-length', String(Buffer.byteLength(body))]);
+  res.writeHead(status, [...BASE_HEADERS, 'content-length', String(Buffer.byteLength(body)), ...(cors ?? [])]);
   res.end(body);
+}
+
+/** What the handler learns about a request that the error and timeout paths need too. */
+interface RequestContext {
+  /** The route template, for the log (never the path itself: it holds the key). */
+  name: string;
+  /** CORS headers for an allowed Origin, sent with every answer, errors included. */
+  cors?: string[];
 }
 
 function errorBody(code: CompanionErrorCode, message: string, store?: string): string {
@@ -115,12 +123,11 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
   });
   const allowMethods = config.allowWrite ? 'GET, DELETE, OPTIONS' : 'GET, OPTIONS';
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, route: { name: string }): Promise<void> => {
-    let cors: string[] | undefined;
+  const handle = async (req: IncomingMessage, res: ServerResponse, route: RequestContext): Promise<void> => {
     const send = (status: number, body: string, extra?: Record<string, string>) => {
       if (res.headersSent || res.writableEnded) return;
       const h = [...BASE_HEADERS, 'content-length', String(Buffer.byteLength(body))];
-      if (cors) h.push(...cors);
+      if (route.cors) h.push(...route.cors);
       if (extra) for (const k in extra) h.push(k, extra[k]!);
       res.writeHead(status, h);
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -135,7 +142,7 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
     const origin = req.headers.origin;
     if (origin !== undefined) {
       if (!isAllowedOrigin(origin, config.allowOrigins)) return fail(403, 'ERR_FORBIDDEN_ORIGIN', 'Origin not allowed');
-      cors = ['access-control-allow-origin', origin, 'vary', 'Origin'];
+      route.cors = ['access-control-allow-origin', origin, 'vary', 'Origin'];
     }
     const client = req.socket.remoteAddress ?? 'unknown';
     if (!limiter.take(client)) return fail(429, 'ERR_RATE_LIMITED', 'Too many requests', { 'retry-after': '1' });
@@ -204,13 +211,13 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
   };
 
   // Per-request timeouts: one sweeper instead of a timer per request (this is the hot path).
-  const pending = new Set<{ res: ServerResponse; deadline: number; done: Promise<void> }>();
+  const pending = new Set<{ res: ServerResponse; route: RequestContext; deadline: number; done: Promise<void> }>();
   const sweeper = setInterval(
     () => {
       const t = performance.now();
       for (const p of pending) {
         if (p.deadline > t || p.res.headersSent) continue;
-        writeError(p.res, 504, errorBody('ERR_TIMEOUT', `No answer within ${config.timeoutMs} ms`));
+        writeError(p.res, 504, errorBody('ERR_TIMEOUT', `No answer within ${config.timeoutMs} ms`), p.route.cors);
         pending.delete(p);
       }
     },
@@ -220,16 +227,17 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
 
   const server: Server = createServer({ maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
     const started = performance.now();
-    const route = { name: '(rejected)' };
+    const route: RequestContext = { name: '(rejected)' };
     const entry = {
       res,
+      route,
       deadline: started + config.timeoutMs,
       done: handle(req, res, route)
         .catch((e: unknown) => {
           if (res.headersSent) return;
-          if (e instanceof CompanionError) return writeError(res, e.status, errorBody(e.code, e.message, e.store));
+          if (e instanceof CompanionError) return writeError(res, e.status, errorBody(e.code, e.message, e.store), route.cors);
           log(`internal error in ${route.name}: ${e instanceof Error ? e.name : typeof e}`);
-          writeError(res, 500, errorBody('ERR_INTERNAL', 'Internal error'));
+          writeError(res, 500, errorBody('ERR_INTERNAL', 'Internal error'), route.cors);
         })
         .finally(() => {
           pending.delete(entry);

@@ -230,6 +230,22 @@ describe('companion server (in-memory store)', () => {
       expect(logs.some((l) => l.includes('memory://a is back'))).toBe(true);
     });
 
+    it('errors carry the CORS headers too, so the extension can read them', async () => {
+      const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+      store.down = true;
+      const down = await rawRequest(server.url, `/v1/sessions/${KEY}`, { headers: { ...auth, origin } });
+      expect(down.status).toBe(503);
+      expect(down.headers['access-control-allow-origin']).toBe(origin);
+      store.down = false;
+      store.hang = true;
+      const slow = await rawRequest(server.url, `/v1/sessions/${KEY}`, { headers: { ...auth, origin } });
+      expect(slow.status).toBe(504);
+      expect(slow.headers['access-control-allow-origin']).toBe(origin);
+      const unauthorized = await rawRequest(server.url, `/v1/sessions/${KEY}`, { headers: { origin } });
+      expect(unauthorized.status).toBe(401);
+      expect(unauthorized.headers['access-control-allow-origin']).toBe(origin);
+    });
+
     it('504 ERR_TIMEOUT when the store hangs, then answers again', async () => {
       store.hang = true;
       const r = await rawRequest(server.url, `/v1/sessions/${KEY}`, { headers: auth });
