@@ -328,7 +328,6 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
         'fail-on': { type: 'string' },
         timeout: { type: 'string' },
         'max-redirects': { type: 'string' },
-        now: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -346,8 +345,6 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
   if (failOn !== 'none' && !isSeverity(failOn)) throw new UsageError(`--fail-on must be info, low, medium, high, critical or none, not "${failOn}"`);
   const timeoutMs = parseIntOption(values.timeout, 'timeout', 10_000, 1, 600_000);
   const maxRedirects = parseIntOption(values['max-redirects'], 'max-redirects', 10, 0, 50);
-  // --now (ms since the epoch, undocumented): deterministic expiry checks in tests.
-  const now = values.now === undefined ? undefined : parseIntOption(values.now, 'now', 0, 0, 8.64e15);
   for (const u of positionals) {
     let url: URL;
     try {
@@ -362,7 +359,7 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
 
   const results: CheckResult[] = [];
   for (const u of positionals) {
-    results.push(await checkUrl(u, { policy, timeoutMs, maxRedirects, ...(now === undefined ? {} : { now }) }));
+    results.push(await checkUrl(u, { policy, timeoutMs, maxRedirects }));
   }
 
   if (values.sarif) {
