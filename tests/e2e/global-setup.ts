@@ -4,11 +4,11 @@
  * SL_E2E_SKIP_BUILD=1 reuses .output/chrome-mv3 as it is.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export default function globalSetup(): void {
+export default function globalSetup(): () => void {
   const root = resolve(import.meta.dirname, '../..');
   if (process.env.SL_E2E_SKIP_BUILD !== '1') {
     execFileSync('npx', ['wxt', 'build'], { cwd: root, stdio: 'inherit' });
@@ -18,4 +18,6 @@ export default function globalSetup(): void {
   const copy = mkdtempSync(join(tmpdir(), 'sl-ext-'));
   cpSync(built, copy, { recursive: true });
   process.env.SL_EXTENSION_DIR = copy;
+  // The returned function is Playwright's teardown: remove the private copy.
+  return () => rmSync(copy, { recursive: true, force: true });
 }
