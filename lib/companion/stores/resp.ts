@@ -72,8 +72,11 @@ function encode(args: readonly (string | Buffer | number)[]): Buffer {
 }
 
 const INCOMPLETE = Symbol('incomplete');
-/** Largest reply accepted (session values are small; a runaway reply must not eat memory). */
-const MAX_REPLY = 64 * 1024 * 1024;
+/**
+ * Largest reply accepted: the codec's decompressed-size cap (8 MiB), since a bigger value could not
+ * be decoded anyway. A larger reply drops the connection instead of growing a buffer.
+ */
+const MAX_REPLY = 8 * 1024 * 1024 + 1024;
 
 /** Parses one reply at `pos`; returns it and the next offset, or INCOMPLETE. */
 function parse(buf: Buffer, pos: number): [RespValue | RespError, number] | typeof INCOMPLETE {
@@ -93,7 +96,7 @@ function parse(buf: Buffer, pos: number): [RespValue | RespError, number] | type
       // $
       const len = Number(line);
       if (len === -1) return [null, next];
-      if (!Number.isInteger(len) || len < 0 || len > MAX_REPLY) throw new Error('redis: malformed bulk length');
+      if (!Number.isInteger(len) || len < 0 || len > MAX_REPLY) throw new Error('redis: bulk reply too large or malformed');
       if (buf.length < next + len + 2) return INCOMPLETE;
       return [buf.subarray(next, next + len), next + len + 2];
     }

@@ -170,6 +170,13 @@ describe('RespClient', () => {
     await expect(c.command(['PING'])).rejects.toThrow(/malformed/);
   });
 
+  it('refuses a reply larger than any decodable value without buffering it', async () => {
+    const srv = await fakeRedis(() => `$${64 * 1024 * 1024}\r\n`);
+    servers.push(srv);
+    const c = client(`redis://127.0.0.1:${srv.port}`);
+    await expect(c.command(['GET', 'huge'])).rejects.toThrow(/too large/);
+  });
+
   it('reads redis URLs', () => {
     expect(respOptionsFromUrl('rediss://u:p@cache.example:6380/5', 100)).toEqual({ host: 'cache.example', port: 6380, tls: true, username: 'u', password: 'p', db: 5, timeoutMs: 100 });
     expect(respOptionsFromUrl('redis://127.0.0.1', 100)).toMatchObject({ port: 6379, db: 0, password: undefined });
