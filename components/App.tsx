@@ -5,7 +5,7 @@ import { CookieDetails, type DecodeState } from './CookieDetails.tsx';
 import { CookieTable } from './CookieTable.tsx';
 import { FilterBox } from './FilterBox.tsx';
 import { FindingsList } from './FindingsList.tsx';
-import { filterCookies, sortCookies } from './format.ts';
+import { filterCookies, sortCookies, type SortOrder } from './format.ts';
 import type { PanelSource, PanelUpdate } from './panel-source.ts';
 import { Timeline } from './Timeline.tsx';
 import type { CompanionView, CookieRow, PanelSnapshot, Theme } from './view-model.ts';
@@ -68,7 +68,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
     };
   }, [source]);
 
-  const sorted = useMemo(() => sortCookies(snapshot?.cookies ?? []), [snapshot?.cookies]);
+  const [sort, setSort] = useState<SortOrder>({ key: 'name', dir: 'asc' });
+  const sorted = useMemo(() => sortCookies(snapshot?.cookies ?? [], sort), [snapshot?.cookies, sort]);
   const rows = useMemo(() => filterCookies(sorted, query), [sorted, query]);
   const findingCounts = useMemo(() => {
     const m = new Map<string, number>();
@@ -215,6 +216,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
             findingCounts={findingCounts}
             now={t}
             emptyText={loading ? 'Loading cookies…' : undefined}
+            sort={sort}
+            onSort={setSort}
           />
           <Timeline
             entries={view.timeline}

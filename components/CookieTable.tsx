@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { formatExpires, formatMaxAge, formatSameSite } from './format.ts';
+import { formatExpires, formatMaxAge, formatSameSite, type SortKey, type SortOrder } from './format.ts';
 import type { CookieRow } from './view-model.ts';
 
 /** Height of one row in pixels; fixed so the table can be windowed (only visible rows are in the DOM). */
@@ -23,21 +23,24 @@ export interface CookieTableProps {
   now: number;
   /** Shown when there are no rows (default "No cookies"). */
   emptyText?: string;
+  /** The current sort; headers are buttons that change it (session cookies always stay first). */
+  sort?: SortOrder;
+  onSort?: (order: SortOrder) => void;
 }
 
-const COLUMNS = [
-  'Name',
-  'Value',
-  'Domain',
-  'Path',
-  'Expires',
-  'Max-Age',
-  'Size',
-  'HttpOnly',
-  'Secure',
-  'SameSite',
-  'Partition',
-] as const;
+const COLUMNS: readonly [label: string, key: SortKey][] = [
+  ['Name', 'name'],
+  ['Value', 'value'],
+  ['Domain', 'domain'],
+  ['Path', 'path'],
+  ['Expires', 'expires'],
+  ['Max-Age', 'expires'],
+  ['Size', 'size'],
+  ['HttpOnly', 'httpOnly'],
+  ['Secure', 'secure'],
+  ['SameSite', 'sameSite'],
+  ['Partition', 'partition'],
+];
 
 /**
  * The cookie table: a keyboard-navigable ARIA grid, windowed so 1,000 cookies render as fast as 30.
@@ -45,7 +48,7 @@ const COLUMNS = [
  * Session cookies are highlighted. Every value is rendered as text.
  */
 export function CookieTable(props: CookieTableProps): JSX.Element {
-  const { rows, selectedId, onSelect, onOpen, findingCounts, now, emptyText = 'No cookies' } = props;
+  const { rows, selectedId, onSelect, onOpen, findingCounts, now, emptyText = 'No cookies', sort, onSort } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
@@ -134,11 +137,31 @@ export function CookieTable(props: CookieTableProps): JSX.Element {
       data-testid="cookie-table"
     >
       <div class="ct-row ct-head" role="row" aria-rowindex={1}>
-        {COLUMNS.map((c) => (
-          <div role="columnheader" class="ct-cell" key={c}>
-            {c}
-          </div>
-        ))}
+        {COLUMNS.map(([label, key]) => {
+          const active = sort?.key === key && label !== 'Max-Age';
+          return (
+            <div
+              role="columnheader"
+              class="ct-cell"
+              key={label}
+              aria-sort={active ? (sort?.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+            >
+              {onSort ? (
+                <button
+                  type="button"
+                  class="ct-sort"
+                  tabIndex={-1}
+                  onClick={() => onSort({ key, dir: active && sort?.dir === 'asc' ? 'desc' : 'asc' })}
+                >
+                  {label}
+                  {active ? (sort?.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                </button>
+              ) : (
+                label
+              )}
+            </div>
+          );
+        })}
       </div>
       {rows.length === 0 ? (
         <div class="ct-empty" role="row">

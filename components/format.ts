@@ -50,19 +50,46 @@ export function formatSameSite(s: SameSiteView): string {
   }
 }
 
+/** Columns the table can be sorted by. */
+export type SortKey = 'name' | 'value' | 'domain' | 'path' | 'expires' | 'size' | 'httpOnly' | 'secure' | 'sameSite' | 'partition';
+
+/** A sort order: a column and a direction. */
+export interface SortOrder {
+  key: SortKey;
+  dir: 'asc' | 'desc';
+}
+
 /**
- * Session cookies first, then by name, domain and path — the table's fixed order.
+ * Session cookies first, then by the chosen column (default: name), then name, domain and path.
  * Returns a new array.
  */
-export function sortCookies(rows: readonly CookieRow[]): CookieRow[] {
+export function sortCookies(rows: readonly CookieRow[], order: SortOrder = { key: 'name', dir: 'asc' }): CookieRow[] {
+  const sign = order.dir === 'asc' ? 1 : -1;
   return [...rows].sort(
     (a, b) =>
       Number(b.isSession) - Number(a.isSession) ||
+      sign * byKey(a, b, order.key) ||
       cmp(a.name, b.name) ||
       cmp(a.domain, b.domain) ||
       cmp(a.path, b.path) ||
       cmp(a.id, b.id),
   );
+}
+
+function byKey(a: CookieRow, b: CookieRow, key: SortKey): number {
+  switch (key) {
+    case 'expires': // browser-session cookies (no expiry) last
+      return (a.expires ?? Infinity) - (b.expires ?? Infinity) || 0;
+    case 'size':
+      return a.size - b.size;
+    case 'httpOnly':
+    case 'secure':
+      return Number(a[key]) - Number(b[key]);
+    case 'partition':
+      return cmp(a.partition ?? '', b.partition ?? '');
+    default:
+      return cmp(a[key], b[key]);
+  }
 }
 
 function cmp(a: string, b: string): number {

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { CookieTable, ROW_HEIGHT } from '../../../components/CookieTable.tsx';
 import type { CookieRow } from '../../../components/view-model.ts';
-import { sortCookies } from '../../../components/format.ts';
-import { $, mount, press } from './helpers.ts';
+import { sortCookies, type SortOrder } from '../../../components/format.ts';
+import { $, click, mount, press } from './helpers.ts';
 import { cookie, manyCookies } from './fixtures.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -111,5 +111,42 @@ describe('CookieTable', () => {
   it('sorts session cookies first', () => {
     const sorted = sortCookies([cookie({ name: 'a' }), cookie({ name: 'z', isSession: true }), cookie({ name: 'b' })]);
     expect(sorted.map((r) => r.name)).toEqual(['z', 'a', 'b']);
+  });
+
+  it.each([
+    [{ key: 'size', dir: 'desc' } as const, ['sess', 'long', 'mid', 'x']],
+    [{ key: 'size', dir: 'asc' } as const, ['sess', 'x', 'mid', 'long']],
+    [{ key: 'expires', dir: 'asc' } as const, ['sess', 'mid', 'x', 'long']],
+    [{ key: 'secure', dir: 'desc' } as const, ['sess', 'x', 'long', 'mid']],
+  ])('sorts by %o, session cookies still first', (order, names) => {
+    const rows = [
+      cookie({ name: 'x', value: 'v', expires: 2000, secure: true }),
+      cookie({ name: 'mid', value: 'vvvv', expires: 1000 }),
+      cookie({ name: 'long', value: 'vvvvvvvvvv' }),
+      cookie({ name: 'sess', value: 'v', isSession: true }),
+    ];
+    expect(sortCookies(rows, order).map((r) => r.name)).toEqual(names);
+  });
+
+  it('sorts from the column headers', () => {
+    function Sortable() {
+      const [sort, setSort] = useState<SortOrder>({ key: 'name', dir: 'asc' });
+      const [sel, setSel] = useState<string | null>(null);
+      const rows = sortCookies([cookie({ name: 'b', value: '1' }), cookie({ name: 'a', value: '22' })], sort);
+      return <CookieTable rows={rows} selectedId={sel} onSelect={setSel} now={NOW} sort={sort} onSort={setSort} />;
+    }
+    const m = mount(<Sortable />);
+    const header = (label: string) =>
+      [...m.container.querySelectorAll<HTMLElement>('[role="columnheader"]')].find((h) => h.textContent?.startsWith(label))!;
+    expect(header('Name').getAttribute('aria-sort')).toBe('ascending');
+    expect(bodyRows(m.container).map((r) => r.dataset.cookie)).toEqual(['a', 'b']);
+    click(header('Size').querySelector('button')!);
+    expect(header('Size').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('Name').getAttribute('aria-sort')).toBeNull();
+    expect(bodyRows(m.container).map((r) => r.dataset.cookie)).toEqual(['b', 'a']);
+    click(header('Size').querySelector('button')!);
+    expect(header('Size').getAttribute('aria-sort')).toBe('descending');
+    expect(bodyRows(m.container).map((r) => r.dataset.cookie)).toEqual(['a', 'b']);
+    m.unmount();
   });
 });
