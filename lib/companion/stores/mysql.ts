@@ -73,13 +73,13 @@ export class MysqlStore implements StoreAdapter {
   async get(key: string): Promise<StoredSession | null> {
     const rows = (await this.exec(this.q.get, [key])) as Row[];
     const row = rows[0];
-    return row ? rowToSession(this.name, row.session_data, row.expire_date) : null;
+    return row ? rowToSession(this.name, row) : null;
   }
 
   async list(limit: number): Promise<ListedSession[]> {
     // LIMIT takes a literal in some MariaDB prepared-statement paths; `limit` is a validated integer.
     const rows = (await this.exec(this.q.list.replace('LIMIT ?', `LIMIT ${Math.trunc(Math.max(1, Math.min(limit, 10_000)))}`), [])) as Row[];
-    return rows.map((r) => ({ key: String(r.session_key), session: rowToSession(this.name, r.session_data, r.expire_date) }));
+    return rows.map((r) => ({ key: String(r.session_key), session: rowToSession(this.name, r) }));
   }
 
   async delete(key: string): Promise<boolean> {

@@ -72,14 +72,14 @@ export class PostgresStore implements StoreAdapter {
   async get(key: string): Promise<StoredSession | null> {
     const r = await this.query('get', this.q.get, [key]);
     const row = r.rows[0] as { session_data: unknown; expire_date: unknown } | undefined;
-    return row ? rowToSession(this.name, row.session_data, row.expire_date) : null;
+    return row ? rowToSession(this.name, row) : null;
   }
 
   async list(limit: number): Promise<ListedSession[]> {
     const r = await this.query('list', this.q.list, [limit]);
     return (r.rows as { session_key: string; session_data: unknown; expire_date: unknown }[]).map((row) => ({
       key: row.session_key,
-      session: rowToSession(this.name, row.session_data, row.expire_date),
+      session: rowToSession(this.name, row),
     }));
   }
 

@@ -5,6 +5,8 @@
  * Django (USE_TZ=True) stores `expire_date` in UTC: SQLite and MySQL/MariaDB keep a naive text/DATETIME
  * like `2026-12-06 00:27:48.123456`, PostgreSQL a `timestamp with time zone`. Naive values are read as UTC.
  */
+import { LimitExceededError } from '../../codec/errors.ts';
+import { DEFAULT_LIMITS } from '../../codec/limits.ts';
 import type { StoredSession } from './types.ts';
 
 /** A plain SQL identifier, the only shape of table name the companion puts into SQL. */
@@ -19,9 +21,12 @@ export function quoteIdentifier(name: string, quote: '"' | '`'): string {
 /** The statements every SQL store runs. `?` placeholders; PostgreSQL rewrites them to `$n`. */
 export function sessionQueries(table: string, quote: '"' | '`') {
   const t = quoteIdentifier(table, quote);
+  // An oversized session_data never leaves the database: only its length does (a huge row must
+  // not become a huge allocation here; the codec would refuse it anyway).
+  const data = `CASE WHEN LENGTH(session_data) <= ${MAX_SESSION_DATA} THEN session_data END AS session_data, LENGTH(session_data) AS session_data_length`;
   return {
-    get: `SELECT session_data, expire_date FROM ${t} WHERE session_key = ?`,
-    list: `SELECT session_key, session_data, expire_date FROM ${t} ORDER BY expire_date DESC LIMIT ?`,
+    get: `SELECT ${data}, expire_date FROM ${t} WHERE session_key = ?`,
+    list: `SELECT session_key, ${data}, expire_date FROM ${t} ORDER BY expire_date DESC LIMIT ?`,
     delete: `DELETE FROM ${t} WHERE session_key = ?`,
     ping: `SELECT 1 FROM ${t} WHERE 1 = 0`,
   };
@@ -51,8 +56,24 @@ export function parseDbDate(v: unknown): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-/** A db row as a stored session. */
-export function rowToSession(store: string, sessionData: unknown, expireDate: unknown): StoredSession {
-  const text = typeof sessionData === 'string' ? sessionData : Buffer.isBuffer(sessionData) ? sessionData.toString('utf8') : String(sessionData ?? '');
-  return { format: 'session_data', store, text, expiry: { kind: 'date', date: parseDbDate(expireDate) } };
+/** Longest session_data read from a database: the codec's input limit. */
+export const MAX_SESSION_DATA = DEFAULT_LIMITS.maxInputLength;
+
+/** A db row (`session_data`, `session_data_length`, `expire_date`) as a stored session. */
+export function rowToSession(store: string, row: { session_data: unknown; session_data_length?: unknown; expire_date: unknown }): StoredSession {
+  const expiry = { kind: 'date' as const, date: parseDbDate(row.expire_date) };
+  const size = Number(row.session_data_length ?? 0);
+  if ((row.session_data === null || row.session_data === undefined) && size > MAX_SESSION_DATA) {
+    return {
+      format: 'value',
+      store,
+      decode: () => {
+        throw new LimitExceededError(`session_data of ${size} characters exceeds ${MAX_SESSION_DATA}`);
+      },
+      expiry,
+    };
+  }
+  const v = row.session_data;
+  const text = typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : String(v ?? '');
+  return { format: 'session_data', store, text, expiry };
 }

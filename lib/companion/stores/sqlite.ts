@@ -86,12 +86,12 @@ export class SqliteStore implements StoreAdapter {
 
   async get(key: string): Promise<StoredSession | null> {
     const row = this.run((s) => s.get.get(key) as Row | undefined);
-    return row ? rowToSession(this.name, row.session_data, row.expire_date) : null;
+    return row ? rowToSession(this.name, row) : null;
   }
 
   async list(limit: number): Promise<ListedSession[]> {
     const rows = this.run((s) => s.list.all(limit) as Row[]);
-    return rows.map((r) => ({ key: String(r.session_key), session: rowToSession(this.name, r.session_data, r.expire_date) }));
+    return rows.map((r) => ({ key: String(r.session_key), session: rowToSession(this.name, r) }));
   }
 
   async delete(key: string): Promise<boolean> {

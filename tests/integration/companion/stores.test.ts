@@ -225,3 +225,44 @@ describe('a real login on the running fixture site', () => {
     }
   });
 });
+
+describe('an oversized session_data row', () => {
+  it.each(['sqlite', 'postgres', 'mysql'])('%s: reported as too large, never read whole', async (database) => {
+    const dj = await prepareDjango({ engine: 'db', database });
+    const key = 'oversized0123456789abcdefghijklm';
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    const expire = '2099-01-01 00:00:00';
+    try {
+      // The test itself plants the row (Django would never write one this large).
+      if (database === 'sqlite') {
+        const { default: Database } = await import('better-sqlite3');
+        const db = new Database(dj.database.replace(/^sqlite:\/+/, '/'));
+        db.prepare('INSERT INTO django_session VALUES (?, ?, ?)').run(key, huge, expire);
+        db.close();
+      } else if (database === 'postgres') {
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: dj.database });
+        await client.connect();
+        await client.query('INSERT INTO django_session VALUES ($1, $2, $3)', [key, huge, `${expire}+00`]);
+        await client.end();
+      } else {
+        const { default: mysql } = await import('mysql2/promise');
+        const conn = await mysql.createConnection({ uri: dj.database });
+        await conn.query('SET SESSION max_allowed_packet = 16777216').catch(() => {});
+        await conn.execute('INSERT INTO django_session VALUES (?, ?, ?)', [key, huge, expire]);
+        await conn.end();
+      }
+      const c = await startCompanion([databaseStore(dj)], ['--secret-key', DJANGO_SECRET_KEY]);
+      try {
+        const r = await c.api(`/v1/sessions/${key}`);
+        expect(r.status).toBe(200);
+        expect(r.body).toMatchObject({ key, found: true, expired: false, data: null, error: { code: 'ERR_LIMIT_EXCEEDED' } });
+        expect(r.text.length).toBeLessThan(1000);
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await dj.cleanup();
+    }
+  });
+});
