@@ -39,30 +39,31 @@ function encodeWith(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   return out;
 }
 
+function sextet(text: string, t: Int8Array, i: number, what: string): number {
+  const c = text.charCodeAt(i);
+  const v = c < 128 ? t[c]! : -1;
+  if (v < 0) throw new MalformedInputError(`Invalid ${what}: unexpected character at position ${i}`);
+  return v;
+}
+
 function decodeWith(text: string, t: Int8Array, what: string): Uint8Array {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
   if (text.length - end > 2) throw new MalformedInputError(`Invalid ${what}: too much padding`);
   if (end % 4 === 1) throw new MalformedInputError(`Invalid ${what}: length ${end} is impossible`);
   const out = new Uint8Array(Math.floor((end * 3) / 4));
-  const at = (i: number): number => {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? t[c]! : -1;
-    if (v < 0) throw new MalformedInputError(`Invalid ${what}: unexpected character at position ${i}`);
-    return v;
-  };
   let o = 0;
   let i = 0;
   const whole = end - (end % 4);
   for (; i < whole; i += 4) {
-    const n = (at(i) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3);
+    const n = (sextet(text, t, i, what) << 18) | (sextet(text, t, i + 1, what) << 12) | (sextet(text, t, i + 2, what) << 6) | sextet(text, t, i + 3, what);
     out[o++] = n >> 16;
     out[o++] = (n >> 8) & 0xff;
     out[o++] = n & 0xff;
   }
   const rest = end - whole;
   if (rest >= 2) {
-    const n = (at(i) << 18) | (at(i + 1) << 12) | (rest === 3 ? at(i + 2) << 6 : 0);
+    const n = (sextet(text, t, i, what) << 18) | (sextet(text, t, i + 1, what) << 12) | (rest === 3 ? sextet(text, t, i + 2, what) << 6 : 0);
     out[o++] = n >> 16;
     if (rest === 3) out[o++] = (n >> 8) & 0xff;
   }

@@ -237,7 +237,48 @@ class RawNumber {
 export function parseJson(text: string, limits?: Partial<Limits>): SessionValue {
   const l = resolveLimits(limits);
   if (text.length > l.maxInputLength) throw new LimitExceededError(`JSON is longer than ${l.maxInputLength} characters`);
+  if (nativeIsExact(text, l)) {
+    try {
+      return JSON.parse(text) as SessionValue;
+    } catch {
+      // fall through: the parser below says what is wrong and where
+    }
+  }
   return new Parser(text, l, false).document() as SessionValue;
+}
+
+/**
+ * Whether the engine's own JSON.parse gives exactly what this parser would. One pass over the
+ * text, outside strings: no integer of 16+ digits (it may exceed 2^53), no `-0` (Python's int 0),
+ * no NaN/Infinity (Python's, not JSON's), and too few brackets to break the depth limit.
+ */
+function nativeIsExact(text: string, l: Limits): boolean {
+  if (text.length > l.maxItems) return false;
+  let open = 0;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      digits = 0;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c >= 48 && c <= 57) {
+      if (++digits >= 16) return false;
+      if (c === 48 && digits === 1 && text.charCodeAt(i - 1) === 45 /* - */) {
+        const n = text.charCodeAt(i + 1);
+        if (n !== 46 && n !== 101 && n !== 69) return false;
+      }
+    } else {
+      digits = 0;
+      if (c === 123 || c === 91) {
+        if (++open > l.maxDepth) return false;
+      } else if (c === 78 /* N */ || c === 73 /* I */) return false;
+    }
+  }
+  return true;
 }
 
 function write(v: SessionValue, indent: string, depth: number): string {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   b62Decode,
@@ -94,6 +95,22 @@ describe('parseJson', () => {
     ['['.repeat(300) + ']'.repeat(300), 'ERR_LIMIT_EXCEEDED', /nests deeper than 200/],
   ])('rejects %j with %s', (text, code, message) => {
     expect(() => parseJson(text)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+  });
+
+  it('agrees with the engine on ordinary JSON, fast path or not', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
+        const text = JSON.stringify(v);
+        // Python reads an integer literal as an int: past ±(2^53 − 1) that is a bigint here.
+        const exact = (_k: string, x: unknown) =>
+          Object.is(x, -0) ? 0 : typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x) && Math.abs(x) < 1e21 ? BigInt(String(x)) : x;
+        const expected = JSON.parse(text, exact) as unknown;
+        expect(parseJson(text)).toEqual(expected);
+        // The same text with a big integer forces the hand-written parser; the rest must not change.
+        expect(parseJson(`[${text},12345678901234567890]`)).toEqual([expected, 12345678901234567890n]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('bounds the number of values', () => {
