@@ -132,7 +132,7 @@ print(n / (time.perf_counter() - t))`,
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`rounds: ${ROUNDS}; wordlist ${fmt(CANDIDATES)} keys; Python loop ${fmt(PY_CANDIDATES)} keys; ${threads} worker threads`);
   console.log(`Django 3.2 signing.loads loop (1 thread, 1 salt):  best ${fmt(best(django))} keys/s, median ${fmt(median(django))}`);
-  console.log(`audit, WebAssembly SIMD, 4 lanes (default, 1 salt): best ${fmt(best(simd))} keys/s, median ${fmt(median(simd))}`);
+  console.log(`audit, WebAssembly SIMD, 8 lanes (default, 1 salt): best ${fmt(best(simd))} keys/s, median ${fmt(median(simd))}`);
   console.log(`audit, WebAssembly SIMD, 1 thread (1 salt):         best ${fmt(best(simd1))} keys/s, median ${fmt(median(simd1))}`);
   console.log(`audit, scalar WebAssembly / node:crypto / pure JS:  ${fmt(wasm)} / ${fmt(native)} / ${fmt(js)} keys/s (one run each)`);
   const salts = saltCandidates({}).length;

@@ -1,10 +1,12 @@
 /**
- * Four candidate keys at once: SHA-256 and Django's signer HMAC in WebAssembly SIMD (i32x4), one
- * candidate per lane. Same maths as wasm-sha256.ts; `Ch` and `Maj` are one `v128.bitselect`
- * each, and the shared message schedule of the signed value is splatted across the lanes once.
+ * Eight candidate keys at once: SHA-256 and Django's signer HMAC in WebAssembly SIMD (i32x4), one
+ * candidate per lane, in two groups of four whose rounds are interleaved so the CPU can overlap
+ * them. Same maths as wasm-sha256.ts; `Ch` and `Maj` are one `v128.bitselect` each, and the
+ * shared message schedule of the signed value is splatted across the lanes once.
  *
- * Memory (bytes): 0–1023 the schedule W (64 × v128), 1024–1151 the inner state, 1152–1279 the
- * outer state, from 1280 on: the caller's buffers. A v128 holds word j of lanes 0–3.
+ * Memory (bytes): 0–1023 and 1024–2047 the schedules W of groups A and B (64 × v128 each),
+ * 2048–2559 the HMAC inner and outer states of both groups, from 2560 on: the caller's buffers.
+ * A v128 holds word j of four lanes.
  */
 import type { FastMatch, SaltPrefix } from './fast-hmac.ts';
 import { MAX_CANDIDATE_BYTES } from './fast-hmac.ts';
@@ -31,10 +33,7 @@ const SIMD = {
   add: 0xae,
 } as const;
 
-const W4 = 0;
-const INNER4 = 1024;
-const OUTER4 = 1152;
-const HEAP = 1280;
+const HEAP = 2560;
 
 /** Adds the SIMD helpers to a body. */
 class SimdBody extends Body {
@@ -66,128 +65,150 @@ const F_EXPAND = 1;
 const F_DERIVE = 2;
 const F_HMAC = 3;
 
-/** rounds4(state, wbase): 64 unrolled rounds on four lanes. */
+const WA = 0;
+const WB = 1024;
+const INNER_A = 2048;
+const INNER_B = 2176;
+const OUTER_A = 2304;
+const OUTER_B = 2432;
+
+/** rounds(stateA, wA, stateB, wB): 64 unrolled rounds on two groups of four lanes, interleaved. */
 function roundsBody(): number[] {
-  const state = 0;
-  const wbase = 1;
-  const t1 = 10;
   const s = new SimdBody();
-  const v = [2, 3, 4, 5, 6, 7, 8, 9];
-  v.forEach((l, k) => s.get(state).vload(k * 16).set(l));
+  const groups = [
+    { state: 0, w: 1, v: [4, 5, 6, 7, 8, 9, 10, 11], t1: 20 },
+    { state: 2, w: 3, v: [12, 13, 14, 15, 16, 17, 18, 19], t1: 21 },
+  ];
+  for (const g of groups) g.v.forEach((l, k) => s.get(g.state).vload(k * 16).set(l));
   for (let i = 0; i < 64; i++) {
-    const [a, b, c, d, e, f, g, h] = v as [number, number, number, number, number, number, number, number];
-    s.get(h);
-    s.vrotr(e, 6).vrotr(e, 11).v(SIMD.xor).vrotr(e, 25).v(SIMD.xor).v(SIMD.add);
-    // Ch(e, f, g) = bitselect(f, g, e)
-    s.get(f).get(g).get(e).v(SIMD.bitselect).v(SIMD.add);
-    s.splatConst(K256[i]!).v(SIMD.add);
-    s.get(wbase).vload(i * 16).v(SIMD.add);
-    s.tee(t1);
-    s.get(d).v(SIMD.add).set(d);
-    s.get(t1);
-    s.vrotr(a, 2).vrotr(a, 13).v(SIMD.xor).vrotr(a, 22).v(SIMD.xor).v(SIMD.add);
-    // Maj(a, b, c) = bitselect(c, b, a ^ b)
-    s.get(c).get(b).get(a).get(b).v(SIMD.xor).v(SIMD.bitselect).v(SIMD.add);
-    s.set(h);
-    v.unshift(v.pop()!);
+    for (const gr of groups) {
+      const [a, b, c, d, e, f, g, h] = gr.v as [number, number, number, number, number, number, number, number];
+      s.get(h);
+      s.vrotr(e, 6).vrotr(e, 11).v(SIMD.xor).vrotr(e, 25).v(SIMD.xor).v(SIMD.add);
+      s.get(f).get(g).get(e).v(SIMD.bitselect).v(SIMD.add);
+      s.splatConst(K256[i]!).v(SIMD.add);
+      s.get(gr.w).vload(i * 16).v(SIMD.add);
+      s.tee(gr.t1);
+      s.get(d).v(SIMD.add).set(d);
+      s.get(gr.t1);
+      s.vrotr(a, 2).vrotr(a, 13).v(SIMD.xor).vrotr(a, 22).v(SIMD.xor).v(SIMD.add);
+      s.get(c).get(b).get(a).get(b).v(SIMD.xor).v(SIMD.bitselect).v(SIMD.add);
+      s.set(h);
+      gr.v.unshift(gr.v.pop()!);
+    }
   }
-  v.forEach((l, k) => s.get(state).get(state).vload(k * 16).get(l).v(SIMD.add).vstore(k * 16));
-  return s.finishTyped([[9, V128]]);
+  for (const g of groups) g.v.forEach((l, k) => s.get(g.state).get(g.state).vload(k * 16).get(l).v(SIMD.add).vstore(k * 16));
+  return s.finishTyped([[18, V128]]);
 }
 
-/** expand4(): W[16..63] from W[0..15], four lanes. */
+/** expand(wbase): W[16..63] from W[0..15] at `wbase`, four lanes. */
 function expandBody(): number[] {
-  const x = 0;
+  const wbase = 0;
+  const x = 1;
   const s = new SimdBody();
   for (let i = 16; i < 64; i++) {
-    s.c(0);
-    s.c(0).vload(W4 + (i - 16) * 16);
-    s.c(0).vload(W4 + (i - 15) * 16).set(x).vrotr(x, 7).vrotr(x, 18).v(SIMD.xor).get(x).c(3).v(SIMD.shrU).v(SIMD.xor).v(SIMD.add);
-    s.c(0).vload(W4 + (i - 7) * 16).v(SIMD.add);
-    s.c(0).vload(W4 + (i - 2) * 16).set(x).vrotr(x, 17).vrotr(x, 19).v(SIMD.xor).get(x).c(10).v(SIMD.shrU).v(SIMD.xor).v(SIMD.add);
-    s.vstore(W4 + i * 16);
+    s.get(wbase);
+    s.get(wbase).vload((i - 16) * 16);
+    s.get(wbase).vload((i - 15) * 16).set(x).vrotr(x, 7).vrotr(x, 18).v(SIMD.xor).get(x).c(3).v(SIMD.shrU).v(SIMD.xor).v(SIMD.add);
+    s.get(wbase).vload((i - 7) * 16).v(SIMD.add);
+    s.get(wbase).vload((i - 2) * 16).set(x).vrotr(x, 17).vrotr(x, 19).v(SIMD.xor).get(x).c(10).v(SIMD.shrU).v(SIMD.xor).v(SIMD.add);
+    s.vstore(i * 16);
   }
   return s.finishTyped([[1, V128]]);
 }
 
 /**
- * derive4(state, base, stride, blocks): per lane l, SHA-256 of the padded message at
- * `base + l * stride` (`blocks` blocks each), into the four-lane `state`.
+ * derive(stateA, stateB, base, stride, blocks): per lane l (0–7), SHA-256 of the padded message
+ * at `base + l * stride`; lanes 0–3 into `stateA`, 4–7 into `stateB`.
  */
 function deriveBody(): number[] {
-  const [state, base, stride, blocks, r1, r2, r3] = [0, 1, 2, 3, 4, 5, 6];
+  const [stA, stB, stride, blocks] = [0, 1, 3, 4]; // param 2 is `base` (r[0])
+  const r = [2, 5, 6, 7, 8, 9, 10, 11]; // lane pointers: r[0] is `base`
   const BSWAP = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
   const s = new SimdBody();
-  IV256.forEach((iv, k) => s.get(state).splatConst(iv).vstore(k * 16));
-  s.get(base).get(stride).op(OP.add).tee(r1).get(stride).op(OP.add).tee(r2).get(stride).op(OP.add).set(r3);
+  for (const st of [stA, stB]) IV256.forEach((iv, k) => s.get(st).splatConst(iv).vstore(k * 16));
+  for (let l = 1; l < 8; l++) s.get(r[l - 1]!).get(stride).op(OP.add).set(r[l]!);
   s.op(OP.loop, 0x40);
-  for (let j = 0; j < 16; j++) {
-    s.c(0);
-    s.get(base).load(j * 4).v(SIMD.splat);
-    s.get(r1).load(j * 4).v(SIMD.replaceLane, 1);
-    s.get(r2).load(j * 4).v(SIMD.replaceLane, 2);
-    s.get(r3).load(j * 4).v(SIMD.replaceLane, 3);
-    s.bytesConst(BSWAP).v(SIMD.swizzle);
-    s.vstore(W4 + j * 16);
+  for (const [w, lanes] of [
+    [WA, r.slice(0, 4)],
+    [WB, r.slice(4)],
+  ] as const) {
+    for (let j = 0; j < 16; j++) {
+      s.c(0);
+      s.get(lanes[0]!).load(j * 4).v(SIMD.splat);
+      for (let l = 1; l < 4; l++) s.get(lanes[l]!).load(j * 4).v(SIMD.replaceLane, l);
+      s.bytesConst(BSWAP).v(SIMD.swizzle);
+      s.vstore(w + j * 16);
+    }
+    s.c(w).op(OP.call, F_EXPAND);
   }
-  s.op(OP.call, F_EXPAND);
-  s.get(state).c(W4).op(OP.call, F_ROUNDS);
-  for (const l of [base, r1, r2, r3]) s.get(l).c(64).op(OP.add).set(l);
+  s.get(stA).c(WA).get(stB).c(WB).op(OP.call, F_ROUNDS);
+  for (const l of r) s.get(l).c(64).op(OP.add).set(l);
   s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
   s.op(OP.end);
-  return s.finishTyped([[3, I32]]);
+  return s.finishTyped([[7, I32]]);
 }
 
-/**
- * hmac4(key, schedule, blocks, signature) → bitmask of the lanes whose HMAC-SHA256(key_lane,
- * message) equals the 8 words at `signature`; `schedule` holds the message's `blocks` schedules,
- * splatted (64 × v128 each).
- */
+/** hmac(keyA, keyB, schedule, blocks, signature) → 8-bit mask of the lanes whose HMAC matches. */
 function hmacBody(): number[] {
-  const [key, sched, blocks, sig, acc] = [0, 1, 2, 3, 4];
+  const [keyA, keyB, sched, blocks, sig, accA, accB] = [0, 1, 2, 3, 4, 5, 6];
   const s = new SimdBody();
-  const padBlock = (xor: number) => {
-    for (let i = 0; i < 8; i++) s.c(0).get(key).vload(i * 16).splatConst(xor).v(SIMD.xor).vstore(W4 + i * 16);
-    for (let i = 8; i < 16; i++) s.c(0).splatConst(xor).vstore(W4 + i * 16);
-    s.op(OP.call, F_EXPAND);
+  const padBlocks = (xor: number) => {
+    for (const [key, w] of [
+      [keyA, WA],
+      [keyB, WB],
+    ] as const) {
+      for (let i = 0; i < 8; i++) s.c(0).get(key).vload(i * 16).splatConst(xor).v(SIMD.xor).vstore(w + i * 16);
+      for (let i = 8; i < 16; i++) s.c(0).splatConst(xor).vstore(w + i * 16);
+      s.c(w).op(OP.call, F_EXPAND);
+    }
   };
-  IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(INNER4 + k * 16));
-  padBlock(0x36363636);
-  s.c(INNER4).c(W4).op(OP.call, F_ROUNDS);
+  for (const st of [INNER_A, INNER_B]) IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(st + k * 16));
+  padBlocks(0x36363636);
+  s.c(INNER_A).c(WA).c(INNER_B).c(WB).op(OP.call, F_ROUNDS);
   s.op(OP.loop, 0x40);
-  s.c(INNER4).get(sched).op(OP.call, F_ROUNDS);
+  s.c(INNER_A).get(sched).c(INNER_B).get(sched).op(OP.call, F_ROUNDS);
   s.get(sched).c(1024).op(OP.add).set(sched);
   s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
   s.op(OP.end);
-  IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(OUTER4 + k * 16));
-  padBlock(0x5c5c5c5c);
-  s.c(OUTER4).c(W4).op(OP.call, F_ROUNDS);
-  for (let i = 0; i < 8; i++) s.c(0).c(0).vload(INNER4 + i * 16).vstore(W4 + i * 16);
-  s.c(0).splatConst(0x80000000).vstore(W4 + 8 * 16);
-  for (let i = 9; i < 15; i++) s.c(0).splatConst(0).vstore(W4 + i * 16);
-  s.c(0).splatConst((64 + 32) * 8).vstore(W4 + 15 * 16);
-  s.op(OP.call, F_EXPAND);
-  s.c(OUTER4).c(W4).op(OP.call, F_ROUNDS);
-  // All eight words equal, per lane.
-  s.c(0).vload(OUTER4).get(sig).load(0).v(SIMD.splat).v(SIMD.eq).set(acc);
-  for (let i = 1; i < 8; i++) s.get(acc).c(0).vload(OUTER4 + i * 16).get(sig).load(i * 4).v(SIMD.splat).v(SIMD.eq).v(SIMD.and).set(acc);
-  s.get(acc).v(SIMD.bitmask);
-  return s.finishTyped([[1, V128]]);
+  for (const st of [OUTER_A, OUTER_B]) IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(st + k * 16));
+  padBlocks(0x5c5c5c5c);
+  s.c(OUTER_A).c(WA).c(OUTER_B).c(WB).op(OP.call, F_ROUNDS);
+  for (const [inner, w] of [
+    [INNER_A, WA],
+    [INNER_B, WB],
+  ] as const) {
+    for (let i = 0; i < 8; i++) s.c(0).c(0).vload(inner + i * 16).vstore(w + i * 16);
+    s.c(0).splatConst(0x80000000).vstore(w + 8 * 16);
+    for (let i = 9; i < 15; i++) s.c(0).splatConst(0).vstore(w + i * 16);
+    s.c(0).splatConst((64 + 32) * 8).vstore(w + 15 * 16);
+    s.c(w).op(OP.call, F_EXPAND);
+  }
+  s.c(OUTER_A).c(WA).c(OUTER_B).c(WB).op(OP.call, F_ROUNDS);
+  for (const [outer, acc] of [
+    [OUTER_A, accA],
+    [OUTER_B, accB],
+  ] as const) {
+    s.c(0).vload(outer).get(sig).load(0).v(SIMD.splat).v(SIMD.eq).set(acc);
+    for (let i = 1; i < 8; i++) s.get(acc).c(0).vload(outer + i * 16).get(sig).load(i * 4).v(SIMD.splat).v(SIMD.eq).v(SIMD.and).set(acc);
+  }
+  s.get(accA).v(SIMD.bitmask).get(accB).v(SIMD.bitmask).c(4).op(0x74).op(OP.or);
+  return s.finishTyped([[2, V128]]);
 }
 
-/** The module: `derive4`, `hmac4`, `memory`. */
+/** The module: `derive8`, `hmac8`, `memory`. */
 export function simdWasmBytes(pages: number): Uint8Array<ArrayBuffer> {
   const types = [
-    [0x60, 2, I32, I32, 0], // 0: rounds (state, wbase)
-    [0x60, 0, 0], // 1: expand ()
-    [0x60, 4, I32, I32, I32, I32, 0], // 2: derive (state, base, stride, blocks)
-    [0x60, 4, I32, I32, I32, I32, 1, I32], // 3: hmac (key, schedule, blocks, signature) → mask
+    [0x60, 4, I32, I32, I32, I32, 0], // 0: rounds (stateA, wA, stateB, wB)
+    [0x60, 1, I32, 0], // 1: expand (wbase)
+    [0x60, 5, I32, I32, I32, I32, I32, 0], // 2: derive (stateA, stateB, base, stride, blocks)
+    [0x60, 5, I32, I32, I32, I32, I32, 1, I32], // 3: hmac (keyA, keyB, schedule, blocks, signature) → mask
   ];
   const bodies = [roundsBody(), expandBody(), deriveBody(), hmacBody()];
   const exports: [string, number, number][] = [
     ['memory', 2, 0],
-    ['derive4', 0, F_DERIVE],
-    ['hmac4', 0, F_HMAC],
+    ['derive8', 0, F_DERIVE],
+    ['hmac8', 0, F_HMAC],
   ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -214,8 +235,8 @@ export interface BatchMatch extends FastMatch {
 }
 
 /**
- * Django signer HMAC-SHA256 on four candidates at a time (sha256 targets only). Candidates come in
- * batches (`checkBatch`); within a salt, candidates whose key messages have the same number of
+ * Django signer HMAC-SHA256 on eight candidates at a time (sha256 targets only). Candidates come
+ * in batches (`checkBatch`); within a salt, candidates whose key messages have the same number of
  * blocks share a SIMD pass.
  *
  * @example
@@ -224,8 +245,8 @@ export interface BatchMatch extends FastMatch {
  */
 export class SimdSignerCracker {
   private readonly u8: Uint8Array;
-  private readonly derive4: (state: number, base: number, stride: number, blocks: number) => void;
-  private readonly hmac4: (key: number, schedule: number, blocks: number, signature: number) => number;
+  private readonly derive8: (stateA: number, stateB: number, base: number, stride: number, blocks: number) => void;
+  private readonly hmac8: (keyA: number, keyB: number, schedule: number, blocks: number, signature: number) => number;
   private readonly keyState: number;
   private readonly lanes: number;
   private readonly stride: number;
@@ -237,24 +258,24 @@ export class SimdSignerCracker {
     this.prefixes = salts.map((p) => encoder.encode(`${p.salt}signer${p.keyPrefix}`));
     this.stride = Math.ceil((MAX_CANDIDATE_BYTES + Math.max(0, ...this.prefixes.map((p) => p.length)) + 72) / 64) * 64;
     const scheduleBytes = targets.reduce((n, t) => n + Math.ceil((t.message.length + 9) / 64) * 1024 + 32, 0);
-    const pages = Math.ceil((HEAP + 128 + 4 * this.prefixes.length * this.stride + scheduleBytes) / 65536);
+    const pages = Math.ceil((HEAP + 256 + 8 * this.prefixes.length * this.stride + scheduleBytes) / 65536);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(simdWasmBytes(pages)));
-    const exports = instance.exports as { memory: WebAssembly.Memory; derive4: SimdSignerCracker['derive4']; hmac4: SimdSignerCracker['hmac4'] };
+    const exports = instance.exports as { memory: WebAssembly.Memory; derive8: SimdSignerCracker['derive8']; hmac8: SimdSignerCracker['hmac8'] };
     this.u8 = new Uint8Array(exports.memory.buffer);
     const mem = new Int32Array(exports.memory.buffer);
-    this.derive4 = exports.derive4;
-    this.hmac4 = exports.hmac4;
+    this.derive8 = exports.derive8;
+    this.hmac8 = exports.hmac8;
     let at = HEAP;
     const take = (n: number) => {
       const o = at;
       at += n;
       return o;
     };
-    this.keyState = take(128);
+    this.keyState = take(256);
     // Four lane regions per salt, each starting with that salt's prefix (written once).
-    this.lanes = take(4 * this.prefixes.length * this.stride);
+    this.lanes = take(8 * this.prefixes.length * this.stride);
     this.prefixes.forEach((prefix, si) => {
-      for (let l = 0; l < 4; l++) this.u8.set(prefix, this.lanes + (si * 4 + l) * this.stride);
+      for (let l = 0; l < 8; l++) this.u8.set(prefix, this.lanes + (si * 8 + l) * this.stride);
     });
     this.targets = targets.map((t) => {
       const blocks = Math.ceil((t.message.length + 9) / 64);
@@ -297,7 +318,7 @@ export class SimdSignerCracker {
     const groups = new Map<number, number[]>();
     for (let s = 0; s < this.prefixes.length; s++) {
       const plen = this.prefixes[s]!.length;
-      const base = this.lanes + s * 4 * this.stride;
+      const base = this.lanes + s * 8 * this.stride;
       groups.clear();
       for (let i = 0; i < count; i++) {
         const n = lengths[i]!;
@@ -308,10 +329,10 @@ export class SimdSignerCracker {
         g.push(i);
       }
       for (const [blocks, idx] of groups) {
-        for (let k = 0; k < idx.length; k += 4) {
-          const lanesUsed = Math.min(4, idx.length - k);
-          for (let l = 0; l < 4; l++) {
-            // Unused lanes repeat the first candidate; their answers are ignored.
+        for (let k = 0; k < idx.length; k += 8) {
+          const lanesUsed = Math.min(8, idx.length - k);
+          for (let l = 0; l < 8; l++) {
+            // Unused lanes repeat the group's first candidate; their answers are ignored.
             const view = views[idx[k + (l < lanesUsed ? l : 0)]!]!;
             const at = base + l * this.stride;
             const len = plen + view.length;
@@ -325,11 +346,11 @@ export class SimdSignerCracker {
             u8[end - 2] = (bits >>> 8) & 0xff;
             u8[end - 1] = bits & 0xff;
           }
-          this.derive4(this.keyState, base, this.stride, blocks);
+          this.derive8(this.keyState, this.keyState + 128, base, this.stride, blocks);
           for (let t = 0; t < this.targets.length; t++) {
             if (skip !== undefined && skip.has(t)) continue;
             const target = this.targets[t]!;
-            const mask = this.hmac4(this.keyState, target.schedule, target.blocks, target.signature);
+            const mask = this.hmac8(this.keyState, this.keyState + 128, target.schedule, target.blocks, target.signature);
             if (mask === 0) continue;
             for (let l = 0; l < lanesUsed; l++) if (mask & (1 << l)) out.push({ index: idx[k + l]!, target: t, salt: s });
           }

@@ -35,7 +35,7 @@ export interface WorkerAnswer {
 const init = workerData as WorkerInit;
 /**
  * Which engine hashes (SESSION_LENS_AUDIT_ENGINE overrides, for tests and the benchmark):
- * - `simd` (default where WebAssembly SIMD compiles): sha256 values, four candidates per pass
+ * - `simd` (default where WebAssembly SIMD compiles): sha256 values, eight candidates per pass
  *   (wasm-simd.ts);
  * - `wasm`: sha256 values through scalar WebAssembly SHA-256 (wasm-sha256.ts);
  * - `js`: sha256/sha1 values through pure-JS SHA (fast-hmac.ts);
