@@ -16,6 +16,9 @@ export const nodeBackend: CodecBackend = {
   hmac(hash, key, data) {
     return createHmac(hash, key).update(data).digest();
   },
+  base64UrlDecode(text) {
+    return Buffer.from(text, 'base64url');
+  },
   inflate(data, maxSize) {
     try {
       // Session payloads are small: zlib's default 16 KiB output buffer per call costs more than

@@ -19,6 +19,8 @@ export interface CodecBackend {
   hmac(hash: HashName, key: Uint8Array, data: Uint8Array | string): Uint8Array | Promise<Uint8Array>;
   /** zlib (RFC 1950) inflate; must stop with DecompressionLimitError past `maxSize` bytes. */
   inflate(data: Uint8Array, maxSize: number): Uint8Array | Promise<Uint8Array>;
+  /** Optional native URL-safe base64 decoding; only ever given text already checked to be valid. */
+  base64UrlDecode?(text: string): Uint8Array;
 }
 
 const WEB_HASH: Record<HashName, string> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };

@@ -78,6 +78,17 @@ export function b64Encode(bytes: Uint8Array): string {
   return encodeWith(bytes, URL_ALPHABET, false);
 }
 
+const URL_SAFE_RE = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/**
+ * {@link b64Decode} through a native decoder when the text is certainly valid (the native one
+ * would skip bad characters silently); otherwise the strict decoder, which names the error.
+ */
+export function b64DecodeWith(text: string, native: ((text: string) => Uint8Array) | undefined): Uint8Array {
+  if (native && text.length % 4 !== 1 && URL_SAFE_RE.test(text)) return native(text);
+  return b64Decode(text);
+}
+
 /**
  * Django's `b64_decode`: URL-safe base64, padding optional.
  * @example new TextDecoder().decode(b64Decode('eyJhIjoxfQ')) // '{"a":1}'

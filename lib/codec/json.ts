@@ -247,6 +247,15 @@ export function parseJson(text: string, limits?: Partial<Limits>): SessionValue 
   return new Parser(text, l, false).document() as SessionValue;
 }
 
+const MAYBE_UNSAFE = /\d{16}|-0|N|I/;
+
+/** Occurrences of `ch` in `text`, counting no further than `stop` + 1. */
+function count(text: string, ch: string, stop: number): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1 && n <= stop; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
 /**
  * Whether the engine's own JSON.parse gives exactly what this parser would. One pass over the
  * text, outside strings: no integer of 16+ digits (it may exceed 2^53), no `-0` (Python's int 0),
@@ -254,6 +263,8 @@ export function parseJson(text: string, limits?: Partial<Limits>): SessionValue 
  */
 function nativeIsExact(text: string, l: Limits): boolean {
   if (text.length > l.maxItems) return false;
+  // Most payloads have nothing suspicious at all: then counting brackets natively is enough.
+  if (!MAYBE_UNSAFE.test(text)) return count(text, '{', l.maxDepth) + count(text, '[', l.maxDepth) <= l.maxDepth;
   let open = 0;
   let digits = 0;
   for (let i = 0; i < text.length; i++) {

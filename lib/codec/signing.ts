@@ -17,7 +17,7 @@
 import { deflate } from 'pako';
 import { constantTimeEqualText, getDefaultBackend, utf8, type CodecBackend, type HashName } from './backend.ts';
 import { b62Decode, b62Encode } from './base62.ts';
-import { b64Decode, b64Encode } from './base64.ts';
+import { b64DecodeWith, b64Encode } from './base64.ts';
 import { BadSignatureError, LimitExceededError, MalformedInputError, SignatureExpiredError, type SessionLensError } from './errors.ts';
 import { stringifyPython } from './json.ts';
 import { resolveLimits, type Limits } from './limits.ts';
@@ -214,12 +214,12 @@ export async function decodePayload(
 ): Promise<{ data: SessionValue; compressed: boolean; serializer: Serializer }> {
   const compressed = payload.startsWith('.') && B64_PAYLOAD_RE.test(payload);
   if (compressed) {
-    let bytes = backend.inflate(b64Decode(payload.slice(1)), limits.maxDecompressedSize);
+    let bytes = backend.inflate(b64DecodeWith(payload.slice(1), backend.base64UrlDecode), limits.maxDecompressedSize);
     if (bytes instanceof Promise) bytes = await bytes;
     return { ...deserialize(bytes, limits), compressed };
   }
   try {
-    return { ...deserialize(b64Decode(payload), limits), compressed };
+    return { ...deserialize(b64DecodeWith(payload, backend.base64UrlDecode), limits), compressed };
   } catch (e) {
     if (!(e instanceof MalformedInputError)) throw e;
     return { data: payload, compressed, serializer: 'text' };
