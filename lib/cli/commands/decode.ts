@@ -12,7 +12,7 @@ import {
 import { EXAMPLE } from '../example.ts';
 import { EXIT, UsageError, type Command } from '../io.ts';
 import { useNodeBackend } from '../node-backend.ts';
-import { paint } from '../paint.ts';
+import { palette, type Palette } from '../format/text.ts';
 
 const HELP = `Usage: session-lens decode [VALUE|-] [options]
 
@@ -70,8 +70,7 @@ function age(ms: number): string {
 }
 
 /** The readable view of one value. */
-function toText(a: Answer, color: boolean, now: number): string {
-  const p = paint(color);
+function toText(a: Answer, p: Palette, now: number): string {
   if (a.error) return `${p.red('✘ cannot read')}  ${a.error.message} ${p.dim(`(${a.error.code})`)}\n`;
   const r = a.result!;
   const lines: string[] = [];
@@ -146,8 +145,8 @@ export const decode: Command = async (argv, io) => {
       return { error: toErrorInfo(e) };
     }
   };
-  const color = !values.json && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-  const emit = (a: Answer) => io.stdout.write(values.json ? `${toJsonLine(a)}\n` : toText(a, color, now));
+  const colors = palette(io.stdout, io.env);
+  const emit = (a: Answer) => io.stdout.write(values.json ? `${toJsonLine(a)}\n` : toText(a, colors, now));
   let worst: number = EXIT.ok;
   if (single !== undefined && single !== '-') {
     const a = await answer(single);
