@@ -142,6 +142,7 @@ export class RespClient {
   private buf: Buffer = Buffer.alloc(0);
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
+  private corked = false;
 
   constructor(private readonly opts: RespOptions) {
     // Deadlines: one sweeper for all commands; a late reply means the connection is unusable.
@@ -238,6 +239,16 @@ export class RespClient {
     if (!sock) return Promise.reject(Object.assign(new Error('redis not connected'), { code: 'ECONNRESET' }));
     return new Promise<RespValue>((resolve, reject) => {
       this.pending.push({ resolve, reject, deadline: Date.now() + this.opts.timeoutMs });
+      // Commands issued in the same event-loop turn (requests that arrived together on different
+      // connections) leave in one write: setImmediate runs once the turn's I/O callbacks are done.
+      if (!this.corked) {
+        this.corked = true;
+        sock.cork();
+        setImmediate(() => {
+          this.corked = false;
+          sock.uncork();
+        });
+      }
       sock.write(encode(args));
     });
   }
