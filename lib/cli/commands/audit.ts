@@ -7,12 +7,11 @@
  * Exit status: 1 a key was found, 0 none, 2 usage error or unreadable input.
  */
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { b64Decode, COOKIE_SIGNER_KEY_PREFIX, decode, parseSigned, saltCandidates, stringifyJson, type ParsedSigned } from '../../codec/index.ts';
 import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
 import { RawJson, stringifyWithRaw } from '../format/json.ts';
 import { palette, safeText } from '../format/text.ts';
-import { EXIT, UsageError, type CliIO, type Command } from '../io.ts';
+import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
 
 const HELP = `Usage: session-lens audit VALUE… [options]
 
@@ -72,24 +71,15 @@ async function decodeWith(value: string, m: AuditMatch): Promise<{ data: RawJson
 
 /** The `audit` command. */
 export const audit: Command = async (argv: string[], io: CliIO): Promise<number> => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        wordlist: { type: 'string' },
-        salt: { type: 'string' },
-        'cookie-name': { type: 'string' },
-        threads: { type: 'string' },
-        'no-bundled': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
+  const parsed = parseCommandArgs(argv, {
+    wordlist: { type: 'string' },
+    salt: { type: 'string' },
+    'cookie-name': { type: 'string' },
+    threads: { type: 'string' },
+    'no-bundled': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const { values: opts, positionals } = parsed;
   if (opts.help) {
     io.stdout.write(HELP);

@@ -6,7 +6,6 @@
  * network error (refused, timeout, TLS, DNS …).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { decode, stringifyJson } from '../../codec/index.ts';
 import {
   atLeast,
@@ -29,7 +28,7 @@ import {
 import { RawJson, stringifyWithRaw } from '../format/json.ts';
 import { toSarif } from '../format/sarif.ts';
 import { palette, safeText, table } from '../format/text.ts';
-import { EXIT, UsageError, type CliIO, type Command } from '../io.ts';
+import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
 
 const VERSION = '0.1.0';
 
@@ -314,26 +313,17 @@ function renderTable(results: readonly CheckResult[], io: CliIO): string {
 
 /** The `check` command. */
 export const check: Command = async (argv: string[], io: CliIO): Promise<number> => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        policy: { type: 'string' },
-        preset: { type: 'string' },
-        strict: { type: 'boolean' },
-        json: { type: 'boolean' },
-        sarif: { type: 'boolean' },
-        'fail-on': { type: 'string' },
-        timeout: { type: 'string' },
-        'max-redirects': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
+  const parsed = parseCommandArgs(argv, {
+    policy: { type: 'string' },
+    preset: { type: 'string' },
+    strict: { type: 'boolean' },
+    json: { type: 'boolean' },
+    sarif: { type: 'boolean' },
+    'fail-on': { type: 'string' },
+    timeout: { type: 'string' },
+    'max-redirects': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(HELP);

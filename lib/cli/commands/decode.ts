@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import {
   decode as decodeValue,
   decodeSessionData,
@@ -10,7 +9,7 @@ import {
   type SessionValue,
 } from '../../codec/index.ts';
 import { EXAMPLE } from '../example.ts';
-import { EXIT, UsageError, type Command } from '../io.ts';
+import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
 import { useNodeBackend } from '../node-backend.ts';
 import { palette, type Palette } from '../format/text.ts';
 
@@ -95,26 +94,16 @@ function severity(a: Answer): number {
 
 /** `session-lens decode`. */
 export const decode: Command = async (argv, io) => {
-  const { values, positionals } = (() => {
-    try {
-      return parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          secret: { type: 'string', multiple: true },
-          salt: { type: 'string' },
-          'cookie-name': { type: 'string' },
-          'max-age': { type: 'string' },
-          'session-data': { type: 'boolean' },
-          json: { type: 'boolean' },
-          example: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  })();
+  const { values, positionals } = parseCommandArgs(argv, {
+    secret: { type: 'string', multiple: true },
+    salt: { type: 'string' },
+    'cookie-name': { type: 'string' },
+    'max-age': { type: 'string' },
+    'session-data': { type: 'boolean' },
+    json: { type: 'boolean' },
+    example: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     io.stdout.write(HELP);
     return EXIT.ok;

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { dumpsSerialized, encodeLegacySessionData, pythonJson, toErrorInfo, type SignatureAlgorithm } from '../../codec/index.ts';
-import { EXIT, UsageError, type Command } from '../io.ts';
+import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
 import { useNodeBackend } from '../node-backend.ts';
 
 const HELP = `Usage: session-lens sign --secret KEY [options] JSON
@@ -31,24 +30,15 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** `session-lens sign`. */
 export const sign: Command = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        secret: { type: 'string' },
-        salt: { type: 'string' },
-        compress: { type: 'boolean' },
-        legacy: { type: 'boolean' },
-        algorithm: { type: 'string' },
-        timestamp: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs(argv, {
+    secret: { type: 'string' },
+    salt: { type: 'string' },
+    compress: { type: 'boolean' },
+    legacy: { type: 'boolean' },
+    algorithm: { type: 'string' },
+    timestamp: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(HELP);
