@@ -2,21 +2,10 @@
  * Sites, origins and which cookies belong to them. A "site" here is a page's origin
  * (`http://localhost:8000`): the panel, timeline and badge are all keyed by it.
  */
+import type { BrowserCookieLike } from '../policy/index.ts';
 
 /** The cookies API's cookie, as far as the background reads it (Chrome and Firefox). */
-export interface CookieLike {
-  name: string;
-  value: string;
-  domain: string;
-  hostOnly: boolean;
-  path: string;
-  secure: boolean;
-  httpOnly: boolean;
-  /** Chrome/Firefox: `no_restriction` | `lax` | `strict` | `unspecified`. */
-  sameSite?: string;
-  session: boolean;
-  /** Seconds since the epoch. */
-  expirationDate?: number;
+export interface CookieLike extends BrowserCookieLike {
   storeId: string;
   /** CHIPS partition (Chrome 119+, Firefox): `{ topLevelSite }`. */
   partitionKey?: { topLevelSite?: string } | null;
