@@ -13,7 +13,7 @@ import type { PolicyCookie } from './cookie.ts';
 import { getPreset, resolvePolicy, type Policy } from './policy.ts';
 import type { RuleContext } from './rule.ts';
 import { RULES } from './rules.ts';
-import { parseSetCookie } from './set-cookie.ts';
+import { parseSetCookie, safeUrl } from './set-cookie.ts';
 import { SEVERITIES, severityRank, type Finding, type Severity } from './types.ts';
 
 /** Where the cookies came from and which policy to apply. */
@@ -30,15 +30,6 @@ export interface EvaluateContext {
 
 let defaultPolicy: Policy | undefined;
 
-function toUrl(u: string | URL | undefined): URL | null {
-  if (u === undefined) return null;
-  if (u instanceof URL) return u;
-  try {
-    return new URL(u);
-  } catch {
-    return null;
-  }
-}
 
 /** http://localhost, *.localhost, 127.0.0.0/8 and [::1]. */
 function isLocalHost(host: string): boolean {
@@ -56,7 +47,7 @@ function escalate(s: Severity): Severity {
  * evaluateCookie(fromBrowserCookie(c), { url: tab.url, policy })
  */
 export function evaluateCookie(cookie: PolicyCookie, context: EvaluateContext = {}): Finding[] {
-  const url = toUrl(context.url);
+  const url = safeUrl(context.url);
   const host = url ? url.hostname.replace(/^\[|\]$/g, '').toLowerCase() : '';
   const policy = resolvePolicy(context.policy ?? (defaultPolicy ??= getPreset('django-default')), host);
   const ctx: RuleContext = {
@@ -66,7 +57,7 @@ export function evaluateCookie(cookie: PolicyCookie, context: EvaluateContext = 
     host,
     https: url?.protocol === 'https:',
     local: isLocalHost(host),
-    relatedUrls: (context.relatedUrls ?? []).map(toUrl).filter((u): u is URL => u !== null),
+    relatedUrls: (context.relatedUrls ?? []).map(safeUrl).filter((u): u is URL => u !== null),
     policy,
     now: context.now ?? Date.now(),
   };

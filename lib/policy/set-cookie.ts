@@ -107,7 +107,8 @@ export function defaultPath(uriPath: string): string {
   return i <= 0 ? '/' : uriPath.slice(0, i);
 }
 
-function safeUrl(u: string | URL | undefined): URL | null {
+/** A URL from a string or URL; `null` when absent or unparseable (never throws). */
+export function safeUrl(u: string | URL | undefined): URL | null {
   if (u === undefined) return null;
   if (u instanceof URL) return u;
   try {
