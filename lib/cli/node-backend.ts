@@ -16,6 +16,9 @@ export const nodeBackend: CodecBackend = {
   hmac(hash, key, data) {
     return createHmac(hash, key).update(data).digest();
   },
+  hmacBase64Url(hash, key, data) {
+    return createHmac(hash, key).update(data).digest('base64url');
+  },
   base64UrlDecode(text) {
     return Buffer.from(text, 'base64url');
   },

@@ -17,6 +17,8 @@ export interface CodecBackend {
   digest(hash: HashName, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** HMAC of `data` (a string is hashed as its UTF-8 bytes). */
   hmac(hash: HashName, key: Uint8Array, data: Uint8Array | string): Uint8Array | Promise<Uint8Array>;
+  /** Optional: the HMAC as URL-safe base64 without padding (Django's `base64_hmac`), natively. */
+  hmacBase64Url?(hash: HashName, key: Uint8Array, data: string): string;
   /** zlib (RFC 1950) inflate; must stop with DecompressionLimitError past `maxSize` bytes. */
   inflate(data: Uint8Array, maxSize: number): Uint8Array | Promise<Uint8Array>;
   /** Optional native URL-safe base64 decoding; only ever given text already checked to be valid. */

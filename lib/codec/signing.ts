@@ -194,9 +194,13 @@ export async function verifySigned(
       const secret = c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + keys[keyIndex]! : keys[keyIndex]!;
       let key = derivedKey(backend, algorithm, c.salt, secret);
       if (key instanceof Promise) key = await key;
-      let raw = backend.hmac(algorithm, key, parsed.signedPart);
-      if (raw instanceof Promise) raw = await raw;
-      const mac = b64Encode(raw);
+      let mac: string;
+      if (backend.hmacBase64Url) mac = backend.hmacBase64Url(algorithm, key, parsed.signedPart);
+      else {
+        let raw = backend.hmac(algorithm, key, parsed.signedPart);
+        if (raw instanceof Promise) raw = await raw;
+        mac = b64Encode(raw);
+      }
       if (constantTimeEqualText(mac, parsed.signature)) return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
     }
   }
