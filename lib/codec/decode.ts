@@ -57,7 +57,32 @@ export async function decode(value: string, options: DecodeOptions = {}, backend
   if (value.length > limits.maxInputLength) {
     throw new LimitExceededError(`Input is ${value.length} characters, over the limit of ${limits.maxInputLength}`);
   }
-  const v = normalizeValue(value);
+  let first: DecodeResult | undefined;
+  let failure: unknown;
+  try {
+    first = await decodeNormalized(normalizeValue(value), options, backend);
+  } catch (e) {
+    if (!(e instanceof UnknownFormatError)) throw e;
+    failure = e;
+  }
+  // Nothing readable, or only a "signed plain string": perhaps a pasted `name=value` pair or a
+  // Set-Cookie/Cookie header line. Then read the value, with its name (set_signed_cookie salts).
+  const pair = !first || (first.format === 'django-signed' && first.serializer === 'text') ? COOKIE_PAIR_RE.exec(value.trim()) : null;
+  if (pair) {
+    try {
+      return await decodeNormalized(normalizeValue(pair[2]!), { ...options, cookieName: options.cookieName ?? pair[1] }, backend);
+    } catch (e) {
+      if (!isSessionLensError(e)) throw e;
+    }
+  }
+  if (first) return first;
+  throw failure;
+}
+
+/** `[Set-]Cookie: name=value[; …]` or `name=value`: RFC 6265 §4.1.1 cookie-name (a token), then the value. */
+const COOKIE_PAIR_RE = /^(?:(?:set-)?cookie:\s*)?([!#$%&'*+.^_`|~0-9A-Za-z-]+)=([^;]+)/i;
+
+async function decodeNormalized(v: string, options: DecodeOptions, backend: CodecBackend): Promise<DecodeResult> {
   if (EXPRESS_RE.test(v)) return decodeExpressSession(v, options, backend);
   if (JWT_RE.test(v)) {
     try {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, parseJson, stringifyJson, type SessionValue } from '../../../lib/codec/index.ts';
+import { EXAMPLE } from '../../../lib/cli/example.ts';
 
 const read = (name: string) =>
   parseJson(readFileSync(join(process.cwd(), 'tests/fixtures/other', name), 'utf8'), { maxInputLength: Infinity }) as unknown as Record<
@@ -72,6 +73,19 @@ describe('recognition and typed errors', () => {
     const r = await decode('not json: at all:1r31eq:' + 'A'.repeat(43));
     expect(r).toMatchObject({ format: 'django-signed', data: 'not json: at all', serializer: 'text', verified: null });
     expect(r.timestamp?.getTime()).toBe(1700000000_000);
+  });
+
+  it.each([
+    ['sessionid=w1b3xq9v0c2k7m4n5p6r8s1t3u5y7z9a', 'django-session-key'],
+    ['Set-Cookie: sessionid=w1b3xq9v0c2k7m4n5p6r8s1t3u5y7z9a; HttpOnly; Path=/', 'django-session-key'],
+    ['Cookie: connect.sid=s%3Aabc.' + 'A'.repeat(43), 'express-session'],
+  ])('reads a pasted cookie pair or header: %s', async (value, format) => {
+    expect((await decode(value)).format).toBe(format);
+  });
+
+  it('reads a pasted Django signed cookie with its name and verifies it', async () => {
+    const r = await decode(`sessionid=${EXAMPLE.value}; HttpOnly; Path=/; SameSite=Lax`, { keys: [EXAMPLE.secretKey] });
+    expect(r).toMatchObject({ format: 'django-signed', serializer: 'json', verified: true, compressed: true });
   });
 
   it('recognises an opaque Django session key', async () => {
