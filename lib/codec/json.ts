@@ -247,7 +247,8 @@ export function parseJson(text: string, limits?: Partial<Limits>): SessionValue 
   return new Parser(text, l, false).document() as SessionValue;
 }
 
-const MAYBE_UNSAFE = /\d{16}|-0|N|I/;
+/** Separate native searches: one alternation regex over the text is several times slower. */
+const LONG_DIGITS = /\d{16}/;
 
 /** Occurrences of `ch` in `text`, counting no further than `stop` + 1. */
 function count(text: string, ch: string, stop: number): number {
@@ -264,7 +265,8 @@ function count(text: string, ch: string, stop: number): number {
 function nativeIsExact(text: string, l: Limits): boolean {
   if (text.length > l.maxItems) return false;
   // Most payloads have nothing suspicious at all: then counting brackets natively is enough.
-  if (!MAYBE_UNSAFE.test(text)) return count(text, '{', l.maxDepth) + count(text, '[', l.maxDepth) <= l.maxDepth;
+  const maybeUnsafe = text.includes('N') || text.includes('I') || text.includes('-0') || LONG_DIGITS.test(text);
+  if (!maybeUnsafe) return count(text, '{', l.maxDepth) + count(text, '[', l.maxDepth) <= l.maxDepth;
   let open = 0;
   let digits = 0;
   for (let i = 0; i < text.length; i++) {

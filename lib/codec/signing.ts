@@ -17,7 +17,7 @@
 import { deflate } from 'pako';
 import { constantTimeEqualText, getDefaultBackend, utf8, type CodecBackend, type HashName } from './backend.ts';
 import { b62Decode, b62Encode } from './base62.ts';
-import { b64DecodeWith, b64Encode } from './base64.ts';
+import { b64Decode, b64DecodeWith, b64Encode } from './base64.ts';
 import { BadSignatureError, LimitExceededError, MalformedInputError, SignatureExpiredError, type SessionLensError } from './errors.ts';
 import { stringifyPython } from './json.ts';
 import { resolveLimits, type Limits } from './limits.ts';
@@ -218,7 +218,10 @@ export async function decodePayload(
 ): Promise<{ data: SessionValue; compressed: boolean; serializer: Serializer }> {
   const compressed = payload.startsWith('.') && B64_PAYLOAD_RE.test(payload);
   if (compressed) {
-    let bytes = backend.inflate(b64DecodeWith(payload.slice(1), backend.base64UrlDecode), limits.maxDecompressedSize);
+    const body = payload.slice(1);
+    // Already validated above: a native decoder may take it as is.
+    const raw = backend.base64UrlDecode && body.length % 4 !== 1 ? backend.base64UrlDecode(body) : b64Decode(body);
+    let bytes = backend.inflate(raw, limits.maxDecompressedSize);
     if (bytes instanceof Promise) bytes = await bytes;
     return { ...deserialize(bytes, limits), compressed };
   }
