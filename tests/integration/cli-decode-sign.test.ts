@@ -55,6 +55,14 @@ describe('session-lens decode', () => {
     expect(r.code).toBe(2);
   });
 
+  it('reports an over-long line without holding it, then goes on', () => {
+    const r = run(['decode', '--json', '-'], `${'a'.repeat(3_000_000)}\r\n${EXAMPLE.value}\r\n`);
+    const out = lines(r.stdout);
+    expect(out[0]).toMatchObject({ error: { code: 'ERR_LIMIT_EXCEEDED', message: 'Input line is over the limit of 1048576 characters' } });
+    expect(out[1]).toMatchObject({ format: 'django-signed', compressed: true });
+    expect(r.code).toBe(2);
+  });
+
   it('exits 1 on a bad signature and on an expired value under --max-age', () => {
     expect(run(['decode', '--secret', 'wrong', EXAMPLE.value]).code).toBe(1);
     const r = run(['decode', '--json', '--max-age', '60', '--secret', EXAMPLE.secretKey, EXAMPLE.value]);

@@ -1,5 +1,6 @@
-import { createInterface } from 'node:readline';
 import {
+  DEFAULT_LIMITS,
+  LimitExceededError,
   decode as decodeValue,
   decodeSessionData,
   stringifyJson,
@@ -92,6 +93,39 @@ function severity(a: Answer): number {
   return a.result!.verified === false ? EXIT.failed : EXIT.ok;
 }
 
+/** A line longer than the input limit: reported, never held in memory whole. */
+const TOO_LONG = Symbol('too long');
+
+/**
+ * The lines of a stream (LF or CRLF), holding at most `max` characters of any one line: the rest
+ * of a longer line is skipped and the line comes out as {@link TOO_LONG}.
+ */
+async function* boundedLines(stream: NodeJS.ReadableStream, max: number): AsyncGenerator<string | typeof TOO_LONG> {
+  let line = '';
+  let over = false;
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const piece = text.slice(start, nl);
+      yield over || line.length + piece.length > max ? TOO_LONG : (line + piece).replace(/\r$/, '');
+      line = '';
+      over = false;
+      start = nl + 1;
+    }
+    if (!over) {
+      line += text.slice(start);
+      if (line.length > max) {
+        over = true;
+        line = '';
+      }
+    }
+  }
+  if (over) yield TOO_LONG;
+  else if (line !== '') yield line.replace(/\r$/, '');
+}
+
 /** `session-lens decode`. */
 export const decode: Command = async (argv, io) => {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -143,13 +177,16 @@ export const decode: Command = async (argv, io) => {
     return severity(a);
   }
   if (single === undefined && io.stdin.isTTY) throw new UsageError('no VALUE given (use "-" to read from standard input)');
-  const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  const rl = boundedLines(io.stdin, DEFAULT_LIMITS.maxInputLength);
   let first = true;
   for await (const line of rl) {
-    if (line.trim() === '') continue;
+    if (line !== TOO_LONG && line.trim() === '') continue;
     if (!values.json && !first) io.stdout.write('\n');
     first = false;
-    const a = await answer(line);
+    const a: Answer =
+      line === TOO_LONG
+        ? { error: toErrorInfo(new LimitExceededError(`Input line is over the limit of ${DEFAULT_LIMITS.maxInputLength} characters`)) }
+        : await answer(line);
     emit(a);
     worst = Math.max(worst, severity(a));
   }
