@@ -1,4 +1,4 @@
-import { dumpsSerialized, encodeLegacySessionData, pythonJson, toErrorInfo, type SignatureAlgorithm } from '../../codec/index.ts';
+import { DEFAULT_LIMITS, dumpsSerialized, encodeLegacySessionData, pythonJson, toErrorInfo, type SignatureAlgorithm } from '../../codec/index.ts';
 import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
 import { useNodeBackend } from '../node-backend.ts';
 
@@ -22,9 +22,13 @@ Examples:
   session-lens sign --secret "$KEY" --salt django.contrib.sessions.backends.signed_cookies --compress '{"_auth_user_id":"1"}'
 `;
 
+/** Standard input as text, refused past the codec's input limit (never read whole). */
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let s = '';
-  for await (const chunk of stream) s += chunk.toString();
+  for await (const chunk of stream) {
+    s += chunk.toString();
+    if (s.length > DEFAULT_LIMITS.maxInputLength) throw new UsageError(`the JSON is over the limit of ${DEFAULT_LIMITS.maxInputLength} characters`);
+  }
   return s;
 }
 
