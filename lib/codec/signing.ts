@@ -61,7 +61,7 @@ export interface ParsedSigned {
   algorithm?: SignatureAlgorithm;
 }
 
-const ALGORITHM_BY_LENGTH: Record<number, SignatureAlgorithm> = { 27: 'sha1', 43: 'sha256', 86: 'sha512' };
+const ALGORITHM_BY_LENGTH: Record<number, SignatureAlgorithm> = { 27: 'sha1', 43: 'sha256', 64: 'sha384', 86: 'sha512' };
 const B64_PAYLOAD_RE = /^\.?[A-Za-z0-9_-]*$/;
 const B62_RE = /^-?[0-9A-Za-z]{1,9}$/;
 const SIGNATURE_RE = /^[A-Za-z0-9_-]+$/;

@@ -109,6 +109,28 @@ describe('session-lens sign, checked by a real Django', () => {
     expect(r.stdout.trim()).toBe(EXAMPLE.value);
   });
 
+  it.each(['sha384', 'sha512'])('signs with %s the way Django\'s TimestampSigner(algorithm=…) does', (algorithm) => {
+    const r = run(['sign', '--secret', key, '--algorithm', algorithm, '--salt', 's', '{"a":[1,2,3]}']);
+    expect(r.code).toBe(0);
+    const py = spawnSync(
+      DJANGO_PYTHON,
+      [
+        '-c',
+        `import sys, json
+from django.conf import settings
+settings.configure(SECRET_KEY=sys.argv[1])
+from django.core import signing
+print(json.dumps(signing.TimestampSigner(key=sys.argv[1], salt='s', algorithm=sys.argv[3]).unsign_object(sys.argv[2])))`,
+        key,
+        r.stdout.trim(),
+        algorithm,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(py.stderr).toBe('');
+    expect(parseJson(py.stdout)).toEqual({ a: [1, 2, 3] });
+  });
+
   it('writes legacy session_data that Django 3.2 SessionStore.decode accepts', () => {
     const r = run(['sign', '--legacy', '--secret', key, '{"_auth_user_id":"7","n":12345678901234567890}']);
     expect(r.code).toBe(0);

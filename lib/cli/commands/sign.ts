@@ -14,7 +14,7 @@ Options:
                      'django.contrib.sessions.SessionStore'
   --compress         zlib-compress when it saves space, as signing.dumps(compress=True)
   --legacy           write the pre-3.1 session_data format (base64 of sha1-hash:json) instead
-  --algorithm ALG    sha256 (default) or sha1 (Django 3.1–3.2 with DEFAULT_HASHING_ALGORITHM='sha1')
+  --algorithm ALG    sha256 (default), sha1 (Django 3.1–3.2 with DEFAULT_HASHING_ALGORITHM='sha1'), sha384 or sha512
   --timestamp SECS   sign as of this Unix time (default: now)
   -h, --help         this help
 
@@ -53,7 +53,7 @@ export const sign: Command = async (argv, io) => {
   if (!key) throw new UsageError('--secret is required');
   if (positionals.length !== 1) throw new UsageError('give the session as one JSON argument (or "-")');
   const algorithm = (values.algorithm ?? 'sha256') as SignatureAlgorithm;
-  if (!['sha256', 'sha1', 'sha512'].includes(algorithm)) throw new UsageError(`--algorithm must be sha256 or sha1, not "${values.algorithm}"`);
+  if (!['sha256', 'sha1', 'sha384', 'sha512'].includes(algorithm)) throw new UsageError(`--algorithm must be sha256, sha1, sha384 or sha512, not "${values.algorithm}"`);
   let timestamp: number | undefined;
   if (values.timestamp !== undefined) {
     timestamp = Number(values.timestamp);

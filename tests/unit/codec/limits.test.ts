@@ -23,6 +23,12 @@ describe.each(backends)('hostile input (%s backend)', (_name, backend) => {
     await expect(decode(value, {}, backend)).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: 'JSON nests deeper than 200' });
   });
 
+  it.each(['sha1', 'sha256', 'sha384', 'sha512'] as const)('signs and verifies with %s, told apart by the signature length', async (algorithm) => {
+    const value = await dumpsSerialized(new TextEncoder().encode('{"a":1}'), { key: 'k', algorithm, backend });
+    const r = await decode(value, { keys: ['other', 'k'] }, backend);
+    expect(r).toMatchObject({ verified: true, keyIndex: 1, algorithm, salt: 'django.core.signing' });
+  });
+
   it('verifies strictly with loads and names the signature, never the key', async () => {
     const value = await dumpsSerialized(new TextEncoder().encode('{"a":1}'), { key: 'top-secret-key', timestamp: 1700000000, backend });
     await expect(loads(value, { keys: ['top-secret-key'], backend })).resolves.toEqual({ a: 1 });
