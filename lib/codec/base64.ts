@@ -112,8 +112,3 @@ export function stdB64Encode(bytes: Uint8Array): string {
 export function stdB64Decode(text: string): Uint8Array {
   return decodeWith(text, STD_TABLE, 'base64');
 }
-
-/** Either alphabet (for cookies whose producer is unknown). */
-export function anyB64Decode(text: string): Uint8Array {
-  return /[-_]/.test(text) ? b64Decode(text) : stdB64Decode(text);
-}
