@@ -7,9 +7,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../lib/cli/main.ts';
+import { sink } from '../support/sink.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PY = '/usr/bin/python3';
@@ -35,17 +35,6 @@ ${code}`,
   );
   if (r.status !== 0) throw new Error(`Django failed: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
 }
 
 async function run(args: string[], tty = false): Promise<{ code: number; stdout: string; stderr: string }> {

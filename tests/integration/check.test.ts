@@ -9,26 +9,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { main } from '../../lib/cli/main.ts';
 import { startDjango, type DjangoServer } from '../support/django.ts';
+import { sink } from '../support/sink.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SESSION = 'q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2';
-
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = sink();
