@@ -346,13 +346,7 @@ export class WasmSignerCracker {
     this.region = take(regionBytes);
     this.targets = targets.map((t) => {
       // The message as the tail of (K ⊕ ipad) ‖ message: padded for 64 + length bytes.
-      const blocks = Math.ceil((t.message.length + 9) / 64);
-      const padded = new Int32Array(blocks * 16);
-      padded.set(toWords(t.message));
-      padded[t.message.length >> 2]! |= 0x80 << (24 - (t.message.length & 3) * 8);
-      const bits = (64 + t.message.length) * 8;
-      padded[blocks * 16 - 2] = Math.floor(bits / 0x100000000) | 0;
-      padded[blocks * 16 - 1] = bits | 0;
+      const { blocks, padded } = hmacMessageBlocks(t.message);
       // Each block's schedule, once: compress into a scratch state and keep W (bytes 256–511).
       const schedule = take(blocks * 256);
       for (let b = 0; b < blocks; b++) {
@@ -407,6 +401,22 @@ export class WasmSignerCracker {
 }
 
 /** Big-endian words of bytes (zero-padded). */
+/**
+ * The HMAC message as the tail of `(K ⊕ ipad) ‖ message`: big-endian words with SHA-256 padding
+ * for a 64 + length byte message, in whole 64-byte blocks.
+ * @example hmacMessageBlocks(new TextEncoder().encode('eyJhIjoxfQ:1r31eq')).blocks // 1
+ */
+export function hmacMessageBlocks(message: Uint8Array): { blocks: number; padded: Int32Array } {
+  const blocks = Math.ceil((message.length + 9) / 64);
+  const padded = new Int32Array(blocks * 16);
+  padded.set(toWords(message));
+  padded[message.length >> 2]! |= 0x80 << (24 - (message.length & 3) * 8);
+  const bits = (64 + message.length) * 8;
+  padded[blocks * 16 - 2] = Math.floor(bits / 0x100000000) | 0;
+  padded[blocks * 16 - 1] = bits | 0;
+  return { blocks, padded };
+}
+
 export function toWords(bytes: Uint8Array): Int32Array {
   const out = new Int32Array(Math.ceil(bytes.length / 4));
   for (let i = 0; i < bytes.length; i++) out[i >> 2]! |= bytes[i]! << (24 - (i & 3) * 8);

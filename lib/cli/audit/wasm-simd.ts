@@ -10,7 +10,7 @@
  */
 import type { FastMatch, SaltPrefix } from './fast-hmac.ts';
 import { MAX_CANDIDATE_BYTES } from './fast-hmac.ts';
-import { Body, IV256, K256, name, OP, section, toWords, uleb } from './wasm-sha256.ts';
+import { Body, hmacMessageBlocks, IV256, K256, name, OP, section, toWords, uleb } from './wasm-sha256.ts';
 
 const V128 = 0x7b;
 const I32 = 0x7f;
@@ -278,13 +278,7 @@ export class SimdSignerCracker {
       for (let l = 0; l < 8; l++) this.u8.set(prefix, this.lanes + (si * 8 + l) * this.stride);
     });
     this.targets = targets.map((t) => {
-      const blocks = Math.ceil((t.message.length + 9) / 64);
-      const padded = new Int32Array(blocks * 16);
-      padded.set(toWords(t.message));
-      padded[t.message.length >> 2]! |= 0x80 << (24 - (t.message.length & 3) * 8);
-      const bits = (64 + t.message.length) * 8;
-      padded[blocks * 16 - 2] = Math.floor(bits / 0x100000000) | 0;
-      padded[blocks * 16 - 1] = bits | 0;
+      const { blocks, padded } = hmacMessageBlocks(t.message);
       // Expand each block's schedule here and splat it across the lanes.
       const schedule = take(blocks * 1024);
       const w = new Int32Array(64);
