@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { PyObject, type SessionValue } from '../lib/codec/value.ts';
+import { PyObject, sessionKeys, type SessionValue } from '../lib/codec/index.ts';
 
 /** Children shown per container before a "show more" button (keeps huge sessions cheap). */
 const PAGE = 200;
@@ -95,6 +95,13 @@ function Scalar({ value }: { value: SessionValue }): JSX.Element {
     case 'boolean':
       return <span class="v-bool">{value ? 'true' : 'false'}</span>;
     default:
+      if (value instanceof PyObject && value.type === 'float' && value.fields.value !== undefined) {
+        return (
+          <span class="v-number" title="Python float">
+            {value.fields.value}
+          </span>
+        );
+      }
       if (value instanceof PyObject) {
         return (
           <span class="v-py">
@@ -110,6 +117,10 @@ function Scalar({ value }: { value: SessionValue }): JSX.Element {
 function childrenOf(value: SessionValue): [string, SessionValue][] | null {
   if (value === null || typeof value !== 'object') return null;
   if (Array.isArray(value)) return value.length ? value.map((v, i) => [String(i), v]) : null;
+  if (value instanceof PyObject && value.type === 'tuple') {
+    const items = value.fields.items ?? [];
+    return items.length ? items.map((v, i) => [String(i), v]) : null;
+  }
   if (value instanceof PyObject) {
     const f = value.fields;
     const out: [string, SessionValue][] = [];
@@ -119,7 +130,7 @@ function childrenOf(value: SessionValue): [string, SessionValue][] | null {
     if (f.entries?.length) f.entries.forEach(([k, v], i) => out.push([`[${i}] ${keyText(k)}`, v]));
     return out.length ? out : null;
   }
-  const keys = Object.keys(value);
+  const keys = sessionKeys(value);
   return keys.length ? keys.map((k) => [k, value[k] as SessionValue]) : null;
 }
 
@@ -132,6 +143,7 @@ function keyText(k: SessionValue): string {
 
 function summaryOf(value: SessionValue, n: number): string {
   if (Array.isArray(value)) return `Array(${n})`;
+  if (value instanceof PyObject && value.type === 'tuple') return `tuple(${n})`;
   if (value instanceof PyObject) return `${value.type}${value.fields.value ? ` ${value.fields.value}` : ''}`;
   return `{${n} ${n === 1 ? 'key' : 'keys'}}`;
 }

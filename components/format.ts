@@ -1,7 +1,7 @@
 /**
  * Small formatting helpers shared by the panel components. Pure functions: no DOM, no browser.
  */
-import { PyObject, type SessionValue } from '../lib/codec/value.ts';
+import { stringifyJson, type SessionValue } from '../lib/codec/index.ts';
 import type { CookieRow, SameSiteView } from './view-model.ts';
 
 /** `2026-12-06T00:27:48.000Z` → `2026-12-06 00:27:48 UTC`; `null` → `Session`. */
@@ -114,21 +114,9 @@ export function filterCookies(rows: readonly CookieRow[], query: string): Cookie
 }
 
 /**
- * A `SessionValue` as exact JSON text: bigints as their digits, PyObjects as `{"$py": …}`.
- * Used for "copy JSON"; never fed to HTML.
+ * A `SessionValue` as exact JSON text (the codec's one writer): big ints as digits, floats as
+ * Python prints them, tuples and other Python objects as `{"$py": …}`. For "copy JSON"; never fed to HTML.
  */
 export function toJsonText(value: SessionValue, indent = 2): string {
-  const BIG = '\u0000bigint:';
-  const text = JSON.stringify(
-    value,
-    (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${BIG}${v.toString()}`;
-      if (v instanceof PyObject) return v.toJSON();
-      if (v instanceof Uint8Array) return undefined;
-      return v;
-    },
-    indent,
-  );
-  // Unquote the bigint markers so they come out as plain JSON numbers.
-  return (text ?? 'null').replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+  return stringifyJson(value, indent);
 }

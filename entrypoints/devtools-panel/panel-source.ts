@@ -3,8 +3,8 @@
  * to load, then the `panel:<tabId>` port's pushes applied to a local copy (no polling). Maps the
  * wire types (lib/protocol/messages.ts) onto the components' view models.
  */
-import { parseJson } from '../../lib/codec/json.ts';
-import { PyObject, isSessionObject, type PyObjectFields, type SessionValue } from '../../lib/codec/value.ts';
+import { parseExactJson } from '../../lib/codec/index.ts';
+import { isSessionObject, type SessionValue } from '../../lib/codec/index.ts';
 import type { SessionLensClient } from '../../lib/browser/client.ts';
 import type {
   CookieSnapshot,
@@ -304,32 +304,7 @@ function toSignature(d: DecodeView): SignatureView {
   }
 }
 
-/**
- * Parses the codec's exact JSON text (bigints kept) and turns `{"$py": type, …}` objects back into
- * {@link PyObject}s so the tree shows them as Python values.
- */
+/** The codec's exact JSON text back as session values (bigints, floats, tuples, key order kept). */
 export function reviveJson(text: string): SessionValue {
-  return revive(parseJson(text));
-}
-
-function revive(v: SessionValue): SessionValue {
-  if (Array.isArray(v)) return v.map(revive);
-  if (!isSessionObject(v)) return v;
-  const py = v.$py;
-  if (typeof py === 'string') {
-    const fields: PyObjectFields = {};
-    if (typeof v.value === 'string') fields.value = v.value;
-    if (Array.isArray(v.args)) fields.args = v.args.map(revive);
-    if (v.state !== undefined) fields.state = revive(v.state);
-    if (Array.isArray(v.items)) fields.items = v.items.map(revive);
-    if (Array.isArray(v.entries)) {
-      fields.entries = v.entries
-        .filter((e): e is SessionValue[] => Array.isArray(e) && e.length === 2)
-        .map((e) => [revive(e[0] as SessionValue), revive(e[1] as SessionValue)]);
-    }
-    return new PyObject(py, fields);
-  }
-  const out: Record<string, SessionValue> = Object.create(null) as Record<string, SessionValue>;
-  for (const k of Object.keys(v)) out[k] = revive(v[k] as SessionValue);
-  return out;
+  return parseExactJson(text);
 }

@@ -3,7 +3,7 @@
  * `GET /v1/sessions/{key}` with the Bearer token, every answer validated with
  * lib/protocol/companion.ts. The token goes only to the configured URL; secret keys never do.
  */
-import { parseJson, stringifyJson, type SessionValue } from '../codec/index.ts';
+import { isSessionObject, parseExactJson, stringifyJson, type SessionValue } from '../codec/index.ts';
 import {
   ErrorResponseSchema,
   HealthResponseSchema,
@@ -102,8 +102,8 @@ export async function lookupSession(config: CompanionConfig, key: string, fetchF
   // Re-read the body with the codec so integers beyond 2^53 stay exact.
   let data: SessionValue = null;
   try {
-    const exact = parseJson(res.text);
-    if (exact && typeof exact === 'object' && !Array.isArray(exact) && 'data' in exact) data = (exact as Record<string, SessionValue>).data ?? null;
+    const exact = parseExactJson(res.text);
+    if (isSessionObject(exact)) data = exact.data ?? null;
   } catch {
     data = null;
   }

@@ -17,7 +17,7 @@ import { BadSignatureError, MalformedInputError } from './errors.ts';
 import { resolveLimits } from './limits.ts';
 import { deserialize } from './serializers.ts';
 import type { DecodeOptions, DecodeResult } from './types.ts';
-import { isSessionObject, PyObject, pyBytesRepr, type SessionObject, type SessionValue } from './value.ts';
+import { isSessionObject, keepKeyOrder, PyObject, pyBytesRepr, pyTuple, sessionKeys, type SessionObject, type SessionValue } from './value.ts';
 import { setKey } from './json.ts';
 
 /** `[.]PAYLOAD.TIMESTAMP.SIGNATURE`, all URL-safe base64. */
@@ -26,13 +26,13 @@ export const FLASK_RE = /^\.?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{2,12}\.[A-Za-z0-9_-]{
 function untag(v: SessionValue): SessionValue {
   if (Array.isArray(v)) return v.map(untag);
   if (!isSessionObject(v)) return v;
-  const keys = Object.keys(v);
+  const keys = sessionKeys(v);
   if (keys.length === 1) {
     const k = keys[0]!;
     const inner = v[k]!;
     switch (k) {
       case ' t':
-        return Array.isArray(inner) ? inner.map(untag) : inner;
+        return Array.isArray(inner) ? pyTuple(inner.map(untag)) : inner;
       case ' b':
         if (typeof inner === 'string') {
           const bytes = stdB64Decode(inner);
@@ -55,15 +55,16 @@ function untag(v: SessionValue): SessionValue {
       case ' di':
         if (isSessionObject(inner)) {
           const out: SessionObject = {};
-          for (const [ik, iv] of Object.entries(inner)) setKey(out, ik, untag(iv));
-          return out;
+          const innerKeys = sessionKeys(inner);
+          for (const ik of innerKeys) setKey(out, ik, untag(inner[ik]!));
+          return keepKeyOrder(out, innerKeys);
         }
         break;
     }
   }
   const out: SessionObject = {};
   for (const k of keys) setKey(out, k, untag(v[k]!));
-  return out;
+  return keepKeyOrder(out, keys);
 }
 
 /**

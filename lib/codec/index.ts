@@ -28,7 +28,7 @@ export { decodeCookieSession } from './cookie-session.ts';
 export { decodeJwt } from './jwt.ts';
 export { unpickle } from './pickle.ts';
 export { deserialize } from './serializers.ts';
-export { parseJson, stringifyJson, stringifyPython, pythonJson, pyFloatRepr } from './json.ts';
+export { parseJson, parseExactJson, stringifyJson, stringifyPython, pythonJson, type ExactJson } from './json.ts';
 export { b64Encode, b64Decode, stdB64Encode, stdB64Decode } from './base64.ts';
 export { b62Encode, b62Decode } from './base62.ts';
 export {
@@ -53,5 +53,19 @@ export {
   type SessionLensErrorCode,
 } from './errors.ts';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.ts';
-export { PyObject, isSessionObject, pyBytesRepr, type SessionValue, type SessionObject, type PyObjectFields } from './value.ts';
+export {
+  PyObject,
+  isSessionObject,
+  pyBytesRepr,
+  pyFloat,
+  pyFloatRepr,
+  pyTuple,
+  toNumber,
+  sessionKeys,
+  keepKeyOrder,
+  KEY_ORDER,
+  type SessionValue,
+  type SessionObject,
+  type PyObjectFields,
+} from './value.ts';
 export type { DecodeOptions, DecodeResult, SessionFormat, Serializer, SignatureAlgorithm } from './types.ts';

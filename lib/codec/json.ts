@@ -3,17 +3,22 @@
  *
  * Django's `JSONSerializer` is `json.dumps(obj, separators=(',', ':')).encode('latin-1')`, e.g.
  * `{"_auth_user_id":"1","n":12345678901234567890}`. Python integers are unbounded, so this parser
- * returns a `bigint` for any integer outside ±(2^53 − 1) instead of rounding it; `NaN` and
+ * returns a `bigint` for any integer outside ±(2^53 − 1) instead of rounding it; a whole float
+ * (`1.0`, `-0.0`, `1e16`) stays a float (`PyObject('float')`), and an object whose keys JavaScript
+ * would reorder (`{"b":1,"2":2}`) keeps Python's order (value.ts `sessionKeys`). `NaN` and
  * `Infinity` (which Python writes) are accepted. Objects keep a `__proto__` key as an ordinary
  * key. Nesting depth and item count are bounded by {@link Limits}.
  *
- * `stringifyJson` prints a {@link SessionValue} exactly (bigints as digits, `PyObject`s as
- * `{"$py": …}`); `stringifyPython` and `pythonJson` reproduce `json.dumps` byte for byte
+ * The one exact-JSON API: `stringifyJson` writes session values (and plain objects holding them)
+ * with nothing lost, `parseExactJson` reads that back; the CLI, the companion and the extension
+ * all use these two. `stringifyPython` and `pythonJson` reproduce `json.dumps` byte for byte
  * (ASCII-only escapes, Python's float repr, key order, last-duplicate-wins) for signing.
  */
 import { LimitExceededError, MalformedInputError } from './errors.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { PyObject, type SessionObject, type SessionValue } from './value.ts';
+import { keepKeyOrder, PyObject, pyFloat, pyFloatRepr, sessionKeys, type PyObjectFields, type SessionObject, type SessionValue } from './value.ts';
+
+export { pyFloatRepr };
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -88,7 +93,7 @@ class Parser {
     return v;
   }
 
-  number(): number | bigint | RawNumber {
+  number(): number | bigint | PyObject | RawNumber {
     NUMBER_RE.lastIndex = this.pos;
     const m = NUMBER_RE.exec(this.text);
     if (!m) this.fail(this.pos >= this.text.length ? 'unexpected end' : 'unexpected token');
@@ -100,7 +105,8 @@ class Parser {
       const b = BigInt(raw);
       return b > MAX_SAFE || b < -MAX_SAFE ? b : Number(b);
     }
-    return Number(raw);
+    // Python's float: `1.0`, `-0.0` and `1e16` stay floats (never the int 1, 0, 10**16)
+    return pyFloat(Number(raw));
   }
 
   string(): string {
@@ -187,6 +193,7 @@ class Parser {
     this.pos++;
     const out: SessionObject = {};
     const map = new Map<string, unknown>();
+    const keys: string[] = [];
     this.ws();
     if (this.text[this.pos] === '}') {
       this.pos++;
@@ -203,10 +210,13 @@ class Parser {
       }
       const v = this.value(depth);
       if (this.ordered) map.set(key, v);
-      else setKey(out, key, v as SessionValue);
+      else {
+        if (!Object.hasOwn(out, key)) keys.push(key);
+        setKey(out, key, v as SessionValue);
+      }
       this.ws();
       const c = this.text[this.pos++];
-      if (c === '}') return this.ordered ? map : out;
+      if (c === '}') return this.ordered ? map : keepKeyOrder(out, keys);
       if (c !== ',') {
         this.pos--;
         this.fail("expected ',' or '}'");
@@ -249,6 +259,9 @@ export function parseJson(text: string, limits?: Partial<Limits>): SessionValue 
 
 /** Separate native searches: one alternation regex over the text is several times slower. */
 const LONG_DIGITS = /\d{16}/;
+/** A float that JavaScript would read as an int (`1.0`, `2e3`), or a key JavaScript would reorder (`"1":`). */
+const WHOLE_FLOAT = /\.0+(?!\d)|\d[eE]/;
+const INDEX_KEY = /"\d+"\s*:/;
 
 /** Occurrences of `ch` in `text`, counting no further than `stop` + 1. */
 function count(text: string, ch: string, stop: number): number {
@@ -264,6 +277,7 @@ function count(text: string, ch: string, stop: number): number {
  */
 function nativeIsExact(text: string, l: Limits): boolean {
   if (text.length > l.maxItems) return false;
+  if (WHOLE_FLOAT.test(text) || INDEX_KEY.test(text)) return false;
   // Most payloads have nothing suspicious at all: then counting brackets natively is enough.
   const maybeUnsafe = text.includes('N') || text.includes('I') || text.includes('-0') || LONG_DIGITS.test(text);
   if (!maybeUnsafe) return count(text, '{', l.maxDepth) + count(text, '[', l.maxDepth) <= l.maxDepth;
@@ -294,64 +308,111 @@ function nativeIsExact(text: string, l: Limits): boolean {
   return true;
 }
 
-function write(v: SessionValue, indent: string, depth: number): string {
-  if (v === null) return 'null';
+/**
+ * What the exact-JSON writer takes: session values, and plain objects and arrays holding them
+ * (an `undefined` field is left out, as `JSON.stringify` does; a `Date` is its ISO 8601 text).
+ */
+export type ExactJson = SessionValue | undefined | readonly ExactJson[] | { readonly [key: string]: ExactJson };
+
+/** A finite float's repr is a JSON number already (`1.0`, `-0.0`, `1e+16`, `1.5e-07`). */
+const FINITE_FLOAT_RE = /^-?\d+(?:\.\d+)?(?:e[+-]\d+)?$/;
+
+/** The `{"$py": …}` form of a PyObject, fields in a fixed order. */
+function pyFields(v: PyObject): [string, ExactJson][] {
+  const f: PyObjectFields = v.fields;
+  const out: [string, ExactJson][] = [['$py', v.type]];
+  if (f.value !== undefined) out.push(['value', f.value]);
+  if (f.args !== undefined) out.push(['args', f.args]);
+  if (f.state !== undefined) out.push(['state', f.state]);
+  if (f.items !== undefined) out.push(['items', f.items]);
+  if (f.entries !== undefined) out.push(['entries', f.entries]);
+  return out;
+}
+
+function members(v: ExactJson & object): [string, ExactJson][] {
+  if (v instanceof PyObject) return pyFields(v);
+  const obj = v as SessionObject;
+  const keys = sessionKeys(obj);
+  // a dict that itself has a "$py" key is written as entries, so a reader never mistakes it
+  if (Object.hasOwn(obj, '$py')) return pyFields(new PyObject('dict', { entries: keys.map((k) => [k, obj[k]!]) }));
+  return keys.map((k) => [k, obj[k]]);
+}
+
+function write(v: ExactJson, indent: string, depth: number): string {
+  if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'boolean':
       return v ? 'true' : 'false';
     case 'bigint':
       return v.toString();
     case 'number':
-      return Number.isFinite(v) ? JSON.stringify(v) : write(new PyObject('float', { value: pyFloatRepr(v).toLowerCase().replace('infinity', 'inf') }), indent, depth);
+      if (Number.isInteger(v)) return Object.is(v, -0) ? '0' : String(v);
+      return Number.isFinite(v) ? pyFloatRepr(v) : write(pyFloat(v), indent, depth);
     case 'string':
       return JSON.stringify(v);
+    case 'object':
+      if (v instanceof Date) return JSON.stringify(v.toISOString());
   }
+  if (v instanceof PyObject && v.type === 'float' && v.fields.value !== undefined && FINITE_FLOAT_RE.test(v.fields.value)) return v.fields.value;
   const nl = indent ? `\n${indent.repeat(depth + 1)}` : '';
   const close = indent ? `\n${indent.repeat(depth)}` : '';
   const sep = indent ? ': ' : ':';
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    return `[${v.map((x) => nl + write(x, indent, depth + 1)).join(',')}${close}]`;
+    return `[${(v as readonly ExactJson[]).map((x) => nl + write(x, indent, depth + 1)).join(',')}${close}]`;
   }
-  const obj = (v instanceof PyObject ? v.toJSON() : v) as Record<string, SessionValue | undefined>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
-  if (keys.length === 0) return '{}';
-  return `{${keys.map((k) => `${nl}${JSON.stringify(k)}${sep}${write(obj[k]!, indent, depth + 1)}`).join(',')}${close}}`;
+  const fields = members(v as ExactJson & object).filter(([, x]) => x !== undefined);
+  if (fields.length === 0) return '{}';
+  return `{${fields.map(([k, x]) => `${nl}${JSON.stringify(k)}${sep}${write(x, indent, depth + 1)}`).join(',')}${close}}`;
 }
 
 /**
- * Prints a {@link SessionValue} as JSON with nothing lost: bigints as digits, `PyObject`s as
- * `{"$py": type, …}`, NaN/±Infinity as `{"$py":"float","value":"nan"}` (Python's repr).
- * @example stringifyJson({ id: 12345678901234567890n }) // '{"id":12345678901234567890}'
+ * The one exact-JSON writer (CLI `--json`, the companion API, the extension's messages): session
+ * values and the plain objects holding them, with nothing lost — ints as digits however big,
+ * floats as Python prints them (`1.0`, `-0.0`, `1e+16`, `1.5e-07`), dict keys in Python's order,
+ * `PyObject`s (tuples, sets, datetimes …) as `{"$py": type, …}`, NaN/±inf as
+ * `{"$py":"float","value":"nan"}`. {@link parseExactJson} reads it back.
+ * @example stringifyJson({ id: 12345678901234567890n, f: pyFloat(1) }) // '{"id":12345678901234567890,"f":1.0}'
  */
-export function stringifyJson(value: SessionValue, indent?: number): string {
-  return write(value, indent ? ' '.repeat(indent) : '', 0);
+export function stringifyJson(value: ExactJson | object, indent?: number): string {
+  return write(value as ExactJson, indent ? ' '.repeat(indent) : '', 0);
 }
 
-/** Python's `repr(float)`: shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16. */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mant, expText] = x.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
-    return `${neg ? '-' : ''}${m}e${exp < 0 ? '-' : '+'}${e}`;
+function revive(v: SessionValue): SessionValue {
+  if (Array.isArray(v)) return v.map(revive);
+  if (v === null || typeof v !== 'object' || v instanceof PyObject) return v;
+  const py = v.$py;
+  if (typeof py === 'string') {
+    const fields: PyObjectFields = {};
+    if (typeof v.value === 'string') fields.value = v.value;
+    if (Array.isArray(v.args)) fields.args = v.args.map(revive);
+    if (v.state !== undefined) fields.state = revive(v.state);
+    if (Array.isArray(v.items)) fields.items = v.items.map(revive);
+    if (Array.isArray(v.entries)) {
+      fields.entries = v.entries
+        .filter((e): e is SessionValue[] => Array.isArray(e) && e.length === 2)
+        .map((e) => [revive(e[0]!), revive(e[1]!)]);
+    }
+    if (py === 'dict' && fields.entries?.every(([k]) => typeof k === 'string')) {
+      const out: SessionObject = {};
+      for (const [k, x] of fields.entries) setKey(out, k as string, x);
+      return keepKeyOrder(out, fields.entries.map(([k]) => k as string));
+    }
+    return new PyObject(py, fields);
   }
-  let s: string;
-  if (exp >= 0) {
-    const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-    const frac = digits.slice(exp + 1);
-    s = `${int}.${frac || '0'}`;
-  } else {
-    s = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  }
-  return (neg ? '-' : '') + s;
+  const keys = sessionKeys(v);
+  const out: SessionObject = {};
+  for (const k of keys) setKey(out, k, revive(v[k]!));
+  return keepKeyOrder(out, keys);
+}
+
+/**
+ * The one exact-JSON reader: what {@link stringifyJson} wrote, back as session values
+ * (`{"$py": …}` objects become `PyObject`s again, a whole float such as `1.0` stays a float).
+ * @example parseExactJson('{"t":{"$py":"tuple","items":[1.0]}}') // { t: PyObject('tuple', { items: [PyObject('float', { value: '1.0' })] }) }
+ */
+export function parseExactJson(text: string, limits?: Partial<Limits>): SessionValue {
+  return revive(parseJson(text, limits));
 }
 
 /** Python's `json.dumps` string encoding with `ensure_ascii=True`. */
@@ -374,8 +435,8 @@ function pyString(s: string): string {
 
 /**
  * Serialises a value as Django's JSONSerializer does: `json.dumps(obj, separators=(',', ':'))`.
- * Integral numbers print as integers (JSON cannot tell `1.0` from `1`; use {@link pythonJson}
- * on the source text when that matters).
+ * JavaScript numbers that are whole print as ints; a whole float is a `PyObject('float')` (what
+ * {@link parseJson} makes of `1.0`) and prints as `1.0`; keys keep Python's order.
  * @example stringifyPython({ a: 'é', b: 1.5e16 }) // '{"a":"\\u00e9","b":1.5e+16}'
  */
 export function stringifyPython(value: SessionValue): string {
@@ -391,8 +452,13 @@ export function stringifyPython(value: SessionValue): string {
       return pyString(value);
   }
   if (Array.isArray(value)) return `[${value.map(stringifyPython).join(',')}]`;
-  if (value instanceof PyObject) throw new MalformedInputError(`Cannot serialise a Python ${value.type} as JSON`);
-  return `{${Object.keys(value)
+  if (value instanceof PyObject) {
+    // json.dumps writes a float by its repr and a tuple as a list
+    if (value.type === 'float' && value.fields.value !== undefined) return pyFloatRepr(Number(value.fields.value.replace(/^(-?)inf$/, '$1Infinity').replace(/^nan$/, 'NaN')));
+    if (value.type === 'tuple' && value.fields.items) return stringifyPython(value.fields.items);
+    throw new MalformedInputError(`Cannot serialise a Python ${value.type} as JSON`);
+  }
+  return `{${sessionKeys(value)
     .map((k) => `${pyString(k)}:${stringifyPython(value[k]!)}`)
     .join(',')}}`;
 }

@@ -18,7 +18,21 @@ import type { SessionValue } from './value.ts';
 export type PNode = null | boolean | number | bigint | string | PRef;
 
 /** Every node kind. */
-export type PRef = PList | PTuple | PDict | PSet | PBytes | PGlobal | PInstance;
+export type PRef = PList | PTuple | PDict | PSet | PBytes | PGlobal | PInstance | PFloat;
+
+/**
+ * A Python float that JavaScript would take for an int (`1.0`, `-0.0`, `1e16`) or that JSON
+ * cannot hold (nan, ±inf). Floats with a fraction stay plain numbers.
+ */
+export class PFloat {
+  readonly kind = 'float';
+  constructor(readonly value: number) {}
+}
+
+/** The stack form of a float read by FLOAT / BINFLOAT. */
+export function floatNode(x: number): number | PFloat {
+  return Number.isFinite(x) && !Number.isInteger(x) ? x : new PFloat(x);
+}
 
 /** A Python `list`. */
 export class PList {
@@ -50,6 +64,7 @@ function keyId(k: PNode): string | undefined {
     case 'number':
       return Number.isInteger(k) ? `i${k}` : `f${k}`;
     default:
+      if (k instanceof PFloat) return Number.isInteger(k.value) ? `i${k.value}` : `f${k.value}`;
       return k === null ? 'N' : undefined;
   }
 }

@@ -14,9 +14,9 @@
  */
 import { LimitExceededError } from './errors.ts';
 import type { Limits } from './limits.ts';
-import { PyObject } from './value.ts';
+import { keepKeyOrder, pyFloat, PyObject, pyTuple } from './value.ts';
 import type { PyObjectFields, SessionObject, SessionValue } from './value.ts';
-import { PBytes, PDict, PGlobal, PInstance, PList, PSet, PTuple } from './pickle-nodes.ts';
+import { PBytes, PDict, PFloat, PGlobal, PInstance, PList, PSet, PTuple } from './pickle-nodes.ts';
 import type { PNode } from './pickle-nodes.ts';
 import { bytesValue, readKnown } from './pickle-known.ts';
 import type { KnownContext } from './pickle-known.ts';
@@ -92,6 +92,7 @@ class Tree implements KnownContext {
       return this.charge(node.cached);
     }
     if (node instanceof PGlobal) return this.charge(new PyObject('class', { value: node.name }));
+    if (node instanceof PFloat) return this.charge(pyFloat(node.value));
     if (node.visiting) return recursionMarker(node);
     if (this.depth >= this.limits.maxDepth) {
       throw new LimitExceededError(`Pickle nests deeper than ${this.limits.maxDepth} levels (limits.maxDepth)`);
@@ -113,7 +114,8 @@ class Tree implements KnownContext {
   }
 
   private branch(node: Branch): SessionValue {
-    if (node instanceof PList || node instanceof PTuple) return this.all(node.items);
+    if (node instanceof PList) return this.all(node.items);
+    if (node instanceof PTuple) return pyTuple(this.all(node.items));
     if (node instanceof PDict) return this.dict(node.keys, node.values);
     if (node instanceof PSet) return new PyObject(node.kind, { items: this.all(node.items) });
     if (node.known !== undefined) return this.charge(node.known);
@@ -138,7 +140,7 @@ class Tree implements KnownContext {
         if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
         else out[k] = v;
       }
-      return out;
+      return keepKeyOrder(out, ks as string[]);
     }
     return new PyObject('dict', { entries: ks.map((k, i): [SessionValue, SessionValue] => [k, vs[i] ?? null]) });
   }

@@ -43,7 +43,7 @@ import { LimitExceededError, MalformedInputError, SessionLensError, UnsupportedP
 import { resolveLimits } from './limits.ts';
 import type { Limits } from './limits.ts';
 import type { SessionValue } from './value.ts';
-import { PBytes, PDict, PGlobal, PInstance, PList, PSet, PTuple, typeName } from './pickle-nodes.ts';
+import { floatNode, PBytes, PDict, PGlobal, PInstance, PList, PSet, PTuple, typeName } from './pickle-nodes.ts';
 import type { PNode } from './pickle-nodes.ts';
 import { toTree } from './pickle-tree.ts';
 
@@ -568,8 +568,8 @@ const OP_LIST: ReadonlyArray<readonly [string, string, Step]> = [
   ['SHORT_BINUNICODE', '\x8c', pushText((m) => m.u8())],
   ['BINUNICODE', 'X', pushText((m) => m.u32())],
   ['BINUNICODE8', '\x8d', pushText((m) => m.u64())],
-  ['FLOAT', 'F', (m) => m.push(m.parseFloat(m.asciiLine()))],
-  ['BINFLOAT', 'G', (m) => m.push(m.f64())],
+  ['FLOAT', 'F', (m) => m.push(floatNode(m.parseFloat(m.asciiLine())))],
+  ['BINFLOAT', 'G', (m) => m.push(floatNode(m.f64()))],
   ['EMPTY_LIST', ']', (m) => m.push(new PList())],
   ['APPEND', 'a', (m) => {
     const v = m.pop();

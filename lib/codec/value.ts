@@ -7,9 +7,12 @@
  *
  * | Python                         | SessionValue                                                   |
  * | ------------------------------ | -------------------------------------------------------------- |
- * | None, bool, int, float, str    | null, boolean, number \| bigint, number, string                |
- * | list, tuple                    | array (a tuple is an array too)                                |
- * | dict with str keys             | plain object; a `__proto__` key is an ordinary own property    |
+ * | None, bool, int, str           | null, boolean, number \| bigint, string                        |
+ * | float with a fraction          | number (`1.5`, `1.5e-7`)                                       |
+ * | float that is whole, or -0.0   | `PyObject('float', { value: '1.0' \| '-0.0' \| '1e+16' })`      |
+ * | list                           | array                                                          |
+ * | tuple                          | `PyObject('tuple', { items: […] })`: `(3.0,)` is not `3`        |
+ * | dict with str keys             | plain object in Python's insertion order (see {@link sessionKeys}); a `__proto__` key is an ordinary own property |
  * | dict with other keys           | `PyObject('dict', { entries: [[k, v], …] })`                   |
  * | bytes / bytearray              | `PyObject('bytes' \| 'bytearray', { value: "b'…'", bytes })`   |
  * | float nan / inf                | `PyObject('float', { value: 'nan' \| 'inf' \| '-inf' })`        |
@@ -95,4 +98,105 @@ export function pyBytesRepr(bytes: Uint8Array, prefix = 'b'): string {
     else out += `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return out + quote;
+}
+
+/**
+ * Where a plain object keeps Python's key order when JavaScript's differs: an object whose keys
+ * look like array indices (`"1"`, `"20"`) lists those first, in numeric order, whatever order the
+ * dict had. Set (non-enumerable) only on such objects; {@link sessionKeys} reads it.
+ */
+export const KEY_ORDER: unique symbol = Symbol('session-lens.key-order');
+
+const INDEX_KEY_RE = /^(?:0|[1-9]\d{0,9})$/;
+
+/**
+ * Records `keys` (Python's insertion order) on `obj` when JavaScript would enumerate them in
+ * another order. Returns `obj`.
+ * @example keepKeyOrder(o, ['b', '1']) // Object.keys(o) is ['1', 'b']; sessionKeys(o) is ['b', '1']
+ */
+export function keepKeyOrder<T extends SessionObject>(obj: T, keys: readonly string[]): T {
+  if (!keys.some((k) => INDEX_KEY_RE.test(k))) return obj;
+  const js = Object.keys(obj);
+  if (js.length === keys.length && js.every((k, i) => k === keys[i])) return obj;
+  Object.defineProperty(obj, KEY_ORDER, { value: [...keys], enumerable: false, writable: true, configurable: true });
+  return obj;
+}
+
+/**
+ * A session object's keys in Python's insertion order (integer-like keys included).
+ * @example sessionKeys(parseJson('{"b":1,"2":2}')) // ['b', '2']
+ */
+export function sessionKeys(obj: SessionObject): string[] {
+  const order = (obj as { [KEY_ORDER]?: string[] })[KEY_ORDER];
+  const own = Object.keys(obj);
+  if (!order) return own;
+  const present = new Set(own);
+  const out = order.filter((k) => present.has(k));
+  if (out.length === own.length) return out;
+  const listed = new Set(out);
+  return [...out, ...own.filter((k) => !listed.has(k))];
+}
+
+/**
+ * Python's `repr(float)` (and `json.dumps`): shortest round-trip digits, exponent form outside
+ * 1e-4 ≤ |x| < 1e16, a whole number keeps `.0`.
+ * @example pyFloatRepr(1) // '1.0'; pyFloatRepr(1e16) // '1e+16'; pyFloatRepr(1.5e-7) // '1.5e-07'
+ */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mant, expText] = x.toExponential().split('e') as [string, string];
+  const exp = Number(expText);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${neg ? '-' : ''}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  let s: string;
+  if (exp >= 0) {
+    const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+    const frac = digits.slice(exp + 1);
+    s = `${int}.${frac || '0'}`;
+  } else {
+    s = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  }
+  return (neg ? '-' : '') + s;
+}
+
+/**
+ * A Python float as a {@link SessionValue}: a number when JavaScript's number cannot be mistaken
+ * for an int (it has a fraction), else `PyObject('float', { value })` with Python's repr.
+ * @example pyFloat(1.5) // 1.5; pyFloat(3) // PyObject('float', { value: '3.0' })
+ */
+export function pyFloat(x: number): number | PyObject {
+  if (Number.isFinite(x) && !Number.isInteger(x)) return x;
+  if (Number.isNaN(x)) return new PyObject('float', { value: 'nan' });
+  if (!Number.isFinite(x)) return new PyObject('float', { value: x > 0 ? 'inf' : '-inf' });
+  return new PyObject('float', { value: pyFloatRepr(x) });
+}
+
+/**
+ * A number from an int or float session value (`1`, `2n`, `1.5`, a whole `PyObject` float).
+ * @example toNumber(pyFloat(3)) // 3
+ */
+export function toNumber(v: SessionValue | undefined): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyObject && v.type === 'float' && v.fields.value !== undefined) {
+    const n = Number(v.fields.value.replace(/^(-?)inf$/, '$1Infinity').replace(/^nan$/, 'NaN'));
+    return Number.isNaN(n) && v.fields.value !== 'nan' ? undefined : n;
+  }
+  return undefined;
+}
+
+/**
+ * A Python tuple: `PyObject('tuple', { items })`, so a tuple never reads as a list.
+ * @example pyTuple([pyFloat(3)]) // (3.0,)
+ */
+export function pyTuple(items: SessionValue[]): PyObject {
+  return new PyObject('tuple', { items });
 }

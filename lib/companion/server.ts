@@ -81,19 +81,18 @@ function errorBody(code: CompanionErrorCode, message: string, store?: string): s
   return JSON.stringify({ ok: false, code, message, ...(store ? { store } : {}) });
 }
 
-/** The JSON of a found session; `data` is written by the codec's exact `stringifyJson`. */
-export function sessionBody(r: Omit<SessionRecord, 'dataJson'> & { dataJson?: string }): string {
-  const head = {
+/** The JSON of a found session, written by the codec's exact-JSON writer. */
+export function sessionBody(r: SessionRecord): string {
+  return stringifyJson({
     key: r.key,
     found: true,
     store: r.store,
     expireDate: r.expireDate ? r.expireDate.toISOString() : null,
     expired: r.expired,
     verified: r.verified,
-  };
-  let body = `${JSON.stringify(head).slice(0, -1)},"data":${r.dataJson ?? stringifyJson(r.data)}`;
-  if (r.error) body += `,"error":${JSON.stringify({ code: r.error.code, message: r.error.message })}`;
-  return `${body}}`;
+    data: r.data,
+    error: r.error ? { code: r.error.code, message: r.error.message } : undefined,
+  });
 }
 
 /**

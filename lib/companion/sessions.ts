@@ -4,7 +4,7 @@
  * with the safe pickle reader (they carry no signature, so `verified` is `null`). Works out
  * `expireDate` / `expired` per engine. Knows nothing about HTTP.
  */
-import { decodeSessionData, stringifyJson } from '../codec/index.ts';
+import { decodeSessionData, toNumber } from '../codec/index.ts';
 import { toErrorInfo } from '../codec/errors.ts';
 import { isSessionObject, PyObject, type SessionValue } from '../codec/value.ts';
 import type { StoreHealth, StoreKind } from '../protocol/companion.ts';
@@ -26,8 +26,6 @@ export interface SessionRecord {
   data: SessionValue;
   /** Why the data did not verify or could not be read (codec `{ code, message }`). */
   error?: { code: string; message: string };
-  /** `data` as the codec's exact JSON text (memoised with the decoding). */
-  dataJson: string;
 }
 
 /** A row of a session list. */
@@ -75,7 +73,7 @@ export function resolveExpiry(
   now: number,
 ): { date: Date | null; expired: boolean } {
   const se = isSessionObject(data) ? data._session_expiry : undefined;
-  const seconds = typeof se === 'number' ? se : typeof se === 'bigint' ? Number(se) : undefined;
+  const seconds = toNumber(se);
   const seDate = expiryDateOf(se);
   if (expiry.kind === 'file') {
     if (seDate) return { date: seDate, expired: seDate.getTime() <= now };
@@ -109,7 +107,6 @@ interface Decoded {
   data: SessionValue;
   verified: boolean | null;
   error?: { code: string; message: string };
-  dataJson: string;
 }
 
 /** Memo bounds: entries, and the longest input remembered (longer ones are decoded every time). */
@@ -218,14 +215,14 @@ export class SessionService {
         error = toErrorInfo(e);
       }
     }
-    return { data, verified, ...(error ? { error } : {}), dataJson: stringifyJson(data) };
+    return { data, verified, ...(error ? { error } : {}) };
   }
 
   /** Decodes one stored session. Never throws for bad data: the error goes into the record. */
   async decode(key: string, hit: StoredSession): Promise<SessionRecord> {
-    const { data, verified, error, dataJson } = await this.decodeData(hit);
+    const { data, verified, error } = await this.decodeData(hit);
     const { date, expired } = resolveExpiry(hit.expiry, data, hit.format, this.now());
-    return { key, store: hit.store, expireDate: date, expired, verified, data, ...(error ? { error } : {}), dataJson };
+    return { key, store: hit.store, expireDate: date, expired, verified, data, ...(error ? { error } : {}) };
   }
 
   /**

@@ -3,6 +3,8 @@
  * processes), and `sign`'s output checked by a real Django's signing.loads / SessionStore.decode.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../lib/codec/index.ts';
@@ -42,6 +44,19 @@ describe('session-lens decode', () => {
     });
     expect((o!.data as { cart: { items: unknown[] } }).cart.items[0]).toBe(12345678901234567890n);
     expect(r.stdout).toContain('[12345678901234567890,7]');
+  });
+
+  it('--json prints the Python types a real Django wrote exactly (floats, key order, tuples)', () => {
+    const file = join(process.cwd(), 'tests/fixtures/vectors/django.json');
+    const vectors = parseJson(readFileSync(file, 'utf8'), { maxInputLength: Infinity }) as unknown as {
+      decode: { name: string; value: string; keys: string[]; expect: { exact: string } }[];
+    };
+    for (const name of ['dumps/exact-json-types', 'dumps/exact-pickle-types']) {
+      const v = vectors.decode.find((d) => d.name === name)!;
+      const r = run(['decode', '--json', '--secret', v.keys[0]!, v.value]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`"data":${v.expect.exact},`);
+    }
   });
 
   it('reads values from standard input and answers each in order, exit 2 for unreadable input', () => {

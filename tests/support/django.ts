@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInteger, isSafeNumber, parse as parseLosslessJson } from 'lossless-json';
+import { pyFloat, type PyObject } from '../../lib/codec/index.ts';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -449,9 +450,13 @@ async function killAndWait(child: ChildProcess): Promise<void> {
   killGroup(child, 'SIGKILL');
 }
 
-/** Integers beyond ±(2^53 − 1) become bigint, like the codec's parseJson; others stay numbers. */
-function parseNumber(text: string): number | bigint {
-  return isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text);
+/**
+ * Like the codec's parseJson: integers beyond ±(2^53 − 1) become bigint, a whole float (`1.0`)
+ * stays a Python float; others stay numbers.
+ */
+function parseNumber(text: string): number | bigint | PyObject {
+  if (isInteger(text)) return isSafeNumber(text) ? Number(text) : BigInt(text);
+  return pyFloat(Number(text));
 }
 
 /** Parses the tool's JSON output exactly (big integers as bigint). */

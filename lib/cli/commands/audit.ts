@@ -7,9 +7,8 @@
  * Exit status: 1 a key was found, 0 none, 2 usage error or unreadable input.
  */
 import { stat } from 'node:fs/promises';
-import { b64Decode, COOKIE_SIGNER_KEY_PREFIX, decode, parseSigned, saltCandidates, stringifyJson, type ParsedSigned } from '../../codec/index.ts';
+import { b64Decode, COOKIE_SIGNER_KEY_PREFIX, decode, parseSigned, saltCandidates, stringifyJson, type ParsedSigned, type SessionValue } from '../../codec/index.ts';
 import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
-import { RawJson, stringifyWithRaw } from '../format/json.ts';
 import { palette, safeText } from '../format/text.ts';
 import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
 
@@ -49,7 +48,7 @@ interface ValueReport {
     signer: 'default' | 'cookie';
     algorithm: string;
     /** The decoded session, as exact JSON text. */
-    session?: RawJson;
+    session?: SessionValue;
     verified?: boolean | null;
   };
 }
@@ -58,12 +57,12 @@ function preview(v: string): string {
   return v.length > 40 ? `${v.slice(0, 28)}…${v.slice(-8)}` : v;
 }
 
-async function decodeWith(value: string, m: AuditMatch): Promise<{ data: RawJson; verified: boolean | null } | undefined> {
+async function decodeWith(value: string, m: AuditMatch): Promise<{ data: SessionValue; verified: boolean | null } | undefined> {
   try {
     // The cookie signer's key is "django.http.cookies" + SECRET_KEY, with the default signer rules.
     const key = m.signer === 'cookie' ? `${COOKIE_SIGNER_KEY_PREFIX}${m.key}` : m.key;
     const r = await decode(value, { keys: [key], salts: [m.salt] });
-    return { data: new RawJson(stringifyJson(r.data)), verified: r.verified };
+    return { data: r.data, verified: r.verified };
   } catch {
     return undefined;
   }
@@ -172,7 +171,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
       threads: run.threads,
       results: reports,
     };
-    io.stdout.write(`${stringifyWithRaw(out)}\n`);
+    io.stdout.write(`${stringifyJson(out, 2)}\n`);
   } else {
     const o = palette(io.stdout, io.env);
     const lines: string[] = [];
@@ -190,7 +189,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
           `  key:     ${o.bold(JSON.stringify(f.key))} (${f.keySource === 'bundled' ? 'bundled list' : 'wordlist'})`,
           `  salt:    ${safeText(f.salt)}${f.signer === 'cookie' ? ' (cookie signer: key "django.http.cookies" + SECRET_KEY)' : ''}`,
           `  algo:    ${f.algorithm}`,
-          ...(f.session !== undefined ? [`  session: ${safeText(f.session.text)}`] : []),
+          ...(f.session !== undefined ? [`  session: ${safeText(stringifyJson(f.session))}`] : []),
           `  fix:     ${f.fix}`,
         ].join('\n'),
       );

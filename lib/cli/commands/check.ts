@@ -6,7 +6,7 @@
  * network error (refused, timeout, TLS, DNS …).
  */
 import { readFile } from 'node:fs/promises';
-import { decode, stringifyJson } from '../../codec/index.ts';
+import { decode, stringifyJson, type SessionValue } from '../../codec/index.ts';
 import {
   atLeast,
   classifyCookie,
@@ -25,7 +25,6 @@ import {
   type PolicyCookie,
   type Severity,
 } from '../../policy/index.ts';
-import { RawJson, stringifyWithRaw } from '../format/json.ts';
 import { toSarif } from '../format/sarif.ts';
 import { palette, safeText, table } from '../format/text.ts';
 import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
@@ -159,7 +158,7 @@ export interface DecodedCookie {
   expires?: string;
   setBy: string;
   /** The decoded session; `data` is exact JSON text (big integers and Python objects kept). */
-  session?: { format: string; verified: boolean | null; data: RawJson; timestamp?: string } | { error: string };
+  session?: { format: string; verified: boolean | null; data: SessionValue; timestamp?: string } | { error: string };
 }
 
 /** What `check` found for one URL. */
@@ -177,10 +176,10 @@ async function decodeSession(c: PolicyCookie): Promise<DecodedCookie['session']>
   try {
     const r = await decode(c.value, { cookieName: c.name });
     // The codec's exact JSON, so big ints and Python objects survive.
-    const out: { format: string; verified: boolean | null; data: RawJson; timestamp?: string } = {
+    const out: { format: string; verified: boolean | null; data: SessionValue; timestamp?: string } = {
       format: r.format,
       verified: r.verified,
-      data: new RawJson(stringifyJson(r.data)),
+      data: r.data,
     };
     if (r.timestamp) out.timestamp = r.timestamp.toISOString();
     return out;
@@ -298,7 +297,7 @@ function renderTable(results: readonly CheckResult[], io: CliIO): string {
       else {
         const v = d.session.verified === null ? 'not verified: no key' : d.session.verified ? 'verified' : 'signature not verified';
         const shown =
-          d.session.format === 'django-session-key' ? c.dim('an opaque session key: the data lives on the server') : safeText(d.session.data.text);
+          d.session.format === 'django-session-key' ? c.dim('an opaque session key: the data lives on the server') : safeText(stringifyJson(d.session.data));
         lines.push(`  ${c.dim('session')} ${safeText(d.name)} ${c.dim(`(${d.session.format}, ${v})`)}: ${shown}`);
       }
     }
@@ -356,7 +355,7 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
     io.stdout.write(`${JSON.stringify(toSarif(results.filter((r) => !r.error), { version: VERSION }), null, 2)}\n`);
   } else if (values.json) {
     const out = results.length === 1 ? jsonResult(results[0]!) : results.map(jsonResult);
-    io.stdout.write(`${stringifyWithRaw(out)}\n`);
+    io.stdout.write(`${stringifyJson(out, 2)}\n`);
   } else {
     io.stdout.write(renderTable(results, io));
   }

@@ -7,7 +7,6 @@ import {
   toErrorInfo,
   type DecodeOptions,
   type DecodeResult,
-  type SessionValue,
 } from '../../codec/index.ts';
 import { EXAMPLE } from '../example.ts';
 import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
@@ -42,9 +41,9 @@ interface Answer {
 
 /** The `--json` line for one value. */
 function toJsonLine(a: Answer): string {
-  if (a.error) return stringifyJson({ error: a.error } as unknown as SessionValue);
+  if (a.error) return stringifyJson({ error: a.error });
   const r = a.result!;
-  const out: Record<string, SessionValue | undefined> = {
+  return stringifyJson({
     format: r.format,
     data: r.data,
     verified: r.verified,
@@ -53,13 +52,11 @@ function toJsonLine(a: Answer): string {
     algorithm: r.algorithm,
     compressed: r.compressed,
     serializer: r.serializer,
-    timestamp: r.timestamp?.toISOString(),
+    timestamp: r.timestamp,
     expired: r.expired,
-    details: r.details as SessionValue | undefined,
-    error: r.error ? (toErrorInfo(r.error) as unknown as SessionValue) : undefined,
-  };
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
-  return stringifyJson(out as SessionValue);
+    details: r.details,
+    error: r.error ? toErrorInfo(r.error) : undefined,
+  });
 }
 
 function age(ms: number): string {

@@ -1,5 +1,4 @@
 import { classifyNetworkError } from '../../../lib/cli/commands/check.ts';
-import { RawJson, stringifyWithRaw } from '../../../lib/cli/format/json.ts';
 import { sarifLevel, toSarif } from '../../../lib/cli/format/sarif.ts';
 import { palette, safeText, table, visibleLength } from '../../../lib/cli/format/text.ts';
 import type { Finding } from '../../../lib/policy/index.ts';
@@ -74,11 +73,5 @@ describe('text helpers', () => {
     expect(lines[1]).toBe(`${c.red('high')}  x  last`);
     expect(visibleLength(lines[1]!)).toBe(13);
     expect(lines[0]).toBe('A     B  C');
-  });
-
-  it('stringifyWithRaw splices exact JSON', () => {
-    expect(stringifyWithRaw({ a: new RawJson('12345678901234567890'), b: [new RawJson('{"$py":"set","items":[1]}')] }, 0)).toBe(
-      '{"a":12345678901234567890,"b":[{"$py":"set","items":[1]}]}',
-    );
   });
 });

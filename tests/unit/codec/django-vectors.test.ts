@@ -12,9 +12,10 @@ import {
   dumpsSerialized,
   encodeLegacySessionData,
   loads,
-  parseJson,
+  parseExactJson,
   pythonJson,
   stringifyJson,
+  stringifyPython,
   type SessionValue,
 } from '../../../lib/codec/index.ts';
 
@@ -30,6 +31,8 @@ interface DecodeVector {
   expect: {
     format: string;
     data: SessionValue;
+    /** Python's json.dumps of the tagged data: the exact text the codec's writer must print. */
+    exact: string;
     verified: boolean | null;
     keyIndex: number | null;
     salt: string | null;
@@ -60,14 +63,14 @@ interface LegacyVector {
 
 // Relative to the project root: under the browser-like environment import.meta.url is not a file URL.
 const file = join(process.cwd(), 'tests/fixtures/vectors/django.json');
-const vectors = parseJson(readFileSync(file, 'utf8'), { maxInputLength: Infinity }) as unknown as {
+const vectors = parseExactJson(readFileSync(file, 'utf8'), { maxInputLength: Infinity }) as unknown as {
   django: string;
   decode: DecodeVector[];
   sign: SignVector[];
   legacy: LegacyVector[];
 };
 /** Compares through the printed JSON form, so bigints and PyObjects compare exactly. */
-const json = (v: SessionValue) => parseJson(stringifyJson(v), { maxInputLength: Infinity });
+const json = (v: SessionValue) => parseExactJson(stringifyJson(v), { maxInputLength: Infinity });
 
 describe(`Django ${vectors.django} golden vectors`, () => {
   it('has a real set of vectors', () => {
@@ -87,6 +90,8 @@ describe(`Django ${vectors.django} golden vectors`, () => {
     const e = v.expect;
     expect(r.format).toBe(e.format);
     expect(json(r.data)).toEqual(json(e.data));
+    // exact Python types: floats as Python prints them, dict order, tuples — text for text
+    expect(stringifyJson(r.data)).toBe(e.exact);
     expect(r.verified).toBe(e.verified);
     expect(r.compressed).toBe(e.compressed);
     expect(r.serializer).toBe(e.serializer);
@@ -107,6 +112,9 @@ describe(`Django ${vectors.django} golden vectors`, () => {
       algorithm: v.algorithm,
     });
     expect(out).toBe(v.expect);
+    // the same bytes from the value as the codec reads it (floats and key order kept)
+    const data = parseExactJson(v.data, { maxInputLength: Infinity });
+    expect(await dumpsSerialized(new TextEncoder().encode(stringifyPython(data)), { ...v, salt: v.salt ?? undefined })).toBe(v.expect);
     await expect(loads(out, { keys: [v.key], salt: v.salt ?? undefined })).resolves.toBeDefined();
   });
 

@@ -5,17 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decode, parseJson, stringifyJson, type SessionValue } from '../../../lib/codec/index.ts';
+import { decode, parseExactJson, stringifyJson, type SessionValue } from '../../../lib/codec/index.ts';
 import { EXAMPLE } from '../../../lib/cli/example.ts';
 
 const read = (name: string) =>
-  parseJson(readFileSync(join(process.cwd(), 'tests/fixtures/other', name), 'utf8'), { maxInputLength: Infinity }) as unknown as Record<
+  parseExactJson(readFileSync(join(process.cwd(), 'tests/fixtures/other', name), 'utf8'), { maxInputLength: Infinity }) as unknown as Record<
     string,
     Array<Record<string, SessionValue>>
   >;
 const py = read('python.json');
 const node = read('node.json');
-const json = (v: SessionValue) => parseJson(stringifyJson(v));
+const json = (v: SessionValue) => parseExactJson(stringifyJson(v));
 
 describe('Flask sessions (itsdangerous)', () => {
   it.each(py.flask!.map((v) => [v.name as string, v] as const))('%s', async (_n, v) => {

@@ -7,7 +7,7 @@ import { SessionLensError } from '../../../lib/codec/errors.ts';
 import { stringifyJson } from '../../../lib/codec/json.ts';
 import type { Limits } from '../../../lib/codec/limits.ts';
 import { unpickle } from '../../../lib/codec/pickle.ts';
-import { PyObject } from '../../../lib/codec/value.ts';
+import { PyObject, pyTuple } from '../../../lib/codec/value.ts';
 import type { SessionValue } from '../../../lib/codec/value.ts';
 
 // Golden vectors written by CPython: tests/fixtures/pickle/make_pickles.py
@@ -214,13 +214,13 @@ describe('unpickle: shapes', () => {
     const pickle = raw('\x80\x04(J\x04\x03\x02\x01G?\xf8\x00\x00\x00\x00\x00\x00\x8e', '\x01\x00\x00\x00\x00\x00\x00\x00', 'xt.');
     const pool = new Uint8Array(pickle.length + 7).fill(0xff);
     pool.set(pickle, 3);
-    expect(tagged(unpickle(pool.subarray(3, 3 + pickle.length)))).toEqual([0x01020304, 1.5, { $py: 'bytes', value: "b'x'" }]);
+    expect(tagged(unpickle(pool.subarray(3, 3 + pickle.length)))).toEqual({ $py: 'tuple', items: [0x01020304, 1.5, { $py: 'bytes', value: "b'x'" }] });
   });
 
   it('keeps memo entries apart whether their indices come in order or not', () => {
     // memo[5] = 7 first (out of order), then memo[0..4] = 0..4, then memo[5] = 8; (memo[0], memo[4], memo[5])
     const puts = [0, 1, 2, 3, 4].map((i) => `K${String.fromCharCode(i)}q${String.fromCharCode(i)}`).join('');
-    expect(unpickle(raw('\x80\x02K\x07q\x05', puts, 'K\x08q\x05(h\x00h\x04h\x05t.'))).toEqual([0, 4, 8]);
+    expect(unpickle(raw('\x80\x02K\x07q\x05', puts, 'K\x08q\x05(h\x00h\x04h\x05t.'))).toEqual(pyTuple([0, 4, 8]));
   });
 
   it('names a class reference without importing it', () => {

@@ -14,6 +14,7 @@ import {
   stringifyPython,
   PyObject,
   pyBytesRepr,
+  pyFloat,
 } from '../../../lib/codec/index.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -68,7 +69,7 @@ describe('base62 timestamps', () => {
 describe('parseJson', () => {
   it('keeps integers beyond 2^53 exact and small ones as numbers', () => {
     const v = parseJson('{"big":12345678901234567890,"neg":-1180591620717411303424,"safe":9007199254740991,"f":1.5,"e":1e3}');
-    expect(v).toEqual({ big: 12345678901234567890n, neg: -1180591620717411303424n, safe: 9007199254740991, f: 1.5, e: 1000 });
+    expect(v).toEqual({ big: 12345678901234567890n, neg: -1180591620717411303424n, safe: 9007199254740991, f: 1.5, e: pyFloat(1000) });
   });
 
   it('accepts what Python writes: NaN, Infinity, escapes, unicode', () => {
@@ -103,7 +104,13 @@ describe('parseJson', () => {
         const text = JSON.stringify(v);
         // Python reads an integer literal as an int: past ±(2^53 − 1) that is a bigint here.
         const exact = (_k: string, x: unknown) =>
-          Object.is(x, -0) ? 0 : typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x) && Math.abs(x) < 1e21 ? BigInt(String(x)) : x;
+          Object.is(x, -0)
+            ? 0
+            : typeof x === 'number' && Math.abs(x) >= 1e21
+              ? pyFloat(x) // JSON.stringify writes 1e+21: a float to Python
+              : typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x)
+                ? BigInt(String(x))
+                : x;
         const expected = JSON.parse(text, exact) as unknown;
         expect(parseJson(text)).toEqual(expected);
         // The same text with a big integer forces the hand-written parser; the rest must not change.

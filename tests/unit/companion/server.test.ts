@@ -18,6 +18,7 @@ const SALT = 'django.contrib.sessions.SessionStore';
 const TOKEN = 'unit-test-token-0123456789';
 const KEY = 'abcdefghij0123456789abcdefghij01';
 const OTHER = 'zzzzzzzzzz0123456789zzzzzzzzzz99';
+const TYPED = 'typedtypedtyped0123456789typed00';
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 const baseConfig = (over: Partial<CompanionConfig> = {}): CompanionConfig => ({
@@ -36,6 +37,8 @@ const baseConfig = (over: Partial<CompanionConfig> = {}): CompanionConfig => ({
 });
 
 const auth = { authorization: `Bearer ${TOKEN}` };
+/** What Python's json.dumps prints for {'z': 1, '2': 'two', 'f': 1.0, 'nz': -0.0, 'e': 1e16}. */
+const EXACT = '{"z":1,"2":"two","f":1.0,"nz":-0.0,"e":1e+16}';
 
 async function signedRow(data: Record<string, unknown>, expire: Date, key = SECRET, store = 'memory://a'): Promise<StoredSession> {
   // Django 3.1+ session_data: signing.dumps(session, salt=SALT, compress=True) with the JSON serializer.
@@ -86,6 +89,14 @@ describe('companion server (in-memory store)', () => {
     const body = SessionFoundResponseSchema.parse(r.json);
     expect(body).toMatchObject({ key: KEY, found: true, store: 'memory://a', expired: false, verified: true, expireDate: new Date(NOW + 3600_000).toISOString() });
     expect(parseJson(r.text)).toMatchObject({ data: { _auth_user_id: '7', big: 12345678901234567890n, cart: [1, 'two'] } });
+  });
+
+  it('GET /v1/sessions/{key}: Python types exactly (floats, key order) via the codec writer', async () => {
+    store.entries.set(TYPED, await signedRow(parseJson(EXACT) as Record<string, unknown>, new Date(NOW + 3600_000)));
+    const r = await rawRequest(server.url, `/v1/sessions/${TYPED}`, { headers: auth });
+    store.entries.delete(TYPED);
+    expect(r.status).toBe(200);
+    expect(r.text).toContain(`"data":${EXACT}`);
   });
 
   it('marks a past expire_date expired and still shows the data', async () => {

@@ -1,6 +1,6 @@
 import { DecodedTree } from '../../../components/DecodedTree.tsx';
 import { toJsonText } from '../../../components/format.ts';
-import { PyObject, type SessionValue } from '../../../lib/codec/value.ts';
+import { parseExactJson, PyObject, type SessionValue } from '../../../lib/codec/index.ts';
 import { $, button, click, mount } from './helpers.ts';
 
 describe('DecodedTree', () => {
@@ -33,6 +33,20 @@ describe('DecodedTree', () => {
     expect(text).toContain('ok: true');
     expect(text).toContain('none: null');
     expect(text).toContain('n: 1.5');
+    m.unmount();
+  });
+
+  it('shows Python types exactly: whole floats as floats, tuples as tuples, dict keys in Python order', () => {
+    const data = parseExactJson('{"z":1,"10":"ten","f":1.0,"nz":-0.0,"one":{"$py":"tuple","items":[3.0]}}');
+    const m = mount(<DecodedTree value={data} />);
+    const keys = [...m.container.querySelectorAll('.tree-children > * .tree-key, .tree-children > .tree-leaf > .tree-key')].map((e) => e.textContent);
+    expect(keys.slice(0, 5)).toEqual(['z', '10', 'f', 'nz', 'one']);
+    const text = m.container.textContent ?? '';
+    expect(text).toContain('f: 1.0');
+    expect(text).toContain('nz: -0.0');
+    expect(text).toContain('one: tuple(1)');
+    expect(text).toContain('0: 3.0');
+    expect(toJsonText(data, 0)).toBe('{"z":1,"10":"ten","f":1.0,"nz":-0.0,"one":{"$py":"tuple","items":[3.0]}}');
     m.unmount();
   });
 
