@@ -65,10 +65,11 @@ export async function testCompanion(config: CompanionConfig, fetchFn: FetchLike 
     if (err.success && err.data.code === 'ERR_UNAUTHORIZED') {
       return { state: 'unauthorized', message: 'The companion refused the token', url };
     }
-    const down = h.data.stores.filter((s) => !s.reachable).length;
+    const stores = h.data.stores ?? [];
+    const down = stores.filter((s) => !s.reachable).length;
     return {
       state: 'connected',
-      message: `Connected to ${h.data.name} ${h.data.version}: ${h.data.stores.length} store(s)${down ? `, ${down} unreachable` : ''}`,
+      message: `Connected to ${h.data.name} ${h.data.version}: ${stores.length} store(s)${down ? `, ${down} unreachable` : ''}`,
       url,
     };
   } catch (e) {

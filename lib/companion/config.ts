@@ -80,9 +80,19 @@ export const CompanionConfigSchema = z.object({
   /** A custom session salt (a renamed SessionStore subclass); default: the codec's defaults. */
   salt: z.string().optional(),
   host: z.string().min(1),
+  /** `--expose-sessions-to-network`: the only way to bind anything but a loopback address. */
+  exposeOnNetwork: z.boolean().optional(),
   port: z.coerce.number().int().min(0).max(65535),
-  /** Bearer token; generated at start when absent. */
-  token: z.string().min(16, 'the token must be at least 16 characters').max(512).optional(),
+  /**
+   * Bearer token; generated at start when absent. Printable ASCII without spaces (RFC 6750's
+   * b64token is narrower still): anything else could never match an `Authorization` header.
+   */
+  token: z
+    .string()
+    .min(16, 'the token must be at least 16 characters')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'the token must be printable ASCII without spaces')
+    .optional(),
   allowWrite: z.boolean(),
   /** Extra CORS origins besides chrome-extension:// and moz-extension://. */
   allowOrigins: z.array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s/]+$/i, 'an origin is scheme://host[:port]')),
@@ -93,6 +103,8 @@ export const CompanionConfigSchema = z.object({
   /** Requests per second allowed per client address (a token bucket holding one second's worth). */
   rateLimit: z.coerce.number().int().min(1).max(1_000_000),
   verbose: z.boolean(),
+  /** How long a client may take to send its request headers before a 408 (ms; tests shorten it). */
+  headersTimeoutMs: z.number().int().min(100).max(600_000).optional(),
 });
 /** The validated configuration. */
 export type CompanionConfig = z.infer<typeof CompanionConfigSchema>;
@@ -102,7 +114,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const BOOLEAN_FLAGS = new Set(['allow-write', 'verbose', 'help']);
+/** The opt-in for a non-loopback bind, long on purpose so that nobody types it by accident. */
+export const EXPOSE_FLAG = 'expose-sessions-to-network';
+
+const BOOLEAN_FLAGS = new Set(['allow-write', 'verbose', 'help', EXPOSE_FLAG]);
 const REPEATED_FLAGS = new Set(['store', 'secret-key', 'allow-origin', 'allow-host']);
 const VALUE_FLAGS = new Set([
   'salt',
@@ -131,7 +146,9 @@ Options (each also from the environment variable shown):
   --secret-key KEY       SECRET_KEY, then again for each fallback (SESSION_LENS_SECRET_KEY,
                          SESSION_LENS_SECRET_KEY_FALLBACKS comma-separated). Without one, data is unverified.
   --salt SALT            session salt of a renamed SessionStore class (SESSION_LENS_SALT)
-  --host ADDR            address to bind (SESSION_LENS_HOST, default 127.0.0.1)
+  --host ADDR            address to bind (SESSION_LENS_HOST, default 127.0.0.1); loopback only unless
+  --${EXPOSE_FLAG}
+                         is given too: the API is then plain HTTP on the network, guarded by the token only
   --port N               port (SESSION_LENS_PORT, default ${COMPANION_DEFAULT_PORT}; 0 = any free port)
   --token TOKEN          bearer token (SESSION_LENS_TOKEN); generated and printed once when absent
   --allow-write          enable DELETE /v1/sessions/{key} (SESSION_LENS_ALLOW_WRITE=1)
@@ -190,11 +207,25 @@ function splitStores(v: string): string[] {
   return v.split(/\s+|,(?=[a-z][a-z0-9+.-]*:)/i).filter(Boolean);
 }
 
-function redact(u: URL): string {
-  const copy = new URL(u.href);
-  if (copy.password) copy.password = '***';
-  return copy.href;
+/**
+ * How a store is named anywhere it is shown (start-up banner, health, session replies, errors):
+ * `scheme://user@host:port/db` and nothing else — no password, no query string (which may hold
+ * `password=`, `sslpassword=`, `sslkey=` …), no fragment.
+ *
+ * @example
+ * storeDisplayName(new URL('postgres://app:pw@db:5433/app?sslpassword=x')) // 'postgres://app@db:5433/app'
+ */
+export function storeDisplayName(u: URL): string {
+  const scheme = u.protocol.replace(/:$/, '').toLowerCase();
+  const shown = scheme === 'postgresql' ? 'postgres' : scheme === 'mariadb' ? 'mysql' : scheme;
+  const user = u.username ? `${u.username}@` : '';
+  const port = u.port ? `:${u.port}` : '';
+  const path = u.pathname === '/' ? '' : u.pathname;
+  return `${shown}://${user}${u.hostname}${port}${path}`;
 }
+
+/** The scheme of a store URL for messages about a URL that could not be read (never the URL itself). */
+const schemeOf = (raw: string): string => /^([a-z][a-z0-9+.-]{0,20}):/i.exec(raw)?.[1]?.toLowerCase() ?? 'a';
 
 const OUR_PARAMS = ['table', 'key_prefix', 'version', 'engine', 'prefix', 'cookie_age'];
 
@@ -207,7 +238,7 @@ const OUR_PARAMS = ['table', 'key_prefix', 'version', 'engine', 'prefix', 'cooki
  */
 export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string): StoreSpec {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
-  if (!scheme) throw new ConfigError(`store '${raw.slice(0, 60)}' is not a URL (sqlite:, postgres:, mysql:, redis:, memcached:, file:)`);
+  if (!scheme) throw new ConfigError('a store is not a URL (sqlite:, postgres:, mysql:, redis:, memcached:, file:)');
   let u: URL;
   if (scheme === 'sqlite') {
     // A path, not a host, so parsed by hand: sqlite:///abs/path and sqlite:////abs/path are absolute,
@@ -225,7 +256,7 @@ export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string)
   try {
     u = new URL(raw);
   } catch {
-    throw new ConfigError(`store URL '${raw.slice(0, 60)}' cannot be parsed`);
+    throw new ConfigError(`a ${scheme}: store URL cannot be parsed`);
   }
   const params = u.searchParams;
   const take = (k: string) => params.get(k) ?? undefined;
@@ -235,7 +266,7 @@ export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string)
     try {
       return fn();
     } catch (e) {
-      if (e instanceof z.ZodError) throw new ConfigError(`store ${redact(u)}: ${e.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      if (e instanceof z.ZodError) throw new ConfigError(`store ${storeDisplayName(u)}: ${e.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
       throw e;
     }
   };
@@ -243,19 +274,19 @@ export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string)
     case 'postgres':
     case 'postgresql':
       checkParams(params, ['table'], raw, true);
-      return wrap(() => StoreSpecSchema.parse({ kind: 'postgres', name: redact(clean), url: clean.href, table: take('table') ?? defaults.table }));
+      return wrap(() => StoreSpecSchema.parse({ kind: 'postgres', name: storeDisplayName(clean), url: clean.href, table: take('table') ?? defaults.table }));
     case 'mysql':
     case 'mariadb':
       checkParams(params, ['table'], raw, true);
       if (scheme === 'mariadb') clean.protocol = 'mysql:';
-      return wrap(() => StoreSpecSchema.parse({ kind: 'mysql', name: redact(clean), url: clean.href, table: take('table') ?? defaults.table }));
+      return wrap(() => StoreSpecSchema.parse({ kind: 'mysql', name: storeDisplayName(clean), url: clean.href, table: take('table') ?? defaults.table }));
     case 'redis':
     case 'rediss':
       checkParams(params, ['key_prefix', 'version', 'engine'], raw);
       return wrap(() =>
         StoreSpecSchema.parse({
           kind: 'redis',
-          name: redact(clean),
+          name: storeDisplayName(clean),
           url: clean.href,
           keyPrefix: take('key_prefix') ?? defaults.cacheKeyPrefix,
           version: take('version') ?? defaults.cacheVersion,
@@ -268,7 +299,7 @@ export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string)
       return wrap(() =>
         StoreSpecSchema.parse({
           kind: 'memcached',
-          name: redact(clean),
+          name: storeDisplayName(clean),
           servers: `${auth}${u.hostname || '127.0.0.1'}:${u.port || '11211'}`,
           keyPrefix: take('key_prefix') ?? defaults.cacheKeyPrefix,
           version: take('version') ?? defaults.cacheVersion,
@@ -290,13 +321,13 @@ export function parseStoreUrl(raw: string, defaults: StoreDefaults, cwd: string)
       );
     }
     default:
-      throw new ConfigError(`unsupported store scheme '${scheme}:' (sqlite, postgres, mysql, redis, memcached, file)`);
+      throw new ConfigError(`unsupported store scheme '${scheme.slice(0, 20)}:' (sqlite, postgres, mysql, redis, memcached, file)`);
   }
 }
 
 function checkParams(params: URLSearchParams, allowed: string[], raw: string, passOthers = false): void {
   for (const k of params.keys()) {
-    if (OUR_PARAMS.includes(k) && !allowed.includes(k)) throw new ConfigError(`store option '${k}' does not apply to ${raw.split(':')[0]}`);
+    if (OUR_PARAMS.includes(k) && !allowed.includes(k)) throw new ConfigError(`store option '${k}' does not apply to ${schemeOf(raw)}:`);
     if (!OUR_PARAMS.includes(k) && !passOthers) throw new ConfigError(`unknown store option '${k.slice(0, 40)}'`);
   }
 }
@@ -349,13 +380,35 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     timeoutMs: one('timeout') ?? 5000,
     rateLimit: one('rate-limit') ?? 20_000,
     verbose: truthy(flags.get('verbose')?.[0] ?? env.SESSION_LENS_VERBOSE ?? 'false', '--verbose'),
+    // A flag only, never the environment: an inherited variable must not open the server up.
+    exposeOnNetwork: truthy(flags.get(EXPOSE_FLAG)?.[0] ?? 'false', `--${EXPOSE_FLAG}`),
   };
+  if (!raw.exposeOnNetwork && !isLoopbackAddress(raw.host)) {
+    throw new ConfigError(
+      `--host ${raw.host.slice(0, 60)} is not a loopback address: the API would be plain HTTP on the network. ` +
+        `Add --${EXPOSE_FLAG} if that is really what you want.`,
+    );
+  }
   const parsed = CompanionConfigSchema.safeParse(raw);
   if (!parsed.success) {
     // Name the option, never echo its value (it may be a secret).
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '));
   }
   return parsed.data;
+}
+
+/**
+ * True for an address that only this machine can reach: `localhost`, 127.0.0.0/8, `::1`.
+ *
+ * @example
+ * isLoopbackAddress('127.0.0.1') // true
+ * isLoopbackAddress('0.0.0.0') // false
+ */
+export function isLoopbackAddress(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return v4 !== null && v4[1] === '127' && v4.slice(2).every((p) => Number(p) <= 255);
 }
 
 function numberOr(v: string | undefined, d: number, what: string): number {

@@ -2,9 +2,11 @@
  * The companion HTTP server (node:http, JSON, read-only unless `--allow-write`).
  *
  * Every request passes, in order: URL and body size limits → a loopback Host header (403
- * ERR_FORBIDDEN_HOST) → an allowed Origin if one is sent (403 ERR_FORBIDDEN_ORIGIN) → the per-client
- * rate limit (429) → CORS preflight → `GET /v1/health` (no token) → `Authorization: Bearer` (401) →
- * the route, under a per-request timeout (504). A store that is down answers 503
+ * ERR_FORBIDDEN_HOST; two Host headers: 400) → an allowed Origin if one is sent (403
+ * ERR_FORBIDDEN_ORIGIN) → the per-client rate limit (429) → CORS preflight → `GET /v1/health` (without
+ * a token: only "alive"; the store list needs the token) → `Authorization: Bearer` (401) → the
+ * route, under a per-request timeout (504). Slow headers get 408; answers sent while shutting down
+ * carry `Connection: close`. A store that is down answers 503
  * ERR_STORE_UNAVAILABLE. Errors are caught here, once, and written as `{ ok: false, code, message }`.
  * The log (only with `verbose`, plus store up/down changes) never holds keys, tokens or data.
  */
@@ -13,7 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { useNodeBackend } from '../cli/node-backend.ts';
 import { stringifyJson } from '../codec/index.ts';
 import { COMPANION_API_PREFIX, SessionKeySchema, SessionListQuerySchema, type CompanionErrorCode } from '../protocol/companion.ts';
-import type { CompanionConfig } from './config.ts';
+import { EXPOSE_FLAG, isLoopbackAddress, type CompanionConfig } from './config.ts';
 import { CompanionError } from './errors.ts';
 import { generateToken, isAllowedHost, isAllowedOrigin, RateLimiter, tokenChecker } from './security.ts';
 import { SessionService, type SessionRecord } from './sessions.ts';
@@ -77,6 +79,16 @@ interface RequestContext {
   cors?: string[];
 }
 
+/** `GET /v1/health` without a token. */
+const ALIVE_BODY = JSON.stringify({ ok: true, name: 'session-lens-companion', version: COMPANION_VERSION });
+
+/** How many Host headers a request carried (node:http keeps only the first in `headers.host`). */
+function hostHeaderCount(raw: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') n++;
+  return n;
+}
+
 function errorBody(code: CompanionErrorCode, message: string, store?: string): string {
   return JSON.stringify({ ok: false, code, message, ...(store ? { store } : {}) });
 }
@@ -105,6 +117,9 @@ export function sessionBody(r: SessionRecord): string {
  */
 export async function startCompanionServer(opts: CompanionServerOptions): Promise<CompanionServer> {
   const { config } = opts;
+  if (!config.exposeOnNetwork && !isLoopbackAddress(config.host)) {
+    throw new CompanionError('ERR_BAD_REQUEST', 400, `${config.host} is not a loopback address; binding it needs --${EXPOSE_FLAG}`);
+  }
   // node:crypto + node:zlib: several times faster than WebCrypto / Compression Streams here.
   useNodeBackend();
   const log = opts.log ?? (() => {});
@@ -128,15 +143,18 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
       const h = [...BASE_HEADERS, 'content-length', String(Buffer.byteLength(body))];
       if (route.cors) h.push(...route.cors);
       if (extra) for (const k in extra) h.push(k, extra[k]!);
+      if (closing && !extra?.connection) h.push('connection', 'close');
       res.writeHead(status, h);
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const fail = (status: number, code: CompanionErrorCode, message: string, extra?: Record<string, string>) => send(status, errorBody(code, message), extra);
+    const unauthorized = () => fail(401, 'ERR_UNAUTHORIZED', 'Missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="session-lens"' });
 
     const target = req.url ?? '/';
     if (target.length > MAX_URL) return fail(414, 'ERR_TOO_LARGE', `Request target longer than ${MAX_URL} characters`, { connection: 'close' });
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (hasBody) return fail(413, 'ERR_TOO_LARGE', 'This API takes no request body', { connection: 'close' });
+    if (hostHeaderCount(req.rawHeaders) > 1) return fail(400, 'ERR_BAD_REQUEST', 'More than one Host header', { connection: 'close' });
     if (!isAllowedHost(req.headers.host, config.allowHosts)) return fail(403, 'ERR_FORBIDDEN_HOST', 'Host header must name the loopback interface');
     const origin = req.headers.origin;
     if (origin !== undefined) {
@@ -164,13 +182,14 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
     if (path === `${COMPANION_API_PREFIX}/health`) {
       route.name = '/v1/health';
       if (!isGet) return fail(405, 'ERR_METHOD_NOT_ALLOWED', 'Use GET', { allow: 'GET' });
+      // Without a token: alive, nothing more (store names, kinds and reachability need the token).
+      if (req.headers.authorization === undefined) return send(200, ALIVE_BODY);
+      if (!checkToken(req.headers.authorization)) return unauthorized();
       const stores = await service.health();
       return send(200, JSON.stringify({ ok: stores.every((s) => s.reachable), name: 'session-lens-companion', version: COMPANION_VERSION, readOnly: !config.allowWrite, stores }));
     }
 
-    if (!checkToken(req.headers.authorization)) {
-      return fail(401, 'ERR_UNAUTHORIZED', 'Missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="session-lens"' });
-    }
+    if (!checkToken(req.headers.authorization)) return unauthorized();
 
     if (path === `${COMPANION_API_PREFIX}/sessions`) {
       route.name = '/v1/sessions';
@@ -224,31 +243,48 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
   );
   sweeper.unref();
 
-  const server: Server = createServer({ maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const started = performance.now();
-    const route: RequestContext = { name: '(rejected)' };
-    const entry = {
-      res,
-      route,
-      deadline: started + config.timeoutMs,
-      done: handle(req, res, route)
-        .catch((e: unknown) => {
-          if (res.headersSent) return;
-          if (e instanceof CompanionError) return writeError(res, e.status, errorBody(e.code, e.message, e.store), route.cors);
-          log(`internal error in ${route.name}: ${e instanceof Error ? e.name : typeof e}`);
-          writeError(res, 500, errorBody('ERR_INTERNAL', 'Internal error'), route.cors);
-        })
-        .finally(() => {
-          pending.delete(entry);
-          if (config.verbose) log(`${req.method} ${route.name} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
-        }),
-    };
-    pending.add(entry);
-    // Drain (and drop) any body the client sends anyway.
-    req.resume();
-  });
+  const headersTimeout = config.headersTimeoutMs ?? 10_000;
+  let closing: Promise<void> | undefined;
+  const server: Server = createServer(
+    {
+      maxHeaderSize: 8192,
+      requestTimeout: 30_000,
+      headersTimeout,
+      keepAliveTimeout: 5_000,
+      // node:http checks the two timeouts above only this often (default 30 s).
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, headersTimeout / 2)),
+    },
+    (req, res) => {
+      const started = performance.now();
+      const route: RequestContext = { name: '(rejected)' };
+      const entry = {
+        res,
+        route,
+        deadline: started + config.timeoutMs,
+        done: handle(req, res, route)
+          .catch((e: unknown) => {
+            if (res.headersSent) return;
+            if (e instanceof CompanionError) return writeError(res, e.status, errorBody(e.code, e.message, e.store), route.cors);
+            log(`internal error in ${route.name}: ${e instanceof Error ? e.name : typeof e}`);
+            writeError(res, 500, errorBody('ERR_INTERNAL', 'Internal error'), route.cors);
+          })
+          .finally(() => {
+            pending.delete(entry);
+            if (config.verbose) log(`${req.method} ${route.name} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+          }),
+      };
+      pending.add(entry);
+      // Drain (and drop) any body the client sends anyway.
+      req.resume();
+    },
+  );
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
@@ -261,9 +297,14 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
     });
   });
   const addr = server.address() as AddressInfo;
+  if (!isLoopbackAddress(addr.address)) {
+    log(
+      `WARNING: listening on ${addr.address}, reachable from the network. The API is plain HTTP: the token ` +
+        'and every session it serves cross the network unencrypted. Use this only on a network you trust.',
+    );
+  }
   const hostForUrl = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
 
-  let closing: Promise<void> | undefined;
   const close = (graceMs = 3000): Promise<void> => {
     closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -97,7 +97,8 @@ export const StoreHealthSchema = z.object({
 export type StoreHealth = z.infer<typeof StoreHealthSchema>;
 
 /**
- * `GET /v1/health`: the stores and whether each is reachable. Needs no token; says nothing secret.
+ * `GET /v1/health`. Without a token: only `{ ok: true, name, version }` (the server is alive). With
+ * the token: also `readOnly` and the stores, and whether each is reachable.
  *
  * @example
  * HealthResponseSchema.parse({ ok: true, name: 'session-lens-companion', version: '0.1.0', readOnly: true,
@@ -107,8 +108,8 @@ export const HealthResponseSchema = z.object({
   ok: z.boolean(),
   name: z.literal('session-lens-companion'),
   version: z.string(),
-  readOnly: z.boolean(),
-  stores: z.array(StoreHealthSchema),
+  readOnly: z.boolean().optional(),
+  stores: z.array(StoreHealthSchema).optional(),
 });
 /** The health answer. */
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
@@ -194,7 +195,8 @@ export type SessionSummary = z.infer<typeof SessionSummarySchema>;
  */
 export const SessionListResponseSchema = z.object({
   sessions: z.array(SessionSummarySchema),
-  unlisted: z.array(z.object({ store: z.string(), reason: z.string() })),
+  /** Stores not listed (`ERR_LIST_UNSUPPORTED`, `ERR_STORE_UNAVAILABLE`), or sessions skipped (`ERR_TOO_LARGE`, with `count`). */
+  unlisted: z.array(z.object({ store: z.string(), reason: z.string(), count: z.number().int().optional() })),
 });
 /** A session list. */
 export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;

@@ -34,7 +34,7 @@ describe('faults: stores restarted mid-run', () => {
       const down = await c.api(`/v1/sessions/${w.key}`);
       expect(down.status).toBe(503);
       expect(down.body).toMatchObject({ ok: false, code: 'ERR_STORE_UNAVAILABLE', store: expect.stringContaining('redis://') });
-      const health = await (await fetch(`${c.server.url}/v1/health`)).json();
+      const health = (await c.api(`/v1/health`)).body;
       expect(health).toMatchObject({ ok: false, stores: [{ reachable: false }] });
       // Still answering quickly, and more than once, while Redis is down.
       for (let i = 0; i < 3; i++) expect((await c.api(`/v1/sessions/${w.key}`)).status).toBe(503);
@@ -50,7 +50,7 @@ describe('faults: stores restarted mid-run', () => {
       const back = await c.api(`/v1/sessions/${w2.key}`);
       expect(back.status).toBe(200);
       expect(exact(back.body.data)).toBe(exact(django.data));
-      expect(await (await fetch(`${c.server.url}/v1/health`)).json()).toMatchObject({ ok: true });
+      expect((await c.api(`/v1/health`)).body).toMatchObject({ ok: true });
       expect(c.logs.join('\n')).toMatch(/redis:\/\/127\.0\.0\.1:6379\/0.* is unavailable/);
       expect(c.logs.join('\n')).toMatch(/is back/);
     } finally {

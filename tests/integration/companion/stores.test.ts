@@ -137,7 +137,7 @@ describe.each(CASES)('$name', (c) => {
   });
 
   it('health: every store reachable', async () => {
-    const h = await (await fetch(`${companion.server.url}/v1/health`)).json();
+    const h = (await companion.api(`/v1/health`)).body;
     expect(h.ok).toBe(true);
     expect(h.stores.length).toBe(c.stores(dj).length);
     for (const s of h.stores) expect(s.reachable).toBe(true);

@@ -39,7 +39,7 @@ describe('stores that cannot be reached', () => {
     let c: Companion | undefined;
     try {
       c = await startCompanion([urls[kind]!], ['--timeout', '3000']);
-      const health = await (await fetch(`${c.server.url}/v1/health`)).json();
+      const health = (await c.api(`/v1/health`)).body;
       expect(health.ok).toBe(false);
       expect(health.stores).toEqual([expect.objectContaining({ kind, reachable: false, error: expect.any(String) })]);
       const t0 = Date.now();

@@ -55,7 +55,7 @@ describe('DELETE with --allow-write', () => {
       const [s] = (await dj.tool(['write', '--data', '{"a":1}'])).sessions;
       expect((await c.api(`/v1/sessions/${s.key}`, { method: 'DELETE' })).status).toBe(200);
       expect((await dj.tool(['keys'])).keys).toEqual([]);
-      const health = await (await fetch(`${c.server.url}/v1/health`)).json();
+      const health = (await c.api(`/v1/health`)).body;
       expect(health.readOnly).toBe(false);
     } finally {
       await c.close();

@@ -14,6 +14,7 @@ export class MemoryStore implements StoreAdapter {
   readonly calls: string[] = [];
   down = false;
   hang = false;
+  private waiting: (() => void)[] = [];
 
   constructor(
     readonly name = 'memory://a',
@@ -25,8 +26,13 @@ export class MemoryStore implements StoreAdapter {
 
   private async gate(call: string): Promise<void> {
     this.calls.push(call);
-    if (this.hang) await new Promise(() => {});
+    if (this.hang) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.down) throw new StoreUnavailableError(this.name, 'ECONNREFUSED');
+  }
+
+  /** Lets every call held by `hang` go on. */
+  release(): void {
+    for (const w of this.waiting.splice(0)) w();
   }
 
   async get(key: string): Promise<StoredSession | null> {

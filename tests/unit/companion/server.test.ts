@@ -70,13 +70,13 @@ describe('companion server (in-memory store)', () => {
     expect(server.tokenGenerated).toBe(false);
   });
 
-  it('GET /v1/health needs no token and reports the stores', async () => {
-    const r = await rawRequest(server.url, '/v1/health');
+  it('GET /v1/health with the token reports the stores', async () => {
+    const r = await rawRequest(server.url, '/v1/health', { headers: auth });
     expect(r.status).toBe(200);
     const h = HealthResponseSchema.parse(r.json);
     expect(h).toMatchObject({ ok: true, readOnly: true, stores: [{ name: 'memory://a', kind: 'sqlite', reachable: true, canList: true }] });
     store.down = true;
-    const down = HealthResponseSchema.parse((await rawRequest(server.url, '/v1/health')).json);
+    const down = HealthResponseSchema.parse((await rawRequest(server.url, '/v1/health', { headers: auth })).json);
     expect(down).toMatchObject({ ok: false, stores: [{ reachable: false, error: 'ECONNREFUSED' }] });
   });
 
@@ -337,7 +337,7 @@ describe('companion server: verification, write mode, limits, shutdown', () => {
       expect(r.json).toEqual({ key: KEY, deleted: ['memory://a', 'memory://b'] });
       expect(a.entries.size + b.entries.size).toBe(0);
       expect((await rawRequest(server.url, `/v1/sessions/${KEY}`, { headers: auth })).status).toBe(404);
-      expect((await rawRequest(server.url, '/v1/health')).json.readOnly).toBe(false);
+      expect((await rawRequest(server.url, '/v1/health', { headers: auth })).json.readOnly).toBe(false);
     } finally {
       await server.close();
     }
