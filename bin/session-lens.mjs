@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so a checkout needs no build step.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
-const main = fileURLToPath(new URL('../lib/cli/main.ts', import.meta.url));
-const tsx = require.resolve('tsx');
-const child = spawn(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-// Pass signals on, so `kill <pid>` of this launcher stops a long-running command (serve) cleanly.
-for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+// The `session-lens` command. Runs the CLI in this very process (no child: a signal to this
+// process reaches the command itself, and `serve` sees its real parent go away): the JavaScript
+// bundle built at install (`npm run build:cli` → dist/cli), or, in a checkout where it has not been
+// built, the TypeScript sources through tsx.
+let cli;
+try {
+  cli = await import('../dist/cli/main.mjs');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('main.mjs')) throw e;
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import('../lib/cli/main.ts');
+}
+process.exitCode = await cli.run(process.argv.slice(2));

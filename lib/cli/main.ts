@@ -46,11 +46,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+/**
+ * Runs the CLI on this process's standard streams and environment (the `session-lens` launcher).
+ *
+ * @example
+ * process.exitCode = await run(process.argv.slice(2));
+ */
+export function run(argv: string[]): Promise<number> {
+  return main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+}
+
 const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-  );
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

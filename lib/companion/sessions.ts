@@ -251,8 +251,8 @@ export class SessionService {
   }
 
   /** The `limit` most recent sessions of every store that can list them (latest expiry first). */
-  async list(limit: number): Promise<{ sessions: SessionSummaryRecord[]; unlisted: { store: string; reason: string }[] }> {
-    const unlisted: { store: string; reason: string }[] = [];
+  async list(limit: number): Promise<{ sessions: SessionSummaryRecord[]; unlisted: { store: string; reason: string; count?: number }[] }> {
+    const unlisted: { store: string; reason: string; count?: number }[] = [];
     const sessions: SessionSummaryRecord[] = [];
     let firstDown: StoreUnavailableError | undefined;
     let listable = 0;
@@ -265,10 +265,17 @@ export class SessionService {
       try {
         const rows = await s.list(limit);
         this.noteSuccess(s);
+        let tooLarge = 0;
         for (const { key, session } of rows) {
+          if (!session) {
+            tooLarge++;
+            continue;
+          }
           const r = await this.decode(key, session);
           sessions.push({ key, store: r.store, expireDate: r.expireDate, expired: r.expired, userId: userIdOf(r.data) });
         }
+        // Sessions the store holds but would not hand over (past the size cap): said, not hidden.
+        if (tooLarge) unlisted.push({ store: s.name, reason: 'ERR_TOO_LARGE', count: tooLarge });
       } catch (e) {
         this.noteFailure(e);
         if (!(e instanceof StoreUnavailableError)) throw e;

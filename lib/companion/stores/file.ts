@@ -4,9 +4,15 @@
  * rule (`_session_expiry`, else mtime + SESSION_COOKIE_AGE), which needs the data, so it is resolved
  * after decoding. Keys are validated before they get here; the joined path is checked to stay in
  * the directory all the same, and oversized files are not read.
+ *
+ * The directory may be shared and writable by others (Django's default SESSION_FILE_PATH is
+ * `tempfile.gettempdir()`), so only regular files are sessions: each is `lstat`-ed first and opened
+ * with `O_NOFOLLOW | O_NONBLOCK` (a FIFO planted there would otherwise block one of Node's four
+ * file-system threads per lookup until every lookup and even shutdown hang), then checked again
+ * on the open descriptor. Listing skips anything else.
  */
 import { constants } from 'node:fs';
-import { open, readdir, stat, unlink } from 'node:fs/promises';
+import { access, lstat, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { LimitExceededError } from '../../codec/errors.ts';
 import { DEFAULT_LIMITS } from '../../codec/limits.ts';
@@ -56,8 +62,11 @@ export class FileStore implements StoreAdapter {
   private async read(path: string): Promise<StoredSession | null> {
     let fh;
     try {
-      // O_NOFOLLOW: a symlink planted in the directory is not followed.
-      fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      // Only a regular file is a session; a FIFO, socket, device or symlink is not even opened.
+      if (!(await lstat(path)).isFile()) return null;
+      // O_NOFOLLOW: a symlink swapped in since the lstat is not followed; O_NONBLOCK: nor does a
+      // FIFO swapped in block the open.
+      fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') {
@@ -109,7 +118,8 @@ export class FileStore implements StoreAdapter {
     const stats = await Promise.all(
       keys.map(async (k) => {
         try {
-          return { k, mtime: (await stat(this.pathOf(k))).mtimeMs };
+          const st = await lstat(this.pathOf(k));
+          return st.isFile() ? { k, mtime: st.mtimeMs } : null;
         } catch {
           return null;
         }
@@ -141,6 +151,8 @@ export class FileStore implements StoreAdapter {
     try {
       const st = await stat(this.dir);
       if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      // Reachable means readable: listing needs read, each lookup needs search permission.
+      await access(this.dir, constants.R_OK | constants.X_OK);
     } catch (e) {
       throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
     }

@@ -6,11 +6,14 @@
  * Only reads are sent (EVALSHA of a `no-writes` script, SCAN, PTTL, GET, PING; DEL only with
  * `--allow-write`). While Redis is down every request fails fast with 503 — nothing is queued —
  * and the next request reconnects, so the companion answers again as soon as Redis is back.
- * Listing uses SCAN (bounded), never KEYS.
+ * Listing uses SCAN (bounded), never KEYS. A value larger than the cap (default 8 MiB, the codec's
+ * decompressed-size limit) is never transferred: the script checks STRLEN first, so that key answers
+ * 413 ERR_TOO_LARGE, listing skips it, and the shared connection is untouched.
  */
 import { createHash } from 'node:crypto';
 import { decodeRedisValue } from '../cache-value.ts';
-import { describeFailure, StoreUnavailableError } from '../errors.ts';
+import { DEFAULT_LIMITS } from '../../codec/limits.ts';
+import { CompanionError, describeFailure, StoreUnavailableError } from '../errors.ts';
 import { cacheKey, type CacheEngine } from './cache-keys.ts';
 import { RespClient, RespError, respOptionsFromUrl, type RespValue } from './resp.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
@@ -25,6 +28,8 @@ export interface RedisStoreOptions {
   engine: CacheEngine;
   /** Per-command timeout in ms (default 2000). */
   timeoutMs?: number;
+  /** Largest value read, in bytes (default: the codec's decompressed-size cap, 8 MiB). */
+  maxBytes?: number;
   /** Most keys SCAN visits for one list (default 10 000). */
   maxScan?: number;
   now?: () => number;
@@ -32,11 +37,16 @@ export interface RedisStoreOptions {
 
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
-/** GET and PTTL of one key, atomically and in one round trip; declared `no-writes` (Redis 7). */
+/**
+ * GET and PTTL of one key, atomically and in one round trip; declared `no-writes` (Redis 7).
+ * A value longer than ARGV[1] bytes is not sent: the reply is `{false, pttl, length}` instead.
+ */
 const GET_WITH_TTL = `#!lua flags=no-writes
-local v = redis.call('GET', KEYS[1])
-if not v then return {false, -2} end
-return {v, redis.call('PTTL', KEYS[1])}`;
+local t = redis.call('PTTL', KEYS[1])
+if t == -2 then return {false, -2} end
+local n = redis.call('STRLEN', KEYS[1])
+if n > tonumber(ARGV[1]) then return {false, t, n} end
+return {redis.call('GET', KEYS[1]), t}`;
 const GET_WITH_TTL_SHA = createHash('sha1').update(GET_WITH_TTL).digest('hex');
 
 /**
@@ -78,17 +88,30 @@ export class RedisStore implements StoreAdapter {
     return { format: 'value', store: this.name, decode: () => decodeRedisValue(bytes), expiry: { kind: 'date', date }, raw };
   }
 
-  async get(key: string): Promise<StoredSession | null> {
-    const k = cacheKey(this.opts, key);
+  private get maxBytes(): number {
+    return this.opts.maxBytes ?? DEFAULT_LIMITS.maxDecompressedSize;
+  }
+
+  /** The value and PTTL of a full cache key; `tooLarge` (and no bytes) past the cap. */
+  private async fetch(k: string): Promise<{ bytes: Buffer | null; pttl: number; tooLarge?: number }> {
     let reply: RespValue;
     try {
-      reply = await this.client.command(['EVALSHA', GET_WITH_TTL_SHA, 1, k]);
+      reply = await this.client.command(['EVALSHA', GET_WITH_TTL_SHA, 1, k, this.maxBytes]);
     } catch (e) {
       if (!(e instanceof RespError && e.code === 'NOSCRIPT')) throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
-      reply = await this.run(['EVAL', GET_WITH_TTL, 1, k]); // loads the script; EVALSHA works from now on
+      reply = await this.run(['EVAL', GET_WITH_TTL, 1, k, this.maxBytes]); // loads the script; EVALSHA works from now on
     }
-    const [bytes, pttl] = Array.isArray(reply) ? reply : [null, -2];
-    return Buffer.isBuffer(bytes) ? this.entry(bytes, Number(pttl)) : null;
+    const [bytes, pttl, length] = Array.isArray(reply) ? reply : [null, -2];
+    if (typeof length === 'number') return { bytes: null, pttl: Number(pttl), tooLarge: length };
+    return { bytes: Buffer.isBuffer(bytes) ? bytes : null, pttl: Number(pttl) };
+  }
+
+  async get(key: string): Promise<StoredSession | null> {
+    const { bytes, pttl, tooLarge } = await this.fetch(cacheKey(this.opts, key));
+    if (tooLarge !== undefined) {
+      throw new CompanionError('ERR_TOO_LARGE', 413, `The stored session is ${tooLarge} bytes, more than the ${this.maxBytes}-byte limit`, { store: this.name });
+    }
+    return bytes ? this.entry(bytes, pttl) : null;
   }
 
   async list(limit: number): Promise<ListedSession[]> {
@@ -110,11 +133,13 @@ export class RedisStore implements StoreAdapter {
     const order = keys.map((k, i) => ({ k, ttl: ttls[i]! === -1 ? Number.MAX_SAFE_INTEGER : ttls[i]! })).filter((o) => o.ttl !== -2);
     order.sort((a, b) => b.ttl - a.ttl);
     const top = order.slice(0, limit);
-    const values = await Promise.all(top.map((t) => this.run(['GET', t.k])));
+    const values = await Promise.all(top.map((t) => this.fetch(t.k)));
     const out: ListedSession[] = [];
     top.forEach((t, i) => {
-      const v = values[i];
-      if (Buffer.isBuffer(v)) out.push({ key: t.k.slice(prefix.length), session: this.entry(v, t.ttl === Number.MAX_SAFE_INTEGER ? -1 : t.ttl) });
+      const v = values[i]!;
+      const key = t.k.slice(prefix.length);
+      if (v.tooLarge !== undefined) out.push({ key, skipped: 'ERR_TOO_LARGE' });
+      else if (v.bytes) out.push({ key, session: this.entry(v.bytes, v.pttl) });
     });
     return out;
   }

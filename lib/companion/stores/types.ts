@@ -50,8 +50,8 @@ export interface StoreAdapter {
   close(): Promise<void>;
 }
 
-/** A listed session: the key plus the stored session. */
-export interface ListedSession {
-  key: string;
-  session: StoredSession;
-}
+/**
+ * A listed session: the key plus the stored session — or, for one the store holds but will not
+ * hand over (a value past the size cap), the key and why it was skipped.
+ */
+export type ListedSession = { key: string; session: StoredSession; skipped?: undefined } | { key: string; session?: undefined; skipped: 'ERR_TOO_LARGE' };

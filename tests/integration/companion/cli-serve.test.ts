@@ -2,39 +2,10 @@
  * `session-lens serve` as a user runs it: the real bin, a real process, options from the
  * environment, the generated token printed once, and a clean exit on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson } from '../../../lib/codec/index.ts';
 import { prepareDjango, DJANGO_SECRET_KEY, type DjangoEnv } from '../../support/django.ts';
-import { REPO } from './helpers.ts';
-
-const BIN = fileURLToPath(new URL('../../../bin/session-lens.mjs', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function serve(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function until(fn: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { spawnServe as serve, until } from './helpers.ts';
 
 describe('session-lens serve (the real command)', () => {
   let dj: DjangoEnv;

@@ -2,7 +2,7 @@
  * Starts the companion in-process on a free loopback port for integration tests, and compares
  * what it serves with what Django's own `SessionStore(key).load()` returns.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseJson, stringifyJson, type SessionValue } from '../../../lib/codec/index.ts';
 import { parseServeConfig, type CompanionConfig } from '../../../lib/companion/config.ts';
@@ -83,4 +83,41 @@ export async function waitFor(fn: () => Promise<boolean>, ms: number, every = 10
     await new Promise((r) => setTimeout(r, every));
   }
   return false;
+}
+
+/** The CLI as users run it. */
+export const BIN = resolve(REPO, 'bin/session-lens.mjs');
+
+/** A `session-lens serve` process and what it printed so far. */
+export interface RunningServe {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `session-lens serve ARGS` as a real process (the bin, or `command` such as npx).
+ *
+ * @example
+ * const run = spawnServe(['--port', '0'], { SESSION_LENS_STORE: dj.database });
+ */
+export function spawnServe(args: string[], env: Record<string, string>, command: string[] = [process.execPath, BIN]): RunningServe {
+  const [cmd, ...pre] = command;
+  const child = spawn(cmd!, [...pre, 'serve', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Waits until `fn()` is true; throws after `ms`. */
+export async function until(fn: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
