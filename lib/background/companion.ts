@@ -47,7 +47,7 @@ async function get(config: CompanionConfig, path: string, fetchFn: FetchLike): P
 }
 
 /**
- * Checks the connection: health (no token needed), then an authenticated call to see the token works.
+ * Checks the connection: health (which checks the token when one is set), then an authenticated call.
  *
  * @example
  * await testCompanion({ url: 'http://127.0.0.1:8399', token: 't' }) // { state: 'connected', … }
@@ -56,7 +56,12 @@ export async function testCompanion(config: CompanionConfig, fetchFn: FetchLike 
   const url = config.url;
   if (!url) return { state: 'not-configured', message: 'No companion URL is set', url };
   try {
+    // With a token, health checks it (401) and lists the stores; without one it only says "alive".
     const health = await get(config, '/v1/health', fetchFn);
+    const refused = ErrorResponseSchema.safeParse(health.body);
+    if (health.status === 401 && refused.success && refused.data.code === 'ERR_UNAUTHORIZED') {
+      return { state: 'unauthorized', message: 'The companion refused the token', url };
+    }
     const h = HealthResponseSchema.safeParse(health.body);
     if (!h.success) return { state: 'bad-response', message: `Not a Session Lens companion (HTTP ${health.status})`, url };
     // Any well-formed key: a 404 means the token was accepted, a 401 that it was not.
