@@ -10,6 +10,11 @@ APT_PACKAGES=(
   python3-django python3-django-redis python3-pymemcache # the real Django fixture site
   python3-psycopg2 python3-mysqldb                       # Django's PostgreSQL / MariaDB drivers
   python3-flask python3-jwt                              # other frameworks' cookies for the format vectors
+  python3-starlette python3-tornado                      # tests/fixtures/frameworks: Python frameworks
+  ruby-actionpack ruby-activesupport ruby-rack           #   Rails 6.1 cookie jar, Rack 2.2 session cookie
+  php-cli php-laravel-framework php-symfony-http-foundation  # Laravel 8 Encrypter / EncryptCookies
+  golang-go golang-github-gorilla-securecookie-dev       #   gorilla/securecookie
+  elixir erlang-base                                     #   Erlang terms (Phoenix / Plug)
   memcached                                              # cache store for the companion tests
   postgresql mariadb-server redis-server                 # present on this machine kind; installed if missing
 )

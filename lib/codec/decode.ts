@@ -10,12 +10,16 @@
  * | 32 × `[a-z0-9]`                              | django-session-key   |
  * | base64 of `40 hex digits:…`                  | django-legacy        |
  * | base64 of a JSON object                      | cookie-session       |
+ *
+ * Other frameworks' shapes (Rails, Rack, Laravel, Starlette, Tornado, Phoenix, gorilla, iron-session,
+ * NextAuth, Yii2) are tested right after express-session: see lib/codec/frameworks/detect.ts.
  */
 import { getDefaultBackend, type CodecBackend } from './backend.ts';
 import { decodeCookieSession, COOKIE_SESSION_RE } from './cookie-session.ts';
 import { UnknownFormatError, LimitExceededError, isSessionLensError } from './errors.ts';
 import { decodeExpressSession, EXPRESS_RE } from './express-session.ts';
 import { decodeFlask, FLASK_RE } from './flask.ts';
+import { frameworkDecoder } from './frameworks/index.ts';
 import { decodeJwt, JWT_RE } from './jwt.ts';
 import { resolveLimits } from './limits.ts';
 import { decodeLegacySessionData } from './session-data.ts';
@@ -84,6 +88,8 @@ const COOKIE_PAIR_RE = /^(?:(?:set-)?cookie:\s*)?([!#$%&'*+.^_`|~0-9A-Za-z-]+)=(
 
 async function decodeNormalized(v: string, options: DecodeOptions, backend: CodecBackend): Promise<DecodeResult> {
   if (EXPRESS_RE.test(v)) return decodeExpressSession(v, options, backend);
+  const framework = frameworkDecoder(v);
+  if (framework) return framework(v, options, backend);
   if (JWT_RE.test(v)) {
     try {
       return await decodeJwt(v, options, backend);

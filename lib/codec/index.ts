@@ -27,6 +27,25 @@ export { decodeExpressSession } from './express-session.ts';
 export { decodeCookieSession } from './cookie-session.ts';
 export { decodeJwt } from './jwt.ts';
 export { unpickle } from './pickle.ts';
+export { unmarshal } from './marshal.ts';
+export { phpUnserialize } from './php-serialize.ts';
+export { binaryToTerm } from './erlang-term.ts';
+export {
+  frameworkDecoder,
+  decodeRailsEncrypted,
+  decodeRailsSigned,
+  decodeLaravel,
+  laravelKey,
+  decodeStarlette,
+  decodeTornado,
+  decodePhoenixSigned,
+  decodePhoenixEncrypted,
+  decodeGorilla,
+  decodeIron,
+  decodeNextAuth,
+  decodeYii2,
+  type FrameworkDecoder,
+} from './frameworks/index.ts';
 export { deserialize } from './serializers.ts';
 export { parseJson, parseExactJson, stringifyJson, stringifyPython, pythonJson, type ExactJson } from './json.ts';
 export { b64Encode, b64Decode, stdB64Encode, stdB64Decode } from './base64.ts';
@@ -68,4 +87,4 @@ export {
   type SessionObject,
   type PyObjectFields,
 } from './value.ts';
-export type { DecodeOptions, DecodeResult, SessionFormat, Serializer, SignatureAlgorithm } from './types.ts';
+export type { DecodeOptions, DecodeResult, SessionFormat, FrameworkFormat, Serializer, SignatureAlgorithm } from './types.ts';

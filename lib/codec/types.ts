@@ -15,6 +15,10 @@ export type SignatureAlgorithm = 'sha256' | 'sha1' | 'sha384' | 'sha512';
  * - `express-session`: `s:ID.SIGNATURE` (connect.sid).
  * - `cookie-session`: base64 JSON (Express cookie-session).
  * - `jwt`: a JWS compact token.
+ * - other frameworks' cookies (lib/codec/frameworks): `rails-encrypted` (5.2+, AES-256-GCM),
+ *   `rails-encrypted-cbc` (4.0–5.1), `rails-signed`, `rack` (Rack::Session::Cookie), `laravel-encrypted`,
+ *   `starlette`, `tornado`, `phoenix-signed`, `phoenix-encrypted`, `gorilla` (Go securecookie),
+ *   `iron-session`, `nextauth` (NextAuth / Auth.js JWE), `yii2`.
  */
 export type SessionFormat =
   | 'django-signed'
@@ -23,10 +27,27 @@ export type SessionFormat =
   | 'flask'
   | 'express-session'
   | 'cookie-session'
-  | 'jwt';
+  | 'jwt'
+  | FrameworkFormat;
 
-/** How the payload bytes were serialized. */
-export type Serializer = 'json' | 'pickle' | 'text' | 'none';
+/** The formats of lib/codec/frameworks. */
+export type FrameworkFormat =
+  | 'rails-encrypted'
+  | 'rails-encrypted-cbc'
+  | 'rails-signed'
+  | 'rack'
+  | 'laravel-encrypted'
+  | 'starlette'
+  | 'tornado'
+  | 'phoenix-signed'
+  | 'phoenix-encrypted'
+  | 'gorilla'
+  | 'iron-session'
+  | 'nextauth'
+  | 'yii2';
+
+/** How the payload bytes were serialized (`marshal`: Ruby, `php`: PHP serialize, `erlang`: external term format, `gob`: Go). */
+export type Serializer = 'json' | 'pickle' | 'text' | 'none' | 'marshal' | 'php' | 'erlang' | 'gob';
 
 /** Options shared by every decode/verify call. */
 export interface DecodeOptions {
@@ -68,6 +89,10 @@ export interface DecodeResult {
   expired?: boolean;
   /** Why `verified` is `false` (bad signature, expired). */
   error?: SessionLensError;
+  /** The web framework that writes this format, e.g. `Ruby on Rails` (formats beyond Django's own). */
+  framework?: string;
+  /** The setting that holds the key this format needs, e.g. `secret_key_base`, `APP_KEY`. */
+  keyName?: string;
   /** Format-specific readable parts (JWT header, Flask tags, express session id …). */
   details?: Record<string, SessionValue>;
 }
