@@ -30,7 +30,7 @@
 import { ByteReader, exactInteger, hex } from './byte-reader.ts';
 import { setKey } from './json.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { PyObject, type SessionObject, type SessionValue } from './value.ts';
+import { keepKeyOrder, PyObject, pyFloat, type SessionObject, type SessionValue } from './value.ts';
 
 const VERSION = 131;
 const MAX_BIG_BYTES = 2048;
@@ -97,13 +97,13 @@ class TermReader extends ByteReader {
         return this.uintBE(4) | 0;
       case 70 /* NEW_FLOAT_EXT */: {
         const b = this.take(8);
-        return new DataView(b.buffer, b.byteOffset, 8).getFloat64(0);
+        return pyFloat(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0));
       }
       case 99 /* FLOAT_EXT: 31 bytes of "%.20e" text */: {
         const text = LATIN1.decode(this.take(31)).replace(/\0+$/, '');
         const v = Number(text);
         if (Number.isNaN(v)) this.fail(`bad float "${text}"`);
-        return v;
+        return pyFloat(v);
       }
       case 100 /* ATOM_EXT */:
         return this.atom(this.take(this.uintBE(2)), false);
@@ -146,7 +146,7 @@ class TermReader extends ByteReader {
         if (pairs.every(([k]) => typeof k === 'string')) {
           const out: SessionObject = {};
           for (const [k, v] of pairs) setKey(out, k as string, v);
-          return out;
+          return keepKeyOrder(out, pairs.map(([k]) => k as string));
         }
         return new PyObject('erlang:map', { entries: pairs });
       }

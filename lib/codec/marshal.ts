@@ -34,7 +34,7 @@
 import { ByteReader, exactInteger, hex, sizeOf } from './byte-reader.ts';
 import { setKey } from './json.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { PyObject, type SessionObject, type SessionValue } from './value.ts';
+import { keepKeyOrder, PyObject, pyFloat, type SessionObject, type SessionValue } from './value.ts';
 
 const MAX_BIGNUM_BYTES = 2048;
 const PENDING = Symbol('pending');
@@ -157,7 +157,7 @@ class MarshalReader extends ByteReader {
         const text = ByteReader.utf8(this.take(this.count(this.long()))) ?? '';
         const v = text === 'inf' ? Infinity : text === '-inf' ? -Infinity : text === 'nan' ? NaN : Number(text);
         if (Number.isNaN(v) && text !== 'nan') this.fail(`bad float "${text.slice(0, 40)}"`);
-        return this.done(slot, Number.isFinite(v) ? v : new PyObject('float', { value: text }));
+        return this.done(slot, pyFloat(v));
       }
       case 0x6c /* l bignum */: {
         const slot = this.register();
@@ -260,14 +260,14 @@ class MarshalReader extends ByteReader {
 function ivarObject(pairs: [string, SessionValue][]): SessionObject {
   const out: SessionObject = {};
   for (const [k, v] of pairs) setKey(out, k, v);
-  return out;
+  return keepKeyOrder(out, pairs.map(([k]) => k));
 }
 
 function hashValue(pairs: [SessionValue, SessionValue][]): SessionValue {
   if (pairs.every(([k]) => typeof k === 'string')) {
     const out: SessionObject = {};
     for (const [k, v] of pairs) setKey(out, k as string, v);
-    return out;
+    return keepKeyOrder(out, pairs.map(([k]) => k as string));
   }
   return new PyObject('ruby:Hash', { entries: pairs });
 }

@@ -30,7 +30,7 @@
 import { ByteReader, exactInteger, hex, sizeOf } from './byte-reader.ts';
 import { setKey } from './json.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { PyObject, type SessionObject, type SessionValue } from './value.ts';
+import { keepKeyOrder, PyObject, pyFloat, type SessionObject, type SessionValue } from './value.ts';
 
 const PENDING = Symbol('pending');
 const INT_RE = /^[+-]?\d{1,20}$/;
@@ -123,7 +123,7 @@ class PhpReader extends ByteReader {
         const v = this.until(0x3b, 400);
         if (!FLOAT_RE.test(v)) this.fail(`bad float "${v.slice(0, 24)}"`);
         const n = v === 'INF' ? Infinity : v === '-INF' ? -Infinity : v === 'NAN' ? NaN : Number(v);
-        return this.keep(Number.isFinite(n) ? n : new PyObject('float', { value: v.toLowerCase() }));
+        return this.keep(pyFloat(n));
       }
       case 0x73 /* s */: {
         const b = this.quoted();
@@ -159,12 +159,14 @@ class PhpReader extends ByteReader {
         const n = this.count(this.int(0x3a), 4);
         this.expect(0x7b);
         const state: SessionObject = {};
+        const names: string[] = [];
         for (let i = 0; i < n; i++) {
-          const k = this.key();
-          setKey(state, propertyName(String(k)), this.value());
+          const k = propertyName(String(this.key()));
+          names.push(k);
+          setKey(state, k, this.value());
         }
         this.expect(0x7d);
-        return this.fill(slot, new PyObject(`php:${cls}`, { state }));
+        return this.fill(slot, new PyObject(`php:${cls}`, { state: keepKeyOrder(state, names) }));
       }
       case 0x43 /* C */: {
         const slot = this.reserve();
@@ -235,7 +237,7 @@ function arrayValue(pairs: [string | number, SessionValue][]): SessionValue {
   if (pairs.every(([k], i) => k === i)) return pairs.map(([, v]) => v);
   const out: SessionObject = {};
   for (const [k, v] of pairs) setKey(out, String(k), v);
-  return out;
+  return keepKeyOrder(out, pairs.map(([k]) => String(k)));
 }
 
 /**

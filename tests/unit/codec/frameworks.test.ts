@@ -8,18 +8,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decode, parseJson, stringifyJson, type DecodeResult, type SessionValue } from '../../../lib/codec/index.ts';
+import { decode, parseExactJson, stringifyJson, type DecodeResult, type SessionValue } from '../../../lib/codec/index.ts';
 
 type Vector = Record<string, SessionValue>;
 const read = (name: string) =>
-  parseJson(readFileSync(join(process.cwd(), 'tests/fixtures/frameworks', name), 'utf8'), { maxInputLength: Infinity }) as unknown as Record<string, Vector[]>;
+  parseExactJson(readFileSync(join(process.cwd(), 'tests/fixtures/frameworks', name), 'utf8'), { maxInputLength: Infinity }) as unknown as Record<string, Vector[]>;
 const ruby = read('ruby.json');
 const php = read('php.json');
 const python = read('python.json');
 const go = read('go.json');
 const phoenix = read('phoenix.json');
 const node = read('node.json');
-const json = (v: SessionValue) => parseJson(stringifyJson(v));
+const json = (v: SessionValue) => parseExactJson(stringifyJson(v));
 const NOW = 1700000000 * 1000;
 const cases = (list: Vector[]) => list.map((v) => [v.name as string, v] as const);
 
