@@ -1,4 +1,4 @@
-import { startBackground } from '../lib/browser/background.ts';
+import { startBackground } from '../lib/browser/index.ts';
 
 export default defineBackground({
   // Chrome: a module service worker; Firefox: an event page. Listeners register synchronously

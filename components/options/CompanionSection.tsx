@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { CompanionStatus } from '../../lib/protocol/messages.ts';
+import type { CompanionStatus } from '../../lib/protocol/index.ts';
 import { Field } from './Field.tsx';
 
 /** Props of {@link CompanionSection}. */

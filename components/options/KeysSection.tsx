@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { KeyHint } from '../../lib/protocol/messages.ts';
+import type { KeyHint } from '../../lib/protocol/index.ts';
 import { Field } from './Field.tsx';
 
 /** Props of {@link KeysSection}. */

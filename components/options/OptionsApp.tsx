@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { SessionLensClient } from '../../lib/browser/client.ts';
-import type { PolicyCatalog, SettingsView } from '../../lib/protocol/messages.ts';
+import type { SessionLensClient } from '../../lib/protocol/index.ts';
+import type { PolicyCatalog, SettingsView } from '../../lib/protocol/index.ts';
 import type { Theme } from '../view-model.ts';
 import { CompanionSection } from './CompanionSection.tsx';
 import { KeysSection } from './KeysSection.tsx';

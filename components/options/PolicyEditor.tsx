@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { PolicyCatalog, PolicyIssueView, PolicyValidation } from '../../lib/protocol/messages.ts';
+import type { PolicyCatalog, PolicyIssueView, PolicyValidation } from '../../lib/protocol/index.ts';
 import { Field } from './Field.tsx';
 import {
   RULE_SETTINGS,

@@ -2,7 +2,7 @@
  * Pure helpers of the policy editor: the editable draft, converting it to policy JSON, and
  * placing lib/policy's validation issues next to the fields they name.
  */
-import type { PolicyIssueView } from '../../lib/protocol/messages.ts';
+import type { PolicyIssueView } from '../../lib/protocol/index.ts';
 
 /** Rule settings the editor offers: inherit the severity the rule chooses, off, or a fixed one. */
 export const RULE_SETTINGS = ['default', 'off', 'info', 'low', 'medium', 'high', 'critical'] as const;

@@ -2,8 +2,8 @@ import { render } from 'preact';
 import { DecodePage } from '../../components/DecodePage.tsx';
 import '../../components/panel.css';
 import { resolveTheme } from '../../components/theme.ts';
-import { createBrowserClient } from '../../lib/browser/runtime-transport.ts';
-import { toDecoded } from '../devtools-panel/panel-source.ts';
+import { createBrowserClient } from '../../lib/browser/index.ts';
+import { toDecoded } from '../../components/client-source.ts';
 
 function main(): void {
   const root = document.getElementById('app');

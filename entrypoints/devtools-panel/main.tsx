@@ -3,8 +3,8 @@ import { App } from '../../components/App.tsx';
 import '../../components/panel.css';
 import { resolveTheme } from '../../components/theme.ts';
 import type { Theme } from '../../components/view-model.ts';
-import { createBrowserClient } from '../../lib/browser/runtime-transport.ts';
-import { createPanelSource } from './panel-source.ts';
+import { createBrowserClient } from '../../lib/browser/index.ts';
+import { createPanelSource } from '../../components/client-source.ts';
 
 /** DevTools' theme API, where it exists (Chrome: `themeName`, `setThemeChangeHandler`; Firefox: `onThemeChanged`). */
 interface PanelsTheme {

@@ -3,7 +3,7 @@ import '../../components/panel.css';
 import '../../components/options/options.css';
 import { OptionsApp } from '../../components/options/OptionsApp.tsx';
 import { resolveTheme } from '../../components/theme.ts';
-import { createBrowserClient } from '../../lib/browser/runtime-transport.ts';
+import { createBrowserClient } from '../../lib/browser/index.ts';
 
 const root = document.getElementById('app');
 if (root) {

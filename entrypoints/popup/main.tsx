@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { Popup, type PopupProps } from '../../components/Popup.tsx';
 import '../../components/panel.css';
 import { resolveTheme } from '../../components/theme.ts';
-import { createBrowserClient } from '../../lib/browser/runtime-transport.ts';
+import { createBrowserClient } from '../../lib/browser/index.ts';
 
 function openPage(path: string): void {
   void browser.tabs.create({ url: (browser.runtime.getURL as (p: string) => string)(path) });

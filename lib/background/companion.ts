@@ -10,7 +10,7 @@ import {
   SessionKeySchema,
   SessionResponseSchema,
 } from '../protocol/companion.ts';
-import type { CompanionLookupView, CompanionStatus } from '../protocol/messages.ts';
+import type { CompanionLookupView, CompanionStatus } from '../protocol/index.ts';
 import { ProtocolError } from './router.ts';
 
 /** Where the companion is and how to authenticate. */

@@ -9,8 +9,8 @@ import {
   type Finding,
   type Policy,
 } from '../policy/index.ts';
-import type { CookieView, FindingView } from '../protocol/messages.ts';
-import { cookieId, type CookieLike } from './site.ts';
+import type { CookieView, FindingView } from '../protocol/index.ts';
+import { cookieId, hostOf, type CookieLike } from './site.ts';
 
 /** Where cookies are being looked at. */
 export interface ViewContext {
@@ -19,15 +19,6 @@ export interface ViewContext {
   policy: Policy;
   /** Now, ms since the epoch. */
   now: number;
-}
-
-function hostOf(url: string | null): string {
-  if (!url) return '';
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
 }
 
 /**

@@ -2,8 +2,8 @@
  * Decoding in the background: the stored keys stay here, pages get a {@link DecodeView} whose data
  * is the codec's exact JSON text (bigints as digits, never structured-cloned).
  */
-import { decode, isSessionObject, stringifyJson, type DecodeResult } from '../codec/index.ts';
-import type { DecodeView, SignatureState } from '../protocol/messages.ts';
+import { decode, isSessionLensError, isSessionObject, stringifyJson, type DecodeResult } from '../codec/index.ts';
+import type { CookieDecode, DecodeView, SignatureState } from '../protocol/index.ts';
 import type { SessionFacts } from './timeline.ts';
 
 /** What a decode may use. */
@@ -81,18 +81,46 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** A session cookie decoded once: the codec's result (`null` when unreadable) and its wire form. */
+export interface CookieDecoding {
+  result: DecodeResult | null;
+  wire: CookieDecode;
+}
+
+/**
+ * Decodes a session cookie's value once, for the push and the timeline alike. Never throws: a value
+ * the codec cannot read becomes its typed error on the wire.
+ *
+ * @example
+ * const { wire } = await decodeCookie(cookie.value, { keys: settings.keys, cookieName: 'sessionid', now });
+ * wire.ok && wire.view.signature // 'verified'
+ */
+export async function decodeCookie(value: string, ctx: DecodeContext): Promise<CookieDecoding> {
+  const opts: Parameters<typeof decode>[1] = { keys: ctx.keys.map((k) => k.key), now: ctx.now };
+  if (ctx.cookieName !== undefined) opts.cookieName = ctx.cookieName;
+  if (ctx.maxAge !== undefined) opts.maxAge = ctx.maxAge;
+  try {
+    const result = await decode(value, opts);
+    return { result, wire: { ok: true, view: toDecodeView(result, ctx) } };
+  } catch (e) {
+    const error = isSessionLensError(e) ? e.toJSON() : { code: 'ERR_INTERNAL', message: 'The value could not be decoded' };
+    return { result: null, wire: { ok: false, ...error } };
+  }
+}
+
 /**
  * What the timeline keeps about a session cookie value: a hash, and the logged-in user when the
- * value is readable without a key (a signed cookie). Never throws.
+ * value is readable (a signed cookie). Pass the value's decode result when there is one, so the
+ * value is not decoded twice. Never throws.
  *
  * @example
  * await sessionFacts('k3…', null) // { fingerprint: '9f…', user: null, opaque: true, expires: null }
  */
-export async function sessionFacts(value: string, expires: number | null): Promise<SessionFacts> {
+export async function sessionFacts(value: string, expires: number | null, decoded?: DecodeResult | null): Promise<SessionFacts> {
   const fingerprint = await sha256Hex(value);
   try {
-    const r = await decode(value);
-    if (r.format === 'django-session-key' || !isSessionObject(r.data)) return { fingerprint, user: null, opaque: true, expires };
+    const r = decoded === undefined ? await decode(value) : decoded;
+    if (r === null || r.format === 'django-session-key' || !isSessionObject(r.data)) return { fingerprint, user: null, opaque: true, expires };
     const uid = r.data._auth_user_id;
     const user = typeof uid === 'string' || typeof uid === 'number' || typeof uid === 'bigint' ? String(uid) : null;
     return { fingerprint, user, opaque: false, expires };

@@ -6,7 +6,7 @@
  * source `dropped`, plus why the browser refused it.
  */
 import { evaluateCookie, parseSetCookie, type PolicyCookie, type Policy } from '../policy/index.ts';
-import type { FindingView } from '../protocol/messages.ts';
+import type { FindingView } from '../protocol/index.ts';
 import { toFindingView } from './cookie-view.ts';
 import type { CookieLike } from './site.ts';
 

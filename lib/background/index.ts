@@ -1,17 +1,18 @@
 /**
- * The background's pure logic (no browser.*): message routing, panel ports, the session timeline,
- * per-site state, cookie views and findings, dropped cookies, the badge, settings, decoding and
- * the companion client. lib/browser/background.ts wires it to the WebExtension APIs.
+ * The background service (no browser.*): `startService` over a {@link Platform}, and its parts —
+ * message routing, panel ports and pushes, the session timeline, per-site state, cookie views and
+ * findings, dropped cookies, the badge, settings, decoding and the companion client.
+ * lib/browser implements the Platform over the WebExtension APIs.
  *
  * @example
- * import { createRouter, createPortHub, createMemoryTransport } from '../lib/background/index.ts';
+ * import { startService, type Platform } from '../lib/background/index.ts';
+ * const bg = startService(platform);
  */
 export { BADGE_COLORS, computeBadge, type BadgeState } from './badge.ts';
 export { COMPANION_TIMEOUT_MS, lookupSession, testCompanion, type CompanionConfig } from './companion.ts';
 export { isSessionCookie, toCookieView, toCookieViews, toFindingView, type ViewContext } from './cookie-view.ts';
-export { decodeToView, sessionFacts, signatureState, toDecodeView, type DecodeContext } from './decode-view.ts';
+export { decodeCookie, decodeToView, sessionFacts, signatureState, toDecodeView, type CookieDecoding, type DecodeContext } from './decode-view.ts';
 export { MAX_DROPPED_PER_SITE, cookiesToStore, dropReason, droppedFindings, isStored, mergeDropped } from './dropped.ts';
-export { createMemoryTransport, createPortPair, type MemoryBackend } from './memory-transport.ts';
 export { createPortHub, type PortHub } from './port-hub.ts';
 export { ProtocolError, createRouter, errorToWire, type Handlers, type RequestContext, type Router } from './router.ts';
 export {
@@ -30,7 +31,7 @@ export {
   type Settings,
 } from './settings.ts';
 export { MAX_SITES, createSiteStore, type KeyValueArea, type SiteStore } from './site-store.ts';
-export { cookieId, cookieMatchesHost, originPatternOf, siteOf, timelineKeys, type CookieLike } from './site.ts';
+export { cookieId, cookieMatchesHost, hostOf, originPatternOf, siteOf, timelineKeys, type CookieLike } from './site.ts';
 export {
   MAX_EVENTS_PER_SITE,
   MAX_KNOWN_PER_SITE,
@@ -41,3 +42,19 @@ export {
   type SessionFacts,
   type SiteTimeline,
 } from './timeline.ts';
+export {
+  type BadgeSpec,
+  type CookieChange,
+  type CookieChangeCause,
+  type CookieQuery,
+  type MessageHandler,
+  type MessageSender,
+  type Platform,
+  type PlatformEvent,
+  type ResponseHeaders,
+  type TabChange,
+  type TabLike,
+  type Unsubscribe,
+} from './platform.ts';
+export { startService, type BackgroundHandle, type ServiceOptions } from './service.ts';
+export { createTabDirectory, type TabDirectory, type TabInfo } from './tabs.ts';

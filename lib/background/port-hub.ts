@@ -2,7 +2,7 @@
  * Long-lived panel ports, keyed by the inspected tab (`panel:<tabId>`). The background pushes
  * changes here; a port that disconnects is forgotten. Pure: works with any {@link PortLike}.
  */
-import { parsePanelPortName, type PanelPush, type PortLike } from '../protocol/messages.ts';
+import { parsePanelPortName, type PanelPush, type PortLike } from '../protocol/index.ts';
 
 /** Tracks connected panels and pushes to them. */
 export interface PortHub {

@@ -10,7 +10,7 @@ import {
   type RequestType,
   type ResponseData,
   type WireResponse,
-} from '../protocol/messages.ts';
+} from '../protocol/index.ts';
 
 /** Who sent a request (from runtime.onMessage's sender), when known. */
 export interface RequestContext {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { getPreset, validatePolicy, type Policy } from '../policy/index.ts';
-import type { KeyHint, SettingsPatch, SettingsView } from '../protocol/messages.ts';
+import type { KeyHint, SettingsPatch, SettingsView } from '../protocol/index.ts';
 
 /** storage.local item holding {@link StoredSettings}. */
 export const SETTINGS_STORAGE_KEY = 'settings';

@@ -5,7 +5,7 @@
  * The storage area is injected (storage.session, or storage.local where there is no session area).
  */
 import { z } from 'zod';
-import { FindingViewSchema, TimelineEventSchema, type FindingView } from '../protocol/messages.ts';
+import { FindingViewSchema, TimelineEventSchema, type FindingView } from '../protocol/index.ts';
 import { emptyTimeline, type SiteTimeline } from './timeline.ts';
 
 /** Sites whose state is kept. */

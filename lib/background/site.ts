@@ -28,6 +28,21 @@ export function siteOf(url: string | undefined | null): string | null {
 }
 
 /**
+ * The host name of a URL, `''` when there is none.
+ *
+ * @example
+ * hostOf('http://localhost:8000/x') // 'localhost'
+ */
+export function hostOf(url: string | undefined | null): string {
+  if (!url) return '';
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
  * The match pattern that grants host access to a URL's host (match patterns carry no port).
  *
  * @example

@@ -13,7 +13,7 @@
  * of being removed is a `rotated` event. Pure: the caller supplies {@link SessionFacts} (a hash of
  * the value, never the value) and persists the state.
  */
-import type { TimelineEvent, TimelineKind } from '../protocol/messages.ts';
+import type { TimelineEvent, TimelineKind } from '../protocol/index.ts';
 
 /** How long after a removal a new session cookie counts as the same session rotating. */
 export const ROTATION_WINDOW_MS = 2_000;

@@ -1,19 +1,11 @@
 /**
- * The only lib code that touches browser.*: the background service, the runtime transport, and
- * the typed client pages use (the client itself is transport-agnostic).
+ * The only lib code that touches browser.*: the background's {@link Platform} over the
+ * WebExtension APIs, and the runtime transport pages use to reach the background.
  *
  * @example
  * import { createBrowserClient } from '../lib/browser/index.ts';
  * const client = createBrowserClient();
  * const stop = client.subscribe(tabId, (push) => render(push));
  */
-export { startBackground, type BackgroundHandle, type BackgroundOptions } from './background.ts';
-export {
-  ClientError,
-  createClient,
-  type ClientOptions,
-  type SessionLensClient,
-  type SubscribeOptions,
-  type SubscriptionStatus,
-} from './client.ts';
+export { createBrowserPlatform, startBackground } from './platform.ts';
 export { createBrowserClient, createRuntimeTransport, requestHostPermission } from './runtime-transport.ts';

@@ -2,8 +2,7 @@
  * The real transport: runtime.sendMessage for requests and runtime.connect for panel ports.
  */
 import { browser } from 'wxt/browser';
-import type { MessageTransport, PortLike } from '../protocol/messages.ts';
-import { createClient, type SessionLensClient } from './client.ts';
+import { createClient, type MessageTransport, type SessionLensClient } from '../protocol/index.ts';
 
 /**
  * A transport over the extension runtime.
@@ -15,7 +14,7 @@ import { createClient, type SessionLensClient } from './client.ts';
 export function createRuntimeTransport(): MessageTransport {
   return {
     request: (message) => browser.runtime.sendMessage(message),
-    connect: (name) => browser.runtime.connect({ name }) as unknown as PortLike,
+    connect: (name) => browser.runtime.connect({ name }),
   };
 }
 

@@ -29,7 +29,7 @@ const imports = (file: string) =>
 describe('layout', () => {
   it('sees the imports it checks (the scanner works)', () => {
     expect(imports('lib/codec/signing.ts')).toEqual(expect.arrayContaining(['pako', './backend.ts', './errors.ts']));
-    expect(imports('components/options/OptionsApp.tsx')).not.toContain('../../lib/browser/client.ts');
+    expect(imports('components/options/OptionsApp.tsx')).not.toContain('../../lib/protocol/index.ts');
     expect(imports('entrypoints/devtools-panel/main.tsx').length).toBeGreaterThan(0);
   });
 
@@ -53,6 +53,27 @@ describe('layout', () => {
       expect(/\b(browser|chrome)\.[a-z]+/.test(text), f).toBe(false);
       for (const spec of imports(f)) expect(/wxt|webextension-polyfill|lib\/browser\b/.test(spec), `${f} imports ${spec}`).toBe(false);
     }
+  });
+
+  it('entrypoints only wire: they never import lib/codec or lib/policy', () => {
+    for (const f of files('entrypoints')) {
+      for (const spec of imports(f)) expect(/lib\/(codec|policy)\b/.test(spec), `${f} imports ${spec}`).toBe(false);
+    }
+  });
+
+  it('the background service sees only its Platform: lib/background never touches browser.* or lib/browser', () => {
+    for (const f of files('lib/background')) {
+      const text = readFileSync(join(ROOT, f), 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+      expect(/\b(browser|chrome)\.[a-z]+/.test(text), f).toBe(false);
+      for (const spec of imports(f)) expect(/wxt|webextension-polyfill|\.\.\/browser\//.test(spec), `${f} imports ${spec}`).toBe(false);
+    }
+  });
+
+  it('lib/browser is only the adapter: a few hundred lines, no casts through unknown', () => {
+    const sources = files('lib/browser');
+    const lines = sources.reduce((n, f) => n + readFileSync(join(ROOT, f), 'utf8').split('\n').length, 0);
+    expect(lines, 'lines in lib/browser').toBeLessThan(400);
+    for (const f of sources) expect(readFileSync(join(ROOT, f), 'utf8'), f).not.toContain('as unknown as');
   });
 
   it('nothing the extension bundles imports Node-only code', () => {

@@ -3,7 +3,7 @@
  * devtools:// page) and on the full-window view (devtools-panel.html?tabId=N in a tab).
  */
 import type { BrowserContext, Frame, Locator, Page } from '@playwright/test';
-import type { TimelineKind } from '../../../lib/protocol/messages.ts';
+import type { TimelineKind } from '../../../lib/protocol/index.ts';
 
 export class SessionsPanel {
   constructor(readonly root: Page | Frame) {}

@@ -7,7 +7,7 @@ import { createSiteStore, MAX_SITES, type KeyValueArea } from '../../../lib/back
 import { cookieId, cookieMatchesHost, originPatternOf, siteOf, timelineKeys } from '../../../lib/background/site.ts';
 import { BadSignatureError, SignatureExpiredError } from '../../../lib/codec/errors.ts';
 import { parseSetCookie } from '../../../lib/policy/index.ts';
-import type { FindingView } from '../../../lib/protocol/messages.ts';
+import type { FindingView } from '../../../lib/protocol/index.ts';
 
 describe('site', () => {
   it.each([

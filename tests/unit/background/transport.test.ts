@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError, createRouter, type Handlers } from '../../../lib/background/router.ts';
 import { createPortHub } from '../../../lib/background/port-hub.ts';
-import { createMemoryTransport } from '../../../lib/background/memory-transport.ts';
-import { ClientError, createClient } from '../../../lib/browser/client.ts';
+import { createMemoryTransport } from '../../support/memory-transport.ts';
+import { ClientError, createClient } from '../../../lib/protocol/index.ts';
 import { MalformedInputError } from '../../../lib/codec/errors.ts';
-import type { PanelPush, SettingsView } from '../../../lib/protocol/messages.ts';
+import type { PanelPush, SettingsView } from '../../../lib/protocol/index.ts';
 
 const settings: SettingsView = {
   policy: { name: 'django-default', sessionCookieNames: ['sessionid'] },

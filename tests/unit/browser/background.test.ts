@@ -1,9 +1,10 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackground, type BackgroundHandle } from '../../../lib/browser/background.ts';
-import { createClient, type SessionLensClient } from '../../../lib/browser/client.ts';
+import type { BackgroundHandle } from '../../../lib/background/index.ts';
+import { startBackground } from '../../../lib/browser/index.ts';
+import { createClient, type SessionLensClient } from '../../../lib/protocol/index.ts';
 import { dumps } from '../../../lib/codec/index.ts';
-import type { PanelPush } from '../../../lib/protocol/messages.ts';
+import type { PanelPush } from '../../../lib/protocol/index.ts';
 import { installFakePlatform, type FakePlatform } from './fake-platform.ts';
 
 const KEY_A = 'a'.repeat(32);

@@ -5,9 +5,9 @@
  */
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { vi } from 'vitest';
-import { createPortPair } from '../../../lib/background/memory-transport.ts';
+import { createPortPair } from '../../support/memory-transport.ts';
 import type { CookieLike } from '../../../lib/background/site.ts';
-import type { MessageTransport, PortLike, RequestMessage } from '../../../lib/protocol/messages.ts';
+import type { MessageTransport, PortLike, RequestMessage } from '../../../lib/protocol/index.ts';
 
 type Cb = (...args: never[]) => unknown;
 

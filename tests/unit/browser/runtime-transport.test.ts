@@ -1,6 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBackground, type BackgroundHandle } from '../../../lib/browser/background.ts';
+import type { BackgroundHandle } from '../../../lib/background/index.ts';
+import { startBackground } from '../../../lib/browser/index.ts';
 import { createBrowserClient, createRuntimeTransport, requestHostPermission } from '../../../lib/browser/runtime-transport.ts';
 import { installFakePlatform, type FakePlatform } from './fake-platform.ts';
 

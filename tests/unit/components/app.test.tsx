@@ -1,12 +1,12 @@
 /**
  * The whole panel against the real protocol in memory: the background's router and port hub
- * (lib/background) with scripted handlers, the real typed client (lib/browser/client.ts) over the
+ * (lib/background) with scripted handlers, the real typed client (lib/protocol/index.ts) over the
  * in-memory transport, the panel's source adapter and <App/>.
  */
 import { App } from '../../../components/App.tsx';
-import { createPanelSource } from '../../../entrypoints/devtools-panel/panel-source.ts';
-import { createClient } from '../../../lib/browser/client.ts';
-import { createMemoryTransport } from '../../../lib/background/memory-transport.ts';
+import { createPanelSource } from '../../../components/client-source.ts';
+import { createClient } from '../../../lib/protocol/index.ts';
+import { createMemoryTransport } from '../../support/memory-transport.ts';
 import { createPortHub } from '../../../lib/background/port-hub.ts';
 import { createRouter, ProtocolError, type Handlers } from '../../../lib/background/router.ts';
 import type {
@@ -14,7 +14,7 @@ import type {
   CookieView,
   DecodeView,
   TimelineEvent,
-} from '../../../lib/protocol/messages.ts';
+} from '../../../lib/protocol/index.ts';
 import { $, button, click, flush, mount, press, type } from './helpers.ts';
 
 const SITE = 'http://localhost:8000';
@@ -182,6 +182,26 @@ describe('Sessions panel (App + protocol in memory)', () => {
     hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: true, cause: 'explicit', cookie: rotated, findingCount: 0 });
     await flush();
     expect(rows(m.container)).toEqual(['csrftoken']);
+    m.unmount();
+  });
+
+  it('shows the decoded view the background pushed with a session cookie, without asking it to decode', async () => {
+    const { state, hub, source } = setup();
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    expect(state.decodes).toEqual(['eyJ1Ijoi']);
+    const view: DecodeView = { format: 'django-signed', json: '{"_auth_user_id": "9", "big": 18446744073709551616}', signature: 'verified', verified: true, keyIndex: 0, compressed: false, serializer: 'json' };
+    const pushed = wireCookie({ name: 'sessionid', value: 'pushed', sessionCookie: true, decoded: { ok: true, view } });
+    hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: false, cause: 'explicit', cookie: pushed, findingCount: 0 });
+    await flush();
+    expect(state.decodes).toEqual(['eyJ1Ijoi']); // no second crossing
+    expect($(m.container, '[data-testid="signature"]').dataset.state).toBe('verified');
+    expect($(m.container, '[data-testid="decoded-tree"]').textContent).toContain('18446744073709551616');
+    const failed = wireCookie({ name: 'sessionid', value: 'garbage', sessionCookie: true, decoded: { ok: false, code: 'ERR_UNKNOWN_FORMAT', message: 'Not a session format' } });
+    hub.push(TAB, { type: 'cookies/changed', tabId: TAB, site: SITE, removed: false, cause: 'explicit', cookie: failed, findingCount: 0 });
+    await flush();
+    expect(state.decodes).toEqual(['eyJ1Ijoi']);
+    expect($(m.container, '[data-testid="decode-error"]').textContent).toContain('ERR_UNKNOWN_FORMAT');
     m.unmount();
   });
 

@@ -1,6 +1,6 @@
 import { DecodePage } from '../../../components/DecodePage.tsx';
 import type { DecodedView } from '../../../components/view-model.ts';
-import { patternFor, reviveJson, toDecoded } from '../../../entrypoints/devtools-panel/panel-source.ts';
+import { patternFor, reviveJson, toDecoded } from '../../../components/client-source.ts';
 import { PyObject } from '../../../lib/codec/value.ts';
 import { $, flush, mount, type } from './helpers.ts';
 

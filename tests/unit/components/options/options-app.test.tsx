@@ -5,8 +5,9 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OptionsApp } from '../../../../components/options/OptionsApp.tsx';
-import { startBackground, type BackgroundHandle } from '../../../../lib/browser/background.ts';
-import { createClient, type SessionLensClient } from '../../../../lib/browser/client.ts';
+import type { BackgroundHandle } from '../../../../lib/background/index.ts';
+import { startBackground } from '../../../../lib/browser/index.ts';
+import { createClient, type SessionLensClient } from '../../../../lib/protocol/index.ts';
 import { installFakePlatform, type FakePlatform } from '../../browser/fake-platform.ts';
 import { $, button, click, flush, mount, type, type Mounted } from '../helpers.ts';
 

@@ -5,26 +5,17 @@
  * client through props or context, so components never touch browser.*.
  */
 import {
-  panelPortName,
-  parsePanelPush,
   parseResponse,
-  type CompanionLookupView,
-  type CompanionStatus,
-  type CookieSnapshot,
-  type DecodeView,
   type MessageTransport,
-  type PanelPush,
-  type PolicyCatalog,
-  type PolicyValidation,
-  type PortLike,
   type RequestMessage,
   type RequestParams,
   type RequestType,
   type ResponseData,
-  type SettingsPatch,
-  type SettingsView,
-  type TimelineEvent,
-} from '../protocol/messages.ts';
+} from './messages.ts';
+import { panelPortName, parsePanelPush, type PanelPush } from './pushes.ts';
+import type { CompanionLookupView, CompanionStatus, PolicyCatalog, PolicyValidation, SettingsPatch, SettingsView } from './settings.ts';
+import type { CookieSnapshot, DecodeView, TimelineEvent } from './views.ts';
+import type { PortLike } from './wire.ts';
 
 /**
  * A request the background refused or could not serve; `code` is the wire code.

@@ -1,20 +1,20 @@
 /**
  * The panel's {@link PanelSource} over the background client: one `cookies/list` + `timeline/get`
  * to load, then the `panel:<tabId>` port's pushes applied to a local copy (no polling). Maps the
- * wire types (lib/protocol/messages.ts) onto the components' view models.
+ * wire types (lib/protocol) onto the components' view models.
  */
-import { parseExactJson } from '../../lib/codec/index.ts';
-import { isSessionObject, type SessionValue } from '../../lib/codec/index.ts';
-import type { SessionLensClient } from '../../lib/browser/client.ts';
-import type {
-  CookieSnapshot,
-  CookieView,
-  DecodeView,
-  FindingView as WireFinding,
-  PanelPush,
-  TimelineEvent,
-} from '../../lib/protocol/messages.ts';
-import type { PanelSource, PanelUpdate } from '../../components/panel-source.ts';
+import { isSessionObject, parseExactJson, type SessionValue } from '../lib/codec/index.ts';
+import {
+  ClientError,
+  type CookieSnapshot,
+  type CookieView,
+  type DecodeView,
+  type FindingView as WireFinding,
+  type PanelPush,
+  type SessionLensClient,
+  type TimelineEvent,
+} from '../lib/protocol/index.ts';
+import type { PanelSource, PanelUpdate } from './panel-source.ts';
 import type {
   CompanionView,
   CookieRow,
@@ -23,7 +23,7 @@ import type {
   PanelSnapshot,
   SignatureView,
   TimelineEntry,
-} from '../../components/view-model.ts';
+} from './view-model.ts';
 
 /** Most timeline entries the panel keeps in memory (the background keeps its own bounded log). */
 const TIMELINE_CAP = 500;
@@ -182,6 +182,9 @@ export function createPanelSource(
       };
     },
     async decode(cookie: CookieRow): Promise<DecodedView> {
+      const pushed = wire?.cookies.find((c) => c.value === cookie.value && cookieId(c) === cookie.id)?.decoded;
+      if (pushed?.ok) return toDecoded(pushed.view);
+      if (pushed) throw new ClientError(pushed.code, pushed.message);
       const site = wire?.site ?? undefined;
       return toDecoded(await client.decode(cookie.value, { cookieName: cookie.name, ...(site ? { site } : {}) }));
     },

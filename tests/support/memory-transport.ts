@@ -3,8 +3,8 @@
  * as the client, with every message passed through a JSON round trip as the browser's messaging
  * would (so a bigint or a function in a message fails here exactly as it would on the real wire).
  */
-import type { MessageTransport, PortLike } from '../protocol/messages.ts';
-import type { RequestContext, Router } from './router.ts';
+import type { RequestContext, Router } from '../../lib/background/index.ts';
+import type { MessageTransport, PortLike } from '../../lib/protocol/index.ts';
 
 function wire<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);

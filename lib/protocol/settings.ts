@@ -1,0 +1,95 @@
+/**
+ * Settings, companion and policy views: what the options page reads and changes. Secret keys are
+ * write-only here: pages see a masked {@link KeyHint}, never a key.
+ */
+import { z } from './zod.ts';
+
+/**
+ * The policy as JSON (lib/policy's `PolicySchema` input: preset via `extends`, session cookie names,
+ * rules, per-site overrides). The background validates it with lib/policy's `validatePolicy`; the
+ * options page does too, before sending, to show errors per field.
+ */
+export const PolicyJsonSchema = z.record(z.string(), z.unknown());
+export type PolicyJson = z.infer<typeof PolicyJsonSchema>;
+
+/** A companion server URL: http(s) only. */
+export const CompanionUrlSchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.refine((s) => s === '' || /^https?:\/\/[^\s/]+/i.test(s), 'Use an http:// or https:// URL'),
+  );
+
+/** A stored secret key as shown to pages: never the key itself. */
+export const KeyHintSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** Masked: first 4 characters, `…`, length. */
+  hint: z.string(),
+  length: z.int().check(z.nonnegative()),
+});
+export type KeyHint = z.infer<typeof KeyHintSchema>;
+
+/** Settings as pages see them. */
+export const SettingsViewSchema = z.object({
+  /** The full policy, defaults filled in (lib/policy `Policy`). */
+  policy: PolicyJsonSchema,
+  /** The policy's session cookie names (read-only here: change them in `policy`). */
+  sessionCookieNames: z.array(z.string()),
+  /** Secret keys, in the order tried (SECRET_KEY first, then fallbacks). */
+  keys: z.array(KeyHintSchema),
+  companion: z.object({ url: z.string(), hasToken: z.boolean() }),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+/** What `settings/set` may change. `token: ''` clears the token; leaving it out keeps it. */
+export const SettingsPatchSchema = z.object({
+  policy: z.optional(PolicyJsonSchema),
+  companion: z.optional(z.object({ url: CompanionUrlSchema, token: z.optional(z.string().check(z.maxLength(4096))) })),
+});
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+// ─── Companion ──────────────────────────────────────────────────────────────────────────────────
+
+/** Result of looking up an opaque session key on the companion server. */
+export const CompanionLookupViewSchema = z.object({
+  key: z.string(),
+  found: z.boolean(),
+  store: z.nullable(z.string()),
+  expireDate: z.nullable(z.string()),
+  expired: z.nullable(z.boolean()),
+  verified: z.nullable(z.boolean()),
+  /** `stringifyJson(data, 2)`, or `null` when not found. */
+  json: z.nullable(z.string()),
+});
+export type CompanionLookupView = z.infer<typeof CompanionLookupViewSchema>;
+
+/** Connection state of the companion server. */
+export const CompanionStatusSchema = z.object({
+  state: z.enum(['connected', 'unauthorized', 'unreachable', 'bad-response', 'not-configured']),
+  message: z.string(),
+  url: z.string(),
+});
+export type CompanionStatus = z.infer<typeof CompanionStatusSchema>;
+
+// ─── Policy (validated by lib/policy in the background, so pages need not bundle it) ────────────
+
+/** One policy problem: the field path (`sites[0].host`) and why. */
+export const PolicyIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type PolicyIssueView = z.infer<typeof PolicyIssueSchema>;
+
+/** `policy/validate`: the full policy (defaults filled in) or the issues by field. */
+export const PolicyValidationSchema = z.object({
+  ok: z.boolean(),
+  policy: z.nullable(PolicyJsonSchema),
+  issues: z.array(PolicyIssueSchema),
+});
+export type PolicyValidation = z.infer<typeof PolicyValidationSchema>;
+
+/** `policy/catalog`: the built-in presets and the rules, for the options page. */
+export const PolicyCatalogSchema = z.object({
+  presets: z.array(z.object({ name: z.string(), policy: PolicyJsonSchema })),
+  rules: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+  severities: z.array(z.string()),
+});
+export type PolicyCatalog = z.infer<typeof PolicyCatalogSchema>;

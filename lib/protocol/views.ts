@@ -1,0 +1,143 @@
+/**
+ * The views the background sends pages: cookies with their policy findings, a tab's snapshot,
+ * session timeline events and decoded session values.
+ */
+import { WireErrorSchema } from './wire.ts';
+import { z } from './zod.ts';
+
+/** Signature state shown by the panel. */
+export const SignatureStateSchema = z.enum(['verified', 'unverified', 'bad', 'expired', 'none']);
+export type SignatureState = z.infer<typeof SignatureStateSchema>;
+
+/** A decoded session value, safe to send: the data is JSON text. */
+export const DecodeViewSchema = z.object({
+  format: z.string(),
+  /** `stringifyJson(data, 2)`: exact (bigints as digits, Python objects as `{"$py": …}`). */
+  json: z.string(),
+  signature: SignatureStateSchema,
+  verified: z.nullable(z.boolean()),
+  keyIndex: z.optional(z.int()),
+  /** Label of the stored key that verified. */
+  keyLabel: z.optional(z.string()),
+  salt: z.optional(z.string()),
+  algorithm: z.optional(z.string()),
+  compressed: z.boolean(),
+  serializer: z.string(),
+  /** Signing time, ms since the epoch. */
+  timestamp: z.optional(z.number()),
+  /** Age in seconds at decode time. */
+  age: z.optional(z.number()),
+  expired: z.optional(z.boolean()),
+  error: z.optional(z.object({ code: z.string(), message: z.string() })),
+  /** `stringifyJson(details)` when the format has readable parts (JWT header …). */
+  details: z.optional(z.string()),
+});
+export type DecodeView = z.infer<typeof DecodeViewSchema>;
+
+/**
+ * A session cookie's value as the background decoded it (once per change, with the stored keys),
+ * sent with the cookie so the panel need not ask: the view, or the codec's error.
+ */
+export const CookieDecodeSchema = z.union([z.object({ ok: z.literal(true), view: DecodeViewSchema }), WireErrorSchema]);
+export type CookieDecode = z.infer<typeof CookieDecodeSchema>;
+
+/** The SameSite values the cookies API reports (Firefox says `no_restriction` too; normalised). */
+export const SameSiteSchema = z.enum(['strict', 'lax', 'none', 'unspecified']);
+
+/** How severe a policy finding is: lib/policy's scale, lowest first. */
+export const SeveritySchema = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+
+/** Where a finding was seen: the cookies API, a Set-Cookie header, or a header the browser dropped. */
+export const FindingSourceSchema = z.enum(['cookie', 'set-cookie', 'dropped']);
+
+/** A policy finding as it crosses the wire. */
+export const FindingViewSchema = z.object({
+  /** Cookie name. */
+  cookie: z.string(),
+  /** Rule id (the policy rule's file name). */
+  rule: z.string(),
+  severity: SeveritySchema,
+  message: z.string(),
+  /** How to fix it (a Django setting, a header change …). */
+  fix: z.string(),
+  source: FindingSourceSchema,
+});
+export type FindingView = z.infer<typeof FindingViewSchema>;
+
+/** A cookie as the panel sees it. Times are milliseconds since the epoch. */
+export const CookieViewSchema = z.object({
+  name: z.string(),
+  value: z.string(),
+  domain: z.string(),
+  hostOnly: z.boolean(),
+  path: z.string(),
+  /** Expiry in ms since the epoch; `null` for a browser-session cookie. */
+  expires: z.nullable(z.number()),
+  /** Seconds left until expiry at the time of the snapshot; `null` for a browser-session cookie. */
+  maxAge: z.nullable(z.number()),
+  /** `name.length + value.length`, the size the browser counts against its limits. */
+  size: z.int().check(z.nonnegative()),
+  httpOnly: z.boolean(),
+  secure: z.boolean(),
+  sameSite: SameSiteSchema,
+  /** The partition's top-level site for a partitioned (CHIPS) cookie, else `null`. */
+  partition: z.nullable(z.string()),
+  /** Cookie store (incognito, Firefox container). */
+  storeId: z.string(),
+  /** True when the name is one of the configured session cookie names. */
+  sessionCookie: z.boolean(),
+  /** Policy findings for this cookie. */
+  findings: z.array(FindingViewSchema),
+  /** Session cookies only: the value decoded and verified by the background. */
+  decoded: z.optional(CookieDecodeSchema),
+});
+export type CookieView = z.infer<typeof CookieViewSchema>;
+
+/** Whether the extension may read the site's cookies. */
+export const AccessSchema = z.enum(['granted', 'missing']);
+
+/** Everything the panel needs for one tab. */
+export const CookieSnapshotSchema = z.object({
+  tabId: z.int(),
+  /** The tab's URL (`null` for pages with no readable URL). */
+  url: z.nullable(z.string()),
+  /** Site key: the URL's origin, e.g. `http://localhost:8000`. */
+  site: z.nullable(z.string()),
+  /** Origin pattern to request when access is missing, e.g. `https://example.com/*`. */
+  originPattern: z.nullable(z.string()),
+  access: AccessSchema,
+  /** Session cookies first, then by name. */
+  cookies: z.array(CookieViewSchema),
+  /** Findings not tied to a stored cookie: dropped Set-Cookie headers. */
+  dropped: z.array(FindingViewSchema),
+  /** Total findings (the badge count). */
+  findingCount: z.int().check(z.nonnegative()),
+});
+export type CookieSnapshot = z.infer<typeof CookieSnapshotSchema>;
+
+/** Kinds of session timeline event. */
+export const TimelineKindSchema = z.enum([
+  'created',
+  'value-changed',
+  'refreshed',
+  'rotated',
+  'removed',
+  'flushed',
+  'expired',
+]);
+export type TimelineKind = z.infer<typeof TimelineKindSchema>;
+
+/** One event in a site's session timeline. */
+export const TimelineEventSchema = z.object({
+  /** Unique, increasing per background instance. */
+  id: z.string(),
+  site: z.string(),
+  /** When it happened, ms since the epoch. */
+  at: z.number(),
+  kind: TimelineKindSchema,
+  cookie: z.string(),
+  storeId: z.string(),
+  /** Short human text, e.g. "login: new session key". Never a secret; values are shortened. */
+  detail: z.string(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEventSchema>;

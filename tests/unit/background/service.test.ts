@@ -1,0 +1,121 @@
+/**
+ * The background service over a plain-object Platform (no browser, no fakeBrowser): decode once
+ * and push, badges through the platform, settings, dropped cookies, and clean stopping. The same
+ * service over the real adapter and fakeBrowser is tested in tests/unit/browser/background.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startService, type BackgroundHandle } from '../../../lib/background/index.ts';
+import { dumps } from '../../../lib/codec/index.ts';
+import { createClient, type PanelPush, type SessionLensClient } from '../../../lib/protocol/index.ts';
+import { createPortPair } from '../../support/memory-transport.ts';
+import { cookie, plainPlatform, type PlainPlatform } from '../../support/plain-platform.ts';
+
+const SECRET = 'django-insecure-service-test-key-0123456789';
+const SALT = 'django.contrib.sessions.backends.signed_cookies';
+const SITE = 'http://localhost:8000';
+
+let p: PlainPlatform;
+let bg: BackgroundHandle;
+let client: SessionLensClient;
+
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 20));
+  await bg.idle();
+}
+
+function subscribe(): PanelPush[] {
+  const pushes: PanelPush[] = [];
+  client.subscribe(1, (push) => pushes.push(push));
+  return pushes;
+}
+
+beforeEach(async () => {
+  p = plainPlatform();
+  bg = startService(p.platform, { badgeDelay: 1, onError: (where, e) => { throw new Error(`${where}: ${String(e)}`); } });
+  await bg.ready;
+  client = createClient({
+    request: async (message) => JSON.parse(JSON.stringify(await p.events.message.handler!(JSON.parse(JSON.stringify(message)), {}))),
+    connect(name) {
+      const [clientEnd, serverEnd] = createPortPair(name);
+      p.events.connect.emit(serverEnd);
+      return clientEnd;
+    },
+  });
+});
+
+afterEach(async () => {
+  await bg.idle();
+  bg.stop();
+});
+
+describe('decode once, push the view', () => {
+  it('pushes a changed session cookie with its value decoded and verified by the stored key', async () => {
+    await client.addKey(SECRET, 'dev');
+    const pushes = subscribe();
+    await settle();
+    const value = await dumps({ _auth_user_id: '42', big: 2n ** 64n }, { key: SECRET, salt: SALT, compress: true });
+    p.setCookie(cookie({ name: 'sessionid', value, domain: 'localhost' }));
+    p.setCookie(cookie({ name: 'theme', value: 'dark', domain: 'localhost' }));
+    await settle();
+    const changed = pushes.flatMap((x) => (x.type === 'cookies/changed' ? [x.cookie] : []));
+    expect(changed.map((c) => c.name)).toEqual(['sessionid', 'theme']);
+    expect(changed[0]!.decoded).toMatchObject({ ok: true, view: { format: 'django-signed', signature: 'verified', keyLabel: 'dev', salt: SALT } });
+    expect(changed[0]!.decoded?.ok && changed[0]!.decoded.view.json).toContain('"big": 18446744073709551616');
+    expect(changed[1]!.decoded).toBeUndefined(); // not a session cookie: decoded only when asked
+    // The same decode gave the timeline its user.
+    expect((await client.getTimeline(SITE)).map((e) => e.detail)).toEqual([expect.stringMatching(/^session created/)]);
+  });
+
+  it('sends an unreadable session value with the codec’s typed error', async () => {
+    p.setCookie(cookie({ name: 'sessionid', value: 'not a session value!', domain: 'localhost' }));
+    await settle();
+    const snap = await client.listCookies(1);
+    expect(snap.cookies[0]!.decoded).toEqual({ ok: false, code: 'ERR_UNKNOWN_FORMAT', message: expect.any(String) });
+  });
+
+  it('pushes fresh snapshots when a key is added, so open panels verify with it', async () => {
+    const value = await dumps({ _auth_user_id: '7' }, { key: SECRET, salt: SALT });
+    p.setCookie(cookie({ name: 'sessionid', value, domain: 'localhost' }));
+    const pushes = subscribe();
+    await settle();
+    const signatures = () =>
+      pushes.flatMap((x) => (x.type === 'cookies/snapshot' ? [x.snapshot.cookies[0]?.decoded?.ok && x.snapshot.cookies[0].decoded.view.signature] : []));
+    expect(signatures()).toEqual(['unverified']);
+    await client.addKey(SECRET);
+    await settle();
+    expect(signatures()).toEqual(['unverified', 'verified']);
+  });
+});
+
+describe('the platform, and nothing else', () => {
+  it('sets the badge through the platform after a change', async () => {
+    p.setCookie(cookie({ name: 'sessionid', value: 'k'.repeat(32), domain: 'localhost', httpOnly: false }));
+    await settle();
+    const snap = await client.listCookies(1);
+    expect(snap.findingCount).toBeGreaterThan(0);
+    expect(p.badges.get(1)).toMatchObject({ text: String(snap.findingCount), color: '#d93025' });
+  });
+
+  it('reports a cookie the browser dropped, from the Set-Cookie headers webRequest showed', async () => {
+    p.events.headers.emit({ requestId: 'r1', tabId: 1, url: `${SITE}/`, type: 'main_frame', responseHeaders: [{ name: 'set-cookie', value: 'cross=1; SameSite=None' }] });
+    p.events.completed.emit({ requestId: 'r1' });
+    await settle();
+    const snap = await client.listCookies(1);
+    expect(snap.dropped.filter((f) => f.rule === 'dropped').map((f) => f.cookie)).toEqual(['cross']);
+  });
+
+  it('asks for access through the options page when no prompt can be shown here', async () => {
+    expect(await client.request('permissions/request', { origin: 'https://example.com/*' })).toEqual({ origin: 'https://example.com/*', granted: false });
+    expect(p.opened).toEqual(['/options.html#grant=https%3A%2F%2Fexample.com%2F*']);
+  });
+
+  it('answers only its own extension, and stops listening when stopped', async () => {
+    expect(p.events.message.handler!({ type: 'settings/get' }, { id: 'another-extension' })).toBeUndefined();
+    await expect(p.events.message.handler!({ type: 'settings/get' }, { id: 'session-lens-test' })).resolves.toMatchObject({ ok: true });
+    bg.stop();
+    expect([p.events.cookieChanged.size(), p.events.tabUpdated.size(), p.events.connect.size(), p.events.headers.size()]).toEqual([0, 0, 0, 0]);
+    expect(p.events.message.handler).toBeNull();
+    bg = startService(p.platform);
+    await bg.ready;
+  });
+});
