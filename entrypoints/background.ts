@@ -1,9 +1,10 @@
-import { startBackground } from '../lib/browser/index.ts';
+import { startService } from '../lib/background/index.ts';
+import { createBrowserPlatform } from '../lib/browser/index.ts';
 
 export default defineBackground({
   // Chrome: a module service worker; Firefox: an event page. Listeners register synchronously
-  // inside startBackground, so the event that wakes the worker is not lost.
+  // inside startService, so the event that wakes the worker is not lost.
   main() {
-    startBackground();
+    startService(createBrowserPlatform());
   },
 });

@@ -7,5 +7,5 @@
  * const client = createBrowserClient();
  * const stop = client.subscribe(tabId, (push) => render(push));
  */
-export { createBrowserPlatform, startBackground } from './platform.ts';
+export { createBrowserPlatform } from './platform.ts';
 export { createBrowserClient, createRuntimeTransport, requestHostPermission } from './runtime-transport.ts';

@@ -5,14 +5,7 @@
  * lib/background sees one small interface.
  */
 import { browser } from 'wxt/browser';
-import {
-  startService,
-  type BackgroundHandle,
-  type KeyValueArea,
-  type Platform,
-  type PlatformEvent,
-  type ServiceOptions,
-} from '../background/index.ts';
+import type { KeyValueArea, Platform, PlatformEvent } from '../background/index.ts';
 
 /** An event of the WebExtension API (its listener type `L`). */
 interface BrowserEvent<L> {
@@ -84,7 +77,8 @@ function webRequestOf(): Platform['webRequest'] {
  * The platform of the running extension.
  *
  * @example
- * const bg = startService(createBrowserPlatform());
+ * // entrypoints/background.ts
+ * export default defineBackground(() => { startService(createBrowserPlatform()); });
  */
 export function createBrowserPlatform(): Platform {
   const permissions = (browser as { permissions?: typeof browser.permissions }).permissions;
@@ -154,15 +148,4 @@ export function createBrowserPlatform(): Platform {
       onConnect: adapt(browser.runtime.onConnect, (emit) => (port) => emit(port)),
     },
   };
-}
-
-/**
- * Starts the background over `browser.*`: registers every listener synchronously, so an event that
- * wakes the worker is not lost.
- *
- * @example
- * export default defineBackground(() => { startBackground(); });
- */
-export function startBackground(options: ServiceOptions = {}): BackgroundHandle {
-  return startService(createBrowserPlatform(), options);
 }

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupSession, testCompanion } from '../../../lib/background/companion.ts';
-import { startBackground } from '../../../lib/browser/index.ts';
+import { startService } from '../../../lib/background/index.ts';
+import { createBrowserPlatform } from '../../../lib/browser/index.ts';
 import { createClient } from '../../../lib/protocol/index.ts';
 import { parseServeConfig, type CompanionConfig } from '../../../lib/companion/config.ts';
 import { startCompanionServer, type CompanionServer } from '../../../lib/companion/server.ts';
@@ -89,7 +90,7 @@ describe('companion/lookup', () => {
   it('goes through the background: the token is sent, the stored secret keys never are', async () => {
     const platform = installFakePlatform();
     const sent: { url: string; headers: string }[] = [];
-    const bg = startBackground({
+    const bg = startService(createBrowserPlatform(), {
       fetch: (input, init) => {
         sent.push({ url: input, headers: JSON.stringify(init?.headers ?? {}) });
         return fetch(input, init);

@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackgroundHandle } from '../../../lib/background/index.ts';
-import { startBackground } from '../../../lib/browser/index.ts';
+import { startService, type BackgroundHandle } from '../../../lib/background/index.ts';
+import { createBrowserPlatform } from '../../../lib/browser/index.ts';
 import { createClient, type SessionLensClient } from '../../../lib/protocol/index.ts';
 import { dumps } from '../../../lib/codec/index.ts';
 import type { PanelPush } from '../../../lib/protocol/index.ts';
@@ -28,7 +28,7 @@ async function settle(): Promise<void> {
 
 beforeEach(async () => {
   platform = installFakePlatform();
-  bg = startBackground({ badgeDelay: 1, onError: (where, e) => { throw new Error(`${where}: ${String(e)}`); } });
+  bg = startService(createBrowserPlatform(), { badgeDelay: 1, onError: (where, e) => { throw new Error(`${where}: ${String(e)}`); } });
   await bg.ready;
   client = createClient(platform.transport);
   tabId = await openTab(`${SITE}/`);
@@ -192,7 +192,7 @@ describe('session timeline', () => {
     await settle();
     bg.stop();
     platform.dropPorts();
-    bg = startBackground({ badgeDelay: 1 });
+    bg = startService(createBrowserPlatform(), { badgeDelay: 1 });
     await bg.ready;
     expect((await client.getTimeline(SITE)).map((e) => e.kind)).toEqual(['created']);
     await platform.jar.set({ name: 'sessionid', value: KEY_B, domain: 'localhost' });
@@ -332,7 +332,7 @@ describe('settings and keys', () => {
     expect(view.sessionCookieNames).toEqual(['sid']);
     // A restarted background reads them back.
     bg.stop();
-    bg = startBackground();
+    bg = startService(createBrowserPlatform());
     await bg.ready;
     expect((await client.getSettings()).sessionCookieNames).toEqual(['sid']);
   });

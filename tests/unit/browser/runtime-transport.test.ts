@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackgroundHandle } from '../../../lib/background/index.ts';
-import { startBackground } from '../../../lib/browser/index.ts';
+import { startService, type BackgroundHandle } from '../../../lib/background/index.ts';
+import { createBrowserPlatform } from '../../../lib/browser/index.ts';
 import { createBrowserClient, createRuntimeTransport, requestHostPermission } from '../../../lib/browser/runtime-transport.ts';
 import { installFakePlatform, type FakePlatform } from './fake-platform.ts';
 
@@ -10,7 +10,7 @@ let bg: BackgroundHandle;
 
 beforeEach(async () => {
   platform = installFakePlatform();
-  bg = startBackground({ badgeDelay: 1 });
+  bg = startService(createBrowserPlatform(), { badgeDelay: 1 });
   await bg.ready;
 });
 

@@ -5,8 +5,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OptionsApp } from '../../../../components/options/OptionsApp.tsx';
-import type { BackgroundHandle } from '../../../../lib/background/index.ts';
-import { startBackground } from '../../../../lib/browser/index.ts';
+import { startService, type BackgroundHandle } from '../../../../lib/background/index.ts';
+import { createBrowserPlatform } from '../../../../lib/browser/index.ts';
 import { createClient, type SessionLensClient } from '../../../../lib/protocol/index.ts';
 import { installFakePlatform, type FakePlatform } from '../../browser/fake-platform.ts';
 import { $, button, click, flush, mount, type, type Mounted } from '../helpers.ts';
@@ -33,7 +33,7 @@ function change(el: HTMLElement, value: string) {
 
 beforeEach(async () => {
   platform = installFakePlatform();
-  bg = startBackground({ badgeDelay: 1 });
+  bg = startService(createBrowserPlatform(), { badgeDelay: 1 });
   await bg.ready;
   client = createClient(platform.transport);
 });
