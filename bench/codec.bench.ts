@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { decode, loads, parseJson, webBackend, DEFAULT_SALTS } from '../lib/codec/index.ts';
-import { nodeBackend } from '../lib/cli/node-backend.ts';
+import { nodeBackend } from '../lib/node/index.ts';
 import { EXAMPLE } from '../lib/cli/example.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);

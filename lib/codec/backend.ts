@@ -1,9 +1,9 @@
 /**
  * The platform primitives the codec needs: hashing, HMAC, zlib inflate. The default backend uses only web
  * standards (WebCrypto, Compression Streams), so it runs unchanged in the panel, the service
- * worker and Node. Node-only callers (the CLI, the companion) may install a faster synchronous
- * backend built on node:crypto / node:zlib with {@link setDefaultBackend}; lib/codec itself never
- * imports anything platform-specific.
+ * worker and Node. Node-only callers (the CLI, the companion) pass a faster synchronous backend
+ * built on node:crypto / node:zlib (lib/node) to each call; nothing global is swapped, and
+ * lib/codec itself never imports anything platform-specific.
  */
 import { DecompressionLimitError, MalformedInputError } from './errors.ts';
 
@@ -97,19 +97,12 @@ export const webBackend: CodecBackend = {
   },
 };
 
-let defaultBackend: CodecBackend = webBackend;
-
 /**
- * Replaces the backend every codec call uses by default (Node entry points install node:crypto).
- * @example setDefaultBackend(nodeBackend)
+ * The backend a codec call uses when none is passed: the web-standard one.
+ * @example decode(value, { keys }) // same as decode(value, { keys }, getDefaultBackend())
  */
-export function setDefaultBackend(backend: CodecBackend): void {
-  defaultBackend = backend;
-}
-
-/** The backend in use. */
 export function getDefaultBackend(): CodecBackend {
-  return defaultBackend;
+  return webBackend;
 }
 
 /** Compares two ASCII strings (encoded MACs) in time that depends only on their lengths. */

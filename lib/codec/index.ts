@@ -52,7 +52,6 @@ export { b64Encode, b64Decode, stdB64Encode, stdB64Decode } from './base64.ts';
 export { b62Encode, b62Decode } from './base62.ts';
 export {
   webBackend,
-  setDefaultBackend,
   getDefaultBackend,
   constantTimeEqual,
   type CodecBackend,

@@ -12,7 +12,7 @@
  * Pickles are read by the codec's safe `unpickle`, which never imports or executes anything.
  */
 import { gunzipSync } from 'node:zlib';
-import { nodeBackend } from '../cli/node-backend.ts';
+import { nodeBackend } from '../node/index.ts';
 import { DecompressionLimitError, MalformedInputError } from '../codec/errors.ts';
 import { parseJson, pyBytesRepr, unpickle } from '../codec/index.ts';
 import { resolveLimits, type Limits } from '../codec/limits.ts';

@@ -12,7 +12,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { useNodeBackend } from '../cli/node-backend.ts';
 import { stringifyJson } from '../codec/index.ts';
 import { COMPANION_API_PREFIX, SessionKeySchema, SessionListQuerySchema, type CompanionErrorCode } from '../protocol/companion.ts';
 import { EXPOSE_FLAG, isLoopbackAddress, type CompanionConfig } from './config.ts';
@@ -120,8 +119,6 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
   if (!config.exposeOnNetwork && !isLoopbackAddress(config.host)) {
     throw new CompanionError('ERR_BAD_REQUEST', 400, `${config.host} is not a loopback address; binding it needs --${EXPOSE_FLAG}`);
   }
-  // node:crypto + node:zlib: several times faster than WebCrypto / Compression Streams here.
-  useNodeBackend();
   const log = opts.log ?? (() => {});
   const now = opts.now ?? Date.now;
   const tokenGenerated = !config.token;

@@ -5,6 +5,7 @@
  * `expireDate` / `expired` per engine. Knows nothing about HTTP.
  */
 import { decodeSessionData, toNumber } from '../codec/index.ts';
+import { nodeBackend } from '../node/index.ts';
 import { toErrorInfo } from '../codec/errors.ts';
 import { isSessionObject, PyObject, type SessionValue } from '../codec/value.ts';
 import type { StoreHealth, StoreKind } from '../protocol/companion.ts';
@@ -199,7 +200,7 @@ export class SessionService {
         data = Object.create(null) as SessionValue; // Django: an empty placeholder file is an empty session
       } else {
         try {
-          const r = await decodeSessionData(hit.text, { keys: this.opts.keys, ...(this.opts.salt ? { salt: this.opts.salt } : {}) });
+          const r = await decodeSessionData(hit.text, { keys: this.opts.keys, ...(this.opts.salt ? { salt: this.opts.salt } : {}) }, nodeBackend);
           data = r.data;
           verified = r.verified;
           if (r.error) error = toErrorInfo(r.error);

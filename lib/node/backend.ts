@@ -1,13 +1,18 @@
 /**
  * The codec backend for Node: node:crypto and node:zlib, synchronous and several times faster
- * than WebCrypto's promise round trips. Installed by the CLI and the companion server; the
- * extension keeps the web-standard backend.
+ * than WebCrypto's promise round trips. The CLI and the companion server pass it to every codec
+ * call (nothing global is swapped); the extension keeps the web-standard default.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { DecompressionLimitError, MalformedInputError, setDefaultBackend, type CodecBackend } from '../codec/index.ts';
+import { DecompressionLimitError, MalformedInputError, type CodecBackend } from '../codec/index.ts';
 
-/** node:crypto + node:zlib implementation of the codec's platform primitives. */
+/**
+ * node:crypto + node:zlib implementation of the codec's platform primitives.
+ *
+ * @example
+ * await decode(value, { keys: [SECRET_KEY] }, nodeBackend);
+ */
 export const nodeBackend: CodecBackend = {
   name: 'node',
   digest(hash, data) {
@@ -36,8 +41,3 @@ export const nodeBackend: CodecBackend = {
     }
   },
 };
-
-/** Makes the Node backend the codec's default (idempotent). */
-export function useNodeBackend(): void {
-  setDefaultBackend(nodeBackend);
-}

@@ -8,6 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { b64Decode, COOKIE_SIGNER_KEY_PREFIX, decode, parseSigned, saltCandidates, stringifyJson, type ParsedSigned, type SessionValue } from '../../codec/index.ts';
+import { nodeBackend } from '../../node/index.ts';
 import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
 import { palette, safeText } from '../format/text.ts';
 import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
@@ -61,7 +62,7 @@ async function decodeWith(value: string, m: AuditMatch): Promise<{ data: Session
   try {
     // The cookie signer's key is "django.http.cookies" + SECRET_KEY, with the default signer rules.
     const key = m.signer === 'cookie' ? `${COOKIE_SIGNER_KEY_PREFIX}${m.key}` : m.key;
-    const r = await decode(value, { keys: [key], salts: [m.salt] });
+    const r = await decode(value, { keys: [key], salts: [m.salt] }, nodeBackend);
     return { data: r.data, verified: r.verified };
   } catch {
     return undefined;

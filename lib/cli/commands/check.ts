@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { decode, stringifyJson, type SessionValue } from '../../codec/index.ts';
+import { nodeBackend } from '../../node/index.ts';
 import {
   atLeast,
   classifyCookie,
@@ -174,7 +175,7 @@ export interface CheckResult {
 async function decodeSession(c: PolicyCookie): Promise<DecodedCookie['session']> {
   if (c.value === '' || c.value === '""') return undefined;
   try {
-    const r = await decode(c.value, { cookieName: c.name });
+    const r = await decode(c.value, { cookieName: c.name }, nodeBackend);
     // The codec's exact JSON, so big ints and Python objects survive.
     const out: { format: string; verified: boolean | null; data: SessionValue; timestamp?: string } = {
       format: r.format,

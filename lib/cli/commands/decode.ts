@@ -8,9 +8,9 @@ import {
   type DecodeOptions,
   type DecodeResult,
 } from '../../codec/index.ts';
+import { nodeBackend } from '../../node/index.ts';
 import { EXAMPLE } from '../example.ts';
 import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
-import { useNodeBackend } from '../node-backend.ts';
 import { palette, type Palette } from '../format/text.ts';
 
 const HELP = `Usage: session-lens decode [VALUE|-] [options]
@@ -139,7 +139,6 @@ export const decode: Command = async (argv, io) => {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  useNodeBackend();
   if (positionals.length > 1) throw new UsageError('give one VALUE, or "-" to read values from standard input');
   let maxAge: number | undefined;
   if (values['max-age'] !== undefined) {
@@ -160,7 +159,7 @@ export const decode: Command = async (argv, io) => {
   const now = Date.now();
   const answer = async (value: string): Promise<Answer> => {
     try {
-      return { result: values['session-data'] ? await decodeSessionData(value, options) : await decodeValue(value, options) };
+      return { result: values['session-data'] ? await decodeSessionData(value, options, nodeBackend) : await decodeValue(value, options, nodeBackend) };
     } catch (e) {
       return { error: toErrorInfo(e) };
     }

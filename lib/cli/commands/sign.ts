@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS, dumpsSerialized, encodeLegacySessionData, pythonJson, toErrorInfo, type SignatureAlgorithm } from '../../codec/index.ts';
 import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
-import { useNodeBackend } from '../node-backend.ts';
+import { nodeBackend } from '../../node/index.ts';
 
 const HELP = `Usage: session-lens sign --secret KEY [options] JSON
 
@@ -48,7 +48,6 @@ export const sign: Command = async (argv, io) => {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  useNodeBackend();
   const key = values.secret ?? io.env.SESSION_LENS_SECRET_KEY;
   if (!key) throw new UsageError('--secret is required');
   if (positionals.length !== 1) throw new UsageError('give the session as one JSON argument (or "-")');
@@ -69,9 +68,9 @@ export const sign: Command = async (argv, io) => {
   }
   if (values.legacy) {
     const storeClass = values.salt?.startsWith('django.contrib.sessions.') ? values.salt.slice('django.contrib.sessions.'.length) : undefined;
-    io.stdout.write(`${await encodeLegacySessionData({ serialized }, { key, storeClass })}\n`);
+    io.stdout.write(`${await encodeLegacySessionData({ serialized }, { key, storeClass, backend: nodeBackend })}\n`);
     return EXIT.ok;
   }
-  io.stdout.write(`${await dumpsSerialized(serialized, { key, salt: values.salt, compress: values.compress, algorithm, timestamp })}\n`);
+  io.stdout.write(`${await dumpsSerialized(serialized, { key, salt: values.salt, compress: values.compress, algorithm, timestamp, backend: nodeBackend })}\n`);
   return EXIT.ok;
 };

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { b64Encode, decode, decodeSessionData, isSessionLensError, stdB64Encode } from '../../../lib/codec/index.ts';
-import { nodeBackend } from '../../../lib/cli/node-backend.ts';
+import { nodeBackend } from '../../../lib/node/index.ts';
 import { EXAMPLE } from '../../../lib/cli/example.ts';
 
 const TOTAL = Number(process.env.SESSION_LENS_FUZZ_RUNS ?? 100_000);

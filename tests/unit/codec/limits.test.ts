@@ -1,7 +1,7 @@
 import { deflate } from 'pako';
 import { describe, expect, it } from 'vitest';
 import { b64Encode, decode, dumpsSerialized, loads, webBackend, type CodecBackend } from '../../../lib/codec/index.ts';
-import { nodeBackend } from '../../../lib/cli/node-backend.ts';
+import { nodeBackend } from '../../../lib/node/index.ts';
 
 const backends: [string, CodecBackend][] = [
   ['webcrypto', webBackend],
