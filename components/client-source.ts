@@ -1,7 +1,9 @@
 /**
  * The panel's {@link PanelSource} over the background client: one `cookies/list` + `timeline/get`
  * to load, then the `panel:<tabId>` port's pushes applied to a local copy (no polling). Maps the
- * wire types (lib/protocol) onto the components' view models.
+ * wire types (lib/protocol) onto the components' view models. Session cookies arrive decoded (the
+ * background decodes each once per change, with the stored keys); other values are decoded on
+ * request. Shared by the DevTools panel and the decode page; entrypoints only wire it.
  */
 import { isSessionObject, parseExactJson, type SessionValue } from '../lib/codec/index.ts';
 import {
