@@ -1,5 +1,6 @@
 import {
   DEFAULT_LIMITS,
+  DEFAULT_SALTS,
   LimitExceededError,
   decode as decodeValue,
   decodeSessionData,
@@ -16,14 +17,19 @@ import { palette, type Palette } from '../format/text.ts';
 const HELP = `Usage: session-lens decode [VALUE|-] [options]
 
 Decodes session values: Django signed cookies and session_data (3.1+ and legacy), Flask,
-express-session, cookie-session and JWT. With '-' (or no VALUE and piped input) reads one
-value per line and answers each in order.
+express-session, cookie-session and JWT; Rails, Rack, Laravel, Starlette/FastAPI, Tornado,
+Phoenix/Plug, Go gorilla/securecookie, iron-session, NextAuth/Auth.js and Yii2 cookies. With '-'
+(or no VALUE and piped input) reads one value per line and answers each in order.
 
 Options:
   --secret KEY        a key to verify with; repeat for fallbacks, newest first
-                      (or SESSION_LENS_SECRET_KEY, SESSION_LENS_SECRET_KEY_FALLBACKS=comma-separated)
-  --salt SALT         a custom salt, tried before Django's default salts
-  --cookie-name NAME  the cookie's name (verifies set_signed_cookie values)
+                      (or SESSION_LENS_SECRET_KEY, SESSION_LENS_SECRET_KEY_FALLBACKS=comma-separated);
+                      each framework's key as its config holds it: SECRET_KEY, secret_key_base,
+                      APP_KEY ("base64:…" or raw), NEXTAUTH_SECRET, an iron-session password …
+  --salt SALT         a custom salt, tried before Django's default salts; repeat it for
+                      Phoenix's signing_salt and encryption_salt
+  --cookie-name NAME  the cookie's name (set_signed_cookie salts, Rails purposes, Laravel
+                      prefixes, Auth.js key salts, gorilla and Tornado v1 signatures)
   --max-age SECONDS   treat older timestamped values as expired (not verified)
   --session-data      read VALUE as a db/file session_data column (salt django.contrib.sessions.SessionStore first)
   --json              one JSON object per value, one per line
@@ -45,6 +51,8 @@ function toJsonLine(a: Answer): string {
   const r = a.result!;
   return stringifyJson({
     format: r.format,
+    framework: r.framework,
+    keyName: r.keyName,
     data: r.data,
     verified: r.verified,
     keyIndex: r.keyIndex,
@@ -73,9 +81,11 @@ function toText(a: Answer, p: Palette, now: number): string {
   const lines: string[] = [];
   const how = [r.details?.signer, r.compressed ? 'compressed' : undefined, r.serializer !== 'none' ? r.serializer : undefined].filter(Boolean);
   lines.push(`${p.bold('format')}     ${r.format}${how.length ? p.dim(` (${how.join(', ')})`) : ''}`);
+  if (r.framework) lines.push(`${p.bold('framework')}  ${r.framework}${r.keyName ? p.dim(` — key: ${r.keyName}`) : ''}`);
   let sig: string;
   if (r.verified === true) sig = p.green(`✔ verified`) + p.dim(` — key ${r.keyIndex}${r.salt ? `, salt ${r.salt}` : ''}${r.algorithm ? `, ${r.algorithm}` : ''}`);
   else if (r.verified === false) sig = p.red(`✘ ${r.error?.code === 'ERR_SIGNATURE_EXPIRED' ? 'expired' : 'bad signature'}`) + p.dim(` — ${r.error?.message ?? ''}`);
+  else if (r.keyName && r.data === null) sig = p.yellow('? encrypted') + p.dim(` — give --secret ${r.keyName} to decrypt`);
   else sig = p.yellow('? unverified') + p.dim(r.algorithm ? ` — ${r.algorithm}; give --secret to verify` : ' — no key given');
   lines.push(`${p.bold('signature')}  ${sig}`);
   if (r.timestamp) lines.push(`${p.bold('timestamp')}  ${r.timestamp.toISOString()} ${p.dim(`(${age(now - r.timestamp.getTime())})`)}${r.expired ? p.red(' expired') : ''}`);
@@ -127,7 +137,7 @@ async function* boundedLines(stream: NodeJS.ReadableStream, max: number): AsyncG
 export const decode: Command = async (argv, io) => {
   const { values, positionals } = parseCommandArgs(argv, {
     secret: { type: 'string', multiple: true },
-    salt: { type: 'string' },
+    salt: { type: 'string', multiple: true },
     'cookie-name': { type: 'string' },
     'max-age': { type: 'string' },
     'session-data': { type: 'boolean' },
@@ -155,7 +165,15 @@ export const decode: Command = async (argv, io) => {
     single = EXAMPLE.value;
     if (keys.length === 0) keys.push(EXAMPLE.secretKey);
   }
-  const options: DecodeOptions = { keys, salt: values.salt, cookieName: values['cookie-name'], maxAge };
+  const [salt, ...moreSalts] = values.salt ?? [];
+  const options: DecodeOptions = {
+    keys,
+    salt,
+    // More than one --salt (Phoenix's two salts): the rest are tried too, then Django's session salts.
+    ...(moreSalts.length ? { salts: [...moreSalts, DEFAULT_SALTS.signedCookies, DEFAULT_SALTS.sessionStore, DEFAULT_SALTS.signing] } : {}),
+    cookieName: values['cookie-name'],
+    maxAge,
+  };
   const now = Date.now();
   const answer = async (value: string): Promise<Answer> => {
     try {
