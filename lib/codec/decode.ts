@@ -5,6 +5,7 @@
  * | -------------------------------------------- | -------------------- |
  * | `s:ID.SIG` (or `s%3A…`)                      | express-session      |
  * | `eyJ….….…` whose header has `alg`            | jwt                  |
+ * | `SHA1HEX$JSON`                               | django-messages-legacy |
  * | `PAYLOAD[:TS]:SIG` (colons)                  | django-signed        |
  * | `[.]PAYLOAD.TS.SIG` with a short TS          | flask                |
  * | 32 × `[a-z0-9]`                              | django-session-key   |
@@ -16,12 +17,14 @@
  */
 import { getDefaultBackend, type CodecBackend } from './backend.ts';
 import { decodeCookieSession, COOKIE_SESSION_RE } from './cookie-session.ts';
-import { UnknownFormatError, LimitExceededError, isSessionLensError } from './errors.ts';
+import { parseCookieHeader, isSessionCookieName, unquoteCookieValue } from './cookie-text.ts';
+import { UnknownFormatError, LimitExceededError, isSessionLensError, type SessionLensError } from './errors.ts';
 import { decodeExpressSession, EXPRESS_RE } from './express-session.ts';
 import { decodeFlask, FLASK_RE } from './flask.ts';
 import { frameworkDecoder } from './frameworks/index.ts';
 import { decodeJwt, JWT_RE } from './jwt.ts';
 import { resolveLimits } from './limits.ts';
+import { decodeLegacyMessages, LEGACY_MESSAGES_RE } from './messages.ts';
 import { decodeLegacySessionData } from './session-data.ts';
 import { decodeSigned } from './signing.ts';
 import type { DecodeOptions, DecodeResult } from './types.ts';
@@ -32,10 +35,12 @@ export const DJANGO_SESSION_KEY_RE = /^[a-z0-9]{32}$/;
 const DJANGO_SIGNED_RE = /^[^\s:][^\n]*:[A-Za-z0-9_-]{27,86}$/;
 const STD_B64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** Trims whitespace and cookie quoting, and undoes URL encoding (`s%3A…`). */
+/**
+ * Trims whitespace, undoes cookie quoting exactly as Python's `http.cookies` does (`"a\054b"` is
+ * `a,b`), and URL encoding (`s%3A…`).
+ */
 export function normalizeValue(value: string): string {
-  let v = value.trim();
-  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+  let v = unquoteCookieValue(value.trim());
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
     try {
       v = decodeURIComponent(v);
@@ -57,34 +62,61 @@ export function normalizeValue(value: string): string {
  * r.verified // true, r.keyIndex 0, r.salt 'django.contrib.sessions.backends.signed_cookies'
  */
 export async function decode(value: string, options: DecodeOptions = {}, backend: CodecBackend = getDefaultBackend()): Promise<DecodeResult> {
+  const all = await decodeCookies(value, options, backend);
+  const found = all.find((c) => c.result);
+  if (found?.result) return found.result;
+  throw all[0]?.error ?? new UnknownFormatError('Nothing to decode');
+}
+
+/** One cookie of pasted text and what it decoded to (or why not). */
+export interface NamedDecodeResult {
+  /** The cookie's name, when the text named it (`name=value`, a `Cookie:` header …). */
+  name?: string;
+  result?: DecodeResult;
+  error?: SessionLensError;
+}
+
+/**
+ * Decodes every cookie in pasted text — a bare value, `name=value`, a `Set-Cookie:` line, or a
+ * whole `Cookie:` header / `document.cookie` string — each with its name (so name-dependent salts
+ * such as `set_signed_cookie`'s verify). Session cookies come first, then the rest in order.
+ * Values are unquoted and unescaped as Python's `http.cookies` does.
+ *
+ * @example
+ * const [first] = await decodeCookies('csrftoken=abc; sessionid=.eJy…:1r31eq:…', { keys: [SECRET_KEY] });
+ * first.name // 'sessionid'
+ */
+export async function decodeCookies(value: string, options: DecodeOptions = {}, backend: CodecBackend = getDefaultBackend()): Promise<NamedDecodeResult[]> {
   const limits = resolveLimits(options.limits);
   if (value.length > limits.maxInputLength) {
     throw new LimitExceededError(`Input is ${value.length} characters, over the limit of ${limits.maxInputLength}`);
   }
-  let first: DecodeResult | undefined;
-  let failure: unknown;
+  let bare: NamedDecodeResult;
   try {
-    first = await decodeNormalized(normalizeValue(value), options, backend);
+    bare = { result: await decodeNormalized(normalizeValue(value), options, backend) };
   } catch (e) {
     if (!(e instanceof UnknownFormatError)) throw e;
-    failure = e;
+    bare = { error: e };
   }
   // Nothing readable, or only a "signed plain string": perhaps a pasted `name=value` pair or a
-  // Set-Cookie/Cookie header line. Then read the value, with its name (set_signed_cookie salts).
-  const pair = !first || (first.format === 'django-signed' && first.serializer === 'text') ? COOKIE_PAIR_RE.exec(value.trim()) : null;
-  if (pair) {
+  // Set-Cookie/Cookie header line. Then read each value, with its name (set_signed_cookie salts).
+  const r = bare.result;
+  if (r && !(r.format === 'django-signed' && r.serializer === 'text')) return [bare];
+  const pairs = parseCookieHeader(value);
+  if (pairs.length === 0) return [bare];
+  const named: NamedDecodeResult[] = [];
+  for (const p of pairs) {
     try {
-      return await decodeNormalized(normalizeValue(pair[2]!), { ...options, cookieName: options.cookieName ?? pair[1] }, backend);
+      named.push({ name: p.name, result: await decodeNormalized(normalizeValue(p.value), { ...options, cookieName: options.cookieName ?? p.name }, backend) });
     } catch (e) {
       if (!isSessionLensError(e)) throw e;
+      named.push({ name: p.name, error: e });
     }
   }
-  if (first) return first;
-  throw failure;
+  if (!named.some((n) => n.result) && r) return [bare];
+  const rank = (n: NamedDecodeResult) => (n.result ? 0 : 2) + (isSessionCookieName(n.name ?? '') ? 0 : 1);
+  return named.map((n, i) => [n, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([n]) => n);
 }
-
-/** `[Set-]Cookie: name=value[; …]` or `name=value`: RFC 6265 §4.1.1 cookie-name (a token), then the value. */
-const COOKIE_PAIR_RE = /^(?:(?:set-)?cookie:\s*)?([!#$%&'*+.^_`|~0-9A-Za-z-]+)=([^;]+)/i;
 
 async function decodeNormalized(v: string, options: DecodeOptions, backend: CodecBackend): Promise<DecodeResult> {
   if (EXPRESS_RE.test(v)) return decodeExpressSession(v, options, backend);
@@ -98,6 +130,7 @@ async function decodeNormalized(v: string, options: DecodeOptions, backend: Code
       // fall through: perhaps a Flask cookie whose payload starts with eyJ
     }
   }
+  if (LEGACY_MESSAGES_RE.test(v)) return decodeLegacyMessages(v, options, backend);
   if (DJANGO_SIGNED_RE.test(v)) return decodeSigned(v, options, undefined, backend);
   if (FLASK_RE.test(v)) return decodeFlask(v, options, backend);
   if (DJANGO_SESSION_KEY_RE.test(v)) {

@@ -2,7 +2,8 @@
  * lib/codec: Django's session wire formats (and other frameworks'), isomorphic.
  * Runs unchanged in the panel, the service worker and Node: web standards only.
  */
-export { decode, normalizeValue, DJANGO_SESSION_KEY_RE } from './decode.ts';
+export { decode, decodeCookies, normalizeValue, DJANGO_SESSION_KEY_RE, type NamedDecodeResult } from './decode.ts';
+export { unquoteCookieValue, parseCookieHeader, isSessionCookieName, type CookiePair } from './cookie-text.ts';
 export { decodeSessionData, decodeLegacySessionData, encodeLegacySessionData } from './session-data.ts';
 export {
   loads,

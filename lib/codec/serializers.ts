@@ -1,6 +1,9 @@
 /**
  * Payload bytes → session value. Django sessions are serialised by `JSONSerializer`
- * (`json.dumps(...).encode('latin-1')`, ASCII in practice: `{"_auth_user_id":"1"}`) or, until
+ * (`json.dumps(...).encode('latin-1')`, ASCII in practice: `{"_auth_user_id":"1"}`; Django ≤ 6.0
+ * reads the bytes as latin-1, 6.1 as UTF-8 — django/core/signing.py `JSONSerializer.loads` — so
+ * non-ASCII bytes are read as UTF-8 when they are valid UTF-8, else latin-1, and the reading is
+ * reported) or, until
  * Django 5.0, `PickleSerializer` (`pickle.dumps(obj, HIGHEST_PROTOCOL)`: bytes starting `\x80\x05`).
  * Protocol 0/1 pickles have no marker byte, so JSON is tried first and pickle second.
  */
@@ -22,15 +25,39 @@ function payloadLimits(limits: Limits): Limits {
   return l;
 }
 
+/** How non-ASCII JSON bytes were read: UTF-8 (Django 6.1) or latin-1 (Django ≤ 6.0). */
+export type TextEncodingName = 'utf-8' | 'latin-1';
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** JSON bytes as text: ASCII as is; otherwise UTF-8 when valid, else latin-1 (and which). */
+function jsonText(bytes: Uint8Array): { text: string; encoding?: TextEncodingName } {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return { text: latin1(bytes) };
+  try {
+    return { text: STRICT_UTF8.decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: latin1(bytes), encoding: 'latin-1' };
+  }
+}
+
 /**
  * Deserialises a payload, telling JSON from pickle by its bytes.
  * @example deserialize(new TextEncoder().encode('{"a":1}'), limits) // { data: { a: 1 }, serializer: 'json' }
  */
-export function deserialize(bytes: Uint8Array, limits: Limits): { data: SessionValue; serializer: Serializer } {
+export function deserialize(bytes: Uint8Array, limits: Limits): { data: SessionValue; serializer: Serializer; encoding?: TextEncodingName } {
   if (bytes[0] === 0x80) return { data: unpickle(bytes, limits), serializer: 'pickle' };
   try {
     // The bytes are already bounded by the input length or the decompression cap.
-    return { data: parseJson(latin1(bytes), payloadLimits(limits)), serializer: 'json' };
+    const { text, encoding } = jsonText(bytes);
+    const data = parseJson(text, payloadLimits(limits));
+    return encoding ? { data, serializer: 'json', encoding } : { data, serializer: 'json' };
   } catch (jsonError) {
     if (bytes.length > 1 && PICKLE_START.has(bytes[0]!) && bytes[bytes.length - 1] === 0x2e /* STOP */) {
       try {

@@ -19,9 +19,10 @@ import { constantTimeEqualText, getDefaultBackend, utf8, type CodecBackend, type
 import { b62Decode, b62Encode } from './base62.ts';
 import { b64Decode, b64DecodeWith, b64Encode } from './base64.ts';
 import { BadSignatureError, LimitExceededError, MalformedInputError, SignatureExpiredError, type SessionLensError } from './errors.ts';
-import { stringifyPython } from './json.ts';
+import { parseJson, stringifyPython } from './json.ts';
+import { countMessages, toMessages } from './messages.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { deserialize } from './serializers.ts';
+import { deserialize, type TextEncodingName } from './serializers.ts';
 import type { DecodeOptions, DecodeResult, Serializer, SignatureAlgorithm } from './types.ts';
 import type { SessionValue } from './value.ts';
 
@@ -35,7 +36,31 @@ export const DEFAULT_SALTS = Object.freeze({
   signing: 'django.core.signing',
   /** The messages framework's cookie (signed with the cookie signer key). */
   messages: 'django.contrib.messages',
+  /** A bare `Signer()`: its default salt is its own dotted class path (django/core/signing.py, 3.1–6.1). */
+  signer: 'django.core.signing.Signer',
+  /** A bare `TimestampSigner()`. */
+  timestampSigner: 'django.core.signing.TimestampSigner',
 });
+
+/**
+ * The salt `response.set_signed_cookie(name, value, salt=s)` signs with (key
+ * `"django.http.cookies" + SECRET_KEY` either way):
+ * - `v2`: Django 5.2.15, 6.0.6 (the fix for CVE-2026-6873) and 6.1 —
+ *   `f"django.http.cookies.v2:{len(s)}:{s}{name}"` (django/http/response.py `set_signed_cookie`;
+ *   `len` counts code points, as Python's does), so `name="ab", s=""` and `name="b", s="a"` no
+ *   longer share a salt;
+ * - `legacy`: every release before, and after it while `SIGNED_COOKIE_LEGACY_SALT_FALLBACK` is on — `s + name`
+ *   (`salt=key + salt` in 3.2's response.py: the name first).
+ * @example cookieSalt('pref', 'ui', 'v2') // 'django.http.cookies.v2:2:uipref'
+ */
+export function cookieSalt(name: string, salt: string, version: 'v2' | 'legacy'): string {
+  return version === 'v2' ? `django.http.cookies.v2:${[...salt].length}:${salt}${name}` : name + salt;
+}
+
+/** Which `set_signed_cookie` salt a verified value used, by the salt string. */
+export function cookieSaltVersion(salt: string): 'v2' | 'legacy' {
+  return salt.startsWith('django.http.cookies.v2:') ? 'v2' : 'legacy';
+}
 
 /** `get_cookie_signer` prefixes SECRET_KEY with this (django/core/signing.py). */
 export const COOKIE_SIGNER_KEY_PREFIX = 'django.http.cookies';
@@ -149,22 +174,31 @@ export async function signature(
   return b64Encode(await backend.hmac(hash, key, value));
 }
 
-/** The (salt, signer) pairs `decode` tries when no salt list is given. */
+/**
+ * The (salt, signer) pairs `decode` tries: a custom salt, the engine's, Django's defaults, then
+ * with a cookie name the `set_signed_cookie` salts (v2 first, then the legacy `name + salt`).
+ */
 export function saltCandidates(options: Pick<DecodeOptions, 'salt' | 'salts' | 'cookieName'>, first?: string): SaltCandidate[] {
   const out: SaltCandidate[] = [];
   const add = (salt: string, signer: SaltCandidate['signer']) => {
     if (!out.some((c) => c.salt === salt && c.signer === signer)) out.push({ salt, signer });
   };
+  const addCookie = (salt: string) => {
+    add(cookieSalt(options.cookieName!, salt, 'v2'), 'cookie');
+    add(cookieSalt(options.cookieName!, salt, 'legacy'), 'cookie');
+  };
   if (options.salt !== undefined) {
     add(options.salt, 'default');
-    if (options.cookieName) add(options.cookieName + options.salt, 'cookie');
+    if (options.cookieName) addCookie(options.salt);
   }
   if (first) add(first, 'default');
   const defaults = options.salts ?? [DEFAULT_SALTS.signedCookies, DEFAULT_SALTS.sessionStore, DEFAULT_SALTS.signing];
   for (const s of defaults) add(s, 'default');
   if (!options.salts) {
     add(DEFAULT_SALTS.messages, 'cookie');
-    if (options.cookieName) add(options.cookieName, 'cookie');
+    if (options.cookieName) addCookie('');
+    add(DEFAULT_SALTS.timestampSigner, 'default');
+    add(DEFAULT_SALTS.signer, 'default');
   }
   return out;
 }
@@ -215,7 +249,7 @@ export async function decodePayload(
   payload: string,
   limits: Limits,
   backend: CodecBackend = getDefaultBackend(),
-): Promise<{ data: SessionValue; compressed: boolean; serializer: Serializer }> {
+): Promise<{ data: SessionValue; compressed: boolean; serializer: Serializer; encoding?: TextEncodingName; rawJson?: boolean }> {
   const compressed = payload.startsWith('.') && B64_PAYLOAD_RE.test(payload);
   if (compressed) {
     const body = payload.slice(1);
@@ -229,9 +263,20 @@ export async function decodePayload(
     return { ...deserialize(b64DecodeWith(payload, backend.base64UrlDecode), limits), compressed };
   } catch (e) {
     if (!(e instanceof MalformedInputError)) throw e;
-    return { data: payload, compressed, serializer: 'text' };
   }
+  // Not base64: a plain signed string — or raw JSON, as Django 3.1's messages cookie signs it
+  if (RAW_JSON_RE.test(payload)) {
+    try {
+      return { data: parseJson(payload, { ...limits, maxInputLength: Infinity }), compressed, serializer: 'json', rawJson: true };
+    } catch (e) {
+      if (!(e instanceof MalformedInputError)) throw e;
+    }
+  }
+  return { data: payload, compressed, serializer: 'text' };
 }
+
+/** A JSON array or object in the clear (Django 3.1 messages: `Signer.sign(json)`, not base64). */
+const RAW_JSON_RE = /^\s*[[{][\s\S]*[\]}]\s*$/;
 
 function checkLength(value: string, limits: Limits): void {
   if (value.length > limits.maxInputLength) {
@@ -252,16 +297,21 @@ export async function decodeSigned(
   const limits = resolveLimits(options.limits);
   checkLength(value, limits);
   const parsed = parseSigned(value);
-  const { data, compressed, serializer } = await decodePayload(parsed.payload, limits, backend);
+  const payload = await decodePayload(parsed.payload, limits, backend);
   const result: DecodeResult = {
     format: 'django-signed',
-    data,
+    data: payload.data,
     verified: null,
     algorithm: parsed.algorithm,
-    compressed,
-    serializer,
+    compressed: payload.compressed,
+    serializer: payload.serializer,
     details: { signer: parsed.timestamp === undefined ? 'Signer' : 'TimestampSigner' },
   };
+  if (payload.rawJson) result.details!.payload = 'raw JSON, not base64 (Django 3.1 messages)';
+  if (payload.encoding) result.details!.jsonEncoding = payload.encoding === 'utf-8' ? 'utf-8 (as Django 6.1 reads it)' : 'latin-1 (as Django ≤ 6.0 reads it)';
+  // A plain Signer's text may itself end in ":<base62>": Django's Signer.unsign keeps it in the value
+  const plainReading = parsed.timestamp !== undefined && payload.serializer === 'text' ? parsed.signedPart : undefined;
+  if (plainReading !== undefined) result.details!.readings = `TimestampSigner: "${parsed.payload}" signed at the timestamp; Signer: "${plainReading}"`;
   if (parsed.timestamp !== undefined) result.timestamp = new Date(parsed.timestamp * 1000);
   let expiredError: SessionLensError | undefined;
   if (parsed.timestamp !== undefined && options.maxAge !== undefined) {
@@ -278,9 +328,34 @@ export async function decodeSigned(
       result.keyIndex = match.keyIndex;
       result.salt = match.salt;
       result.algorithm = match.algorithm;
-      if (match.signer === 'cookie') result.details = { ...result.details, key: 'django.http.cookies + SECRET_KEY' };
+      if (match.signer === 'cookie') {
+        result.details!.key = 'django.http.cookies + SECRET_KEY';
+        if (options.cookieName && match.salt !== DEFAULT_SALTS.messages) {
+          result.details!.cookieSalt =
+            cookieSaltVersion(match.salt) === 'v2' ? 'v2 (Django 5.2.15+, 6.0.6+, 6.1)' : 'legacy: name + salt (before Django 5.2.15 / 6.0.6)';
+        }
+      }
+      // Django's own salts name their signer class; a caller's custom salt could be either's
+      if (plainReading !== undefined && match.salt !== options.salt) delete result.details!.readings;
+      if (plainReading !== undefined && match.salt === DEFAULT_SALTS.signer) {
+        // the signature says Signer: the whole text is the value, nothing is a timestamp
+        result.data = plainReading;
+        result.details!.signer = 'Signer';
+        delete result.timestamp;
+        delete result.expired;
+        expiredError = undefined;
+      }
       result.verified = !expiredError;
       if (expiredError) result.error = expiredError;
+    }
+  }
+  // the messages cookie is a list of MessageEncoder lists (a session is a dict: never walked)
+  if (payload.serializer === 'json' && Array.isArray(result.data)) {
+    const messages = toMessages(result.data);
+    const n = countMessages(messages);
+    if (n > 0) {
+      result.data = messages;
+      result.details!.messages = n;
     }
   }
   return result;

@@ -10,6 +10,7 @@ export type SignatureAlgorithm = 'sha256' | 'sha1' | 'sha384' | 'sha512';
  * - `django-signed`: `signing.dumps` / `Signer.sign_object` (`PAYLOAD[:TIMESTAMP]:SIGNATURE`), which is
  *   also the signed_cookies session cookie and the 3.1+ `session_data` of the db/file engines.
  * - `django-legacy`: pre-3.1 `session_data`, base64 of `HEXHASH:SERIALIZED`.
+ * - `django-messages-legacy`: the messages cookie of Django ≤ 3.0, `SHA1HEX$JSON` (newer ones are `django-signed`).
  * - `django-session-key`: an opaque db/file/cache session key (32 × `[a-z0-9]`): data lives on the server.
  * - `flask`: Flask / itsdangerous session cookie.
  * - `express-session`: `s:ID.SIGNATURE` (connect.sid).
@@ -23,6 +24,7 @@ export type SignatureAlgorithm = 'sha256' | 'sha1' | 'sha384' | 'sha512';
 export type SessionFormat =
   | 'django-signed'
   | 'django-legacy'
+  | 'django-messages-legacy'
   | 'django-session-key'
   | 'flask'
   | 'express-session'
@@ -57,7 +59,10 @@ export interface DecodeOptions {
   salt?: string;
   /** Also try this salt list instead of the defaults (advanced; `salt` is still tried first). */
   salts?: readonly string[];
-  /** The cookie's name, when known: lets `set_signed_cookie` values verify (salt = name + salt). */
+  /**
+   * The cookie's name, when known: lets `set_signed_cookie` values verify (salt v2
+   * `django.http.cookies.v2:{len(salt)}:{salt}{name}` first, then the legacy `name + salt`).
+   */
   cookieName?: string;
   /** Reject (as expired) a timestamped value older than this many seconds. */
   maxAge?: number;

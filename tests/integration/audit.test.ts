@@ -108,6 +108,23 @@ print(SessionStore().encode(data))`,
     expect(b.finding).toMatchObject({ key: '!!!SET DJANGO_SECRET_KEY!!!', salt: 'django.contrib.messages', signer: 'cookie' });
   });
 
+  it('reads values as users paste them: a quoted, escaped Set-Cookie line and a v2 set_signed_cookie salt', async () => {
+    // Django quotes a set_signed_cookie value holding , ; " through http.cookies: pref="a\054b\073c\"d:…"
+    const setCookie = django(
+      'changeme',
+      `from django.http import HttpResponse
+r = HttpResponse(); r.set_signed_cookie("pref", 'a,b;c"d', salt="ui"); print(r.cookies["pref"].output())`,
+    );
+    expect(setCookie).toMatch(/^Set-Cookie: pref="a\\054b\\073c\\"d:/);
+    // Django 5.2.15 / 6.0.6 / 6.1 salt: f"django.http.cookies.v2:{len(salt)}:{salt}{name}", with 3.2's own cookie signer
+    const v2 = django('changeme', `print(signing.get_cookie_signer(salt="django.http.cookies.v2:2:uitheme").sign("dark"))`);
+    const r = await run(['audit', setCookie, `theme=${v2}`, '--salt', 'ui', '--json']);
+    expect(r.code).toBe(1);
+    const [a, b] = JSON.parse(r.stdout).results;
+    expect(a.finding).toMatchObject({ key: 'changeme', salt: 'prefui', signer: 'cookie', session: 'a,b;c"d' });
+    expect(b.finding).toMatchObject({ key: 'changeme', salt: 'django.http.cookies.v2:2:uitheme', signer: 'cookie', session: 'dark' });
+  });
+
   it('finds a legacy sha1 signature (DEFAULT_HASHING_ALGORITHM = "sha1") and a custom --salt', async () => {
     const sha1 = django('changeme', `print(signing.dumps({"a": 1}))`, ', DEFAULT_HASHING_ALGORITHM="sha1"');
     const custom = django(WORDLIST_KEY, `print(signing.dumps({"b": 2}, salt="my.app.salt"))`);

@@ -59,6 +59,22 @@ describe('session-lens decode', () => {
     }
   });
 
+  it('decodes every cookie of a pasted Cookie header, each with its name, session cookies first', () => {
+    const file = join(process.cwd(), 'tests/fixtures/vectors/django.json');
+    const vectors = parseJson(readFileSync(file, 'utf8'), { maxInputLength: Infinity }) as unknown as {
+      cookies: { name: string; input: string; keys: string[]; salt: string; expect: { cookie: string; salt: string; exact: string }[] }[];
+    };
+    const v = vectors.cookies.find((c) => c.name === 'cookie-header')!;
+    const r = run(['decode', '--json', '--secret', v.keys[0]!, '--salt', v.salt, v.input]);
+    expect(r.code).toBe(0);
+    const out = lines(r.stdout);
+    expect(out.map((o) => o.cookie)).toEqual(v.expect.map((e) => e.cookie));
+    expect(out.map((o) => o.salt)).toEqual(v.expect.map((e) => e.salt));
+    v.expect.forEach((e) => expect(r.stdout).toContain(`"data":${e.exact},`));
+    const text = run(['decode', '--secret', v.keys[0]!, '--salt', v.salt, v.input]);
+    expect(text.stdout).toMatch(/^cookie\s+sessionid\nformat\s+django-signed/);
+  });
+
   it('reads values from standard input and answers each in order, exit 2 for unreadable input', () => {
     const input = [EXAMPLE.value, 'not a session', EXAMPLE.value.slice(0, -3) + 'AAA'].join('\n');
     const r = run(['decode', '--json', '--secret', EXAMPLE.secretKey, '-'], input);

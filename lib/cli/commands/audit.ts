@@ -7,7 +7,19 @@
  * Exit status: 1 a key was found, 0 none, 2 usage error or unreadable input.
  */
 import { stat } from 'node:fs/promises';
-import { b64Decode, COOKIE_SIGNER_KEY_PREFIX, decode, parseSigned, saltCandidates, stringifyJson, type ParsedSigned, type SessionValue } from '../../codec/index.ts';
+import {
+  b64Decode,
+  COOKIE_SIGNER_KEY_PREFIX,
+  decode,
+  isSessionCookieName,
+  normalizeValue,
+  parseCookieHeader,
+  parseSigned,
+  saltCandidates,
+  stringifyJson,
+  type ParsedSigned,
+  type SessionValue,
+} from '../../codec/index.ts';
 import { nodeBackend } from '../../node/index.ts';
 import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
 import { palette, safeText } from '../format/text.ts';
@@ -102,8 +114,19 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
 
   if (opts['no-bundled'] && opts.wordlist === undefined) throw new UsageError('--no-bundled needs --wordlist: there would be no key to try');
   const targets: AuditTarget[] = [];
+  /** Cookie names given by pasted `name=value` / Set-Cookie / Cookie lines: their set_signed_cookie salts are tried too. */
+  const pastedNames = new Set<string>();
   for (const [i, raw] of positionals.entries()) {
-    const value = raw.trim();
+    // a quoted value as DevTools shows it is unquoted as Django reads it; a pasted cookie line gives its name
+    let value = normalizeValue(raw);
+    if (!value.includes(':') || parseCookieHeader(raw).length > 0) {
+      const pairs = parseCookieHeader(raw);
+      const pair = pairs.find((c) => isSessionCookieName(c.name) && c.value.includes(':')) ?? pairs.find((c) => c.value.includes(':'));
+      if (pair) {
+        value = normalizeValue(pair.value);
+        pastedNames.add(pair.name);
+      }
+    }
     let p: ParsedSigned;
     try {
       p = parseSigned(value);
@@ -113,10 +136,13 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
     if (!p.algorithm) throw new UsageError(`value ${i + 1}: a ${p.signature.length}-character signature is not sha256, sha1, sha384 or sha512`);
     targets.push({ signedPart: p.signedPart, signature: b64Decode(p.signature), algorithm: p.algorithm });
   }
-  const salts: AuditSalt[] = saltCandidates({
-    ...(opts.salt === undefined ? {} : { salt: opts.salt }),
-    ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
-  });
+  const names = opts['cookie-name'] === undefined ? [...pastedNames] : [opts['cookie-name'], ...pastedNames];
+  const salts: AuditSalt[] = [];
+  for (const cookieName of names.length ? names : [undefined]) {
+    for (const c of saltCandidates({ ...(opts.salt === undefined ? {} : { salt: opts.salt }), ...(cookieName === undefined ? {} : { cookieName }) })) {
+      if (!salts.some((x) => x.salt === c.salt && x.signer === c.signer)) salts.push(c);
+    }
+  }
 
   const c = palette(io.stderr, io.env);
   const tty = Boolean(io.stderr.isTTY) && !opts.json;

@@ -2,7 +2,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_SALTS,
   LimitExceededError,
-  decode as decodeValue,
+  decodeCookies,
   decodeSessionData,
   stringifyJson,
   toErrorInfo,
@@ -18,8 +18,10 @@ const HELP = `Usage: session-lens decode [VALUE|-] [options]
 
 Decodes session values: Django signed cookies and session_data (3.1+ and legacy), Flask,
 express-session, cookie-session and JWT; Rails, Rack, Laravel, Starlette/FastAPI, Tornado,
-Phoenix/Plug, Go gorilla/securecookie, iron-session, NextAuth/Auth.js and Yii2 cookies. With '-'
-(or no VALUE and piped input) reads one value per line and answers each in order.
+Phoenix/Plug, Go gorilla/securecookie, iron-session, NextAuth/Auth.js and Yii2 cookies. VALUE
+may be a bare value (quoted and escaped as DevTools shows it, too), name=value, a Set-Cookie
+line, or a whole Cookie header: then every cookie is decoded with its name, session cookies
+first. With '-' (or no VALUE and piped input) reads one value per line and answers each in order.
 
 Options:
   --secret KEY        a key to verify with; repeat for fallbacks, newest first
@@ -41,15 +43,18 @@ or expired; 2 unreadable input or a usage error.
 `;
 
 interface Answer {
+  /** The cookie's name, when the input named it (`name=value`, a Cookie header). */
+  cookie?: string;
   result?: DecodeResult;
   error?: { code: string; message: string };
 }
 
 /** The `--json` line for one value. */
 function toJsonLine(a: Answer): string {
-  if (a.error) return stringifyJson({ error: a.error });
+  if (a.error) return stringifyJson({ cookie: a.cookie, error: a.error });
   const r = a.result!;
   return stringifyJson({
+    cookie: a.cookie,
     format: r.format,
     framework: r.framework,
     keyName: r.keyName,
@@ -76,9 +81,10 @@ function age(ms: number): string {
 
 /** The readable view of one value. */
 function toText(a: Answer, p: Palette, now: number): string {
-  if (a.error) return `${p.red('✘ cannot read')}  ${a.error.message} ${p.dim(`(${a.error.code})`)}\n`;
+  const named = a.cookie !== undefined ? `${p.bold('cookie')}     ${a.cookie}\n` : '';
+  if (a.error) return `${named}${p.red('✘ cannot read')}  ${a.error.message} ${p.dim(`(${a.error.code})`)}\n`;
   const r = a.result!;
-  const lines: string[] = [];
+  const lines: string[] = named ? [named.slice(0, -1)] : [];
   const how = [r.details?.signer, r.compressed ? 'compressed' : undefined, r.serializer !== 'none' ? r.serializer : undefined].filter(Boolean);
   lines.push(`${p.bold('format')}     ${r.format}${how.length ? p.dim(` (${how.join(', ')})`) : ''}`);
   if (r.framework) lines.push(`${p.bold('framework')}  ${r.framework}${r.keyName ? p.dim(` — key: ${r.keyName}`) : ''}`);
@@ -175,21 +181,27 @@ export const decode: Command = async (argv, io) => {
     maxAge,
   };
   const now = Date.now();
-  const answer = async (value: string): Promise<Answer> => {
+  /** One answer per value; a Cookie header gives one per cookie that decodes (session cookies first). */
+  const answer = async (value: string): Promise<Answer[]> => {
     try {
-      return { result: values['session-data'] ? await decodeSessionData(value, options, nodeBackend) : await decodeValue(value, options, nodeBackend) };
+      if (values['session-data']) return [{ result: await decodeSessionData(value, options, nodeBackend) }];
+      const all = await decodeCookies(value, options, nodeBackend);
+      const read = all.filter((c) => c.result);
+      return (read.length ? read : all.slice(0, 1)).map((c) => ({
+        ...(c.name !== undefined ? { cookie: c.name } : {}),
+        ...(c.result ? { result: c.result } : { error: toErrorInfo(c.error) }),
+      }));
     } catch (e) {
-      return { error: toErrorInfo(e) };
+      return [{ error: toErrorInfo(e) }];
     }
   };
   const colors = palette(io.stdout, io.env);
-  const emit = (a: Answer) => io.stdout.write(values.json ? `${toJsonLine(a)}\n` : toText(a, colors, now));
+  const emitAll = (as: Answer[]) => {
+    as.forEach((a, i) => io.stdout.write((i && !values.json ? '\n' : '') + (values.json ? `${toJsonLine(a)}\n` : toText(a, colors, now))));
+    return Math.max(...as.map(severity));
+  };
   let worst: number = EXIT.ok;
-  if (single !== undefined && single !== '-') {
-    const a = await answer(single);
-    emit(a);
-    return severity(a);
-  }
+  if (single !== undefined && single !== '-') return emitAll(await answer(single));
   if (single === undefined && io.stdin.isTTY) throw new UsageError('no VALUE given (use "-" to read from standard input)');
   const rl = boundedLines(io.stdin, DEFAULT_LIMITS.maxInputLength);
   let first = true;
@@ -197,12 +209,11 @@ export const decode: Command = async (argv, io) => {
     if (line !== TOO_LONG && line.trim() === '') continue;
     if (!values.json && !first) io.stdout.write('\n');
     first = false;
-    const a: Answer =
+    const as: Answer[] =
       line === TOO_LONG
-        ? { error: toErrorInfo(new LimitExceededError(`Input line is over the limit of ${DEFAULT_LIMITS.maxInputLength} characters`)) }
+        ? [{ error: toErrorInfo(new LimitExceededError(`Input line is over the limit of ${DEFAULT_LIMITS.maxInputLength} characters`)) }]
         : await answer(line);
-    emit(a);
-    worst = Math.max(worst, severity(a));
+    worst = Math.max(worst, emitAll(as));
   }
   return worst;
 };

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   decode,
+  decodeCookies,
+  parseCookieHeader,
   decodeSessionData,
   dumpsSerialized,
   encodeLegacySessionData,
@@ -31,6 +33,8 @@ interface DecodeVector {
   expect: {
     format: string;
     data: SessionValue;
+    /** Expected entries of `details` (text entries: the codec's text starts with them). */
+    details?: Record<string, string | number>;
     /** Python's json.dumps of the tagged data: the exact text the codec's writer must print. */
     exact: string;
     verified: boolean | null;
@@ -43,6 +47,16 @@ interface DecodeVector {
     expired: boolean;
     errorCode: string | null;
   };
+}
+interface CookiesVector {
+  name: string;
+  input: string;
+  keys: string[];
+  /** The salt the page passed to set_signed_cookie (a caller must know it, as Django's view does). */
+  salt: string;
+  now: number;
+  names: string[];
+  expect: { cookie: string; verified: boolean; salt: string; exact: string }[];
 }
 interface SignVector {
   name: string;
@@ -66,6 +80,7 @@ const file = join(process.cwd(), 'tests/fixtures/vectors/django.json');
 const vectors = parseExactJson(readFileSync(file, 'utf8'), { maxInputLength: Infinity }) as unknown as {
   django: string;
   decode: DecodeVector[];
+  cookies: CookiesVector[];
   sign: SignVector[];
   legacy: LegacyVector[];
 };
@@ -101,6 +116,26 @@ describe(`Django ${vectors.django} golden vectors`, () => {
     expect(r.timestamp ? r.timestamp.getTime() / 1000 : null).toBe(e.timestamp);
     expect(Boolean(r.expired)).toBe(e.expired);
     expect(r.error?.code ?? null).toBe(e.errorCode);
+    for (const [k, want] of Object.entries(e.details ?? {})) {
+      const got = r.details?.[k];
+      if (typeof want === 'number') expect(got, k).toBe(want);
+      else expect(String(got), k).toMatch(new RegExp(`^${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+  });
+
+  it.each(vectors.cookies.map((v) => [v.name, v] as const))('decodes every cookie of a header: %s', async (_name, v) => {
+    expect(parseCookieHeader(v.input).map((p) => p.name)).toEqual(v.names);
+    const all = await decodeCookies(v.input, { keys: v.keys, salt: v.salt, now: v.now * 1000 });
+    const read = all.filter((c) => c.result);
+    expect(read.map((c) => c.name)).toEqual(v.expect.map((e) => e.cookie));
+    read.forEach((c, i) => {
+      const e = v.expect[i]!;
+      expect(c.result!.verified, e.cookie).toBe(e.verified);
+      expect(c.result!.salt, e.cookie).toBe(e.salt);
+      expect(stringifyJson(c.result!.data), e.cookie).toBe(e.exact);
+    });
+    // the one-value API answers with the session cookie
+    expect(stringifyJson((await decode(v.input, { keys: v.keys })).data)).toBe(v.expect[0]!.exact);
   });
 
   it.each(vectors.sign.map((v) => [v.name, v] as const))('signs byte-identically: %s', async (_name, v) => {

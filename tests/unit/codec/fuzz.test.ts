@@ -17,6 +17,12 @@ const seeds = [
   'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl',
   's:abc.' + 'A'.repeat(43),
   stdB64Encode(new TextEncoder().encode(`${'a'.repeat(40)}:{"x":1}`)),
+  // messages cookies: Django 3.1 raw JSON (quoted, escaped) and ≤ 3.0 HASH$JSON
+  `"[[\\"__json_message\\"\\0540\\05420\\054\\"Hi\\073 \\351\\"]]:1r31eq:${'C'.repeat(43)}"`,
+  `${'0'.repeat(40)}$[["__json_message",0,20,"Hi","tag"],["__json_message",1,"25",{"a":[]}]]`,
+  // a whole Cookie header, with a quoted set_signed_cookie value
+  `Cookie: csrftoken=abc; pref="a\\054b\\073c\\"d:1r31eq:${'D'.repeat(43)}"; sessionid=eyJhIjoxfQ:1r31eq:${'E'.repeat(43)}`,
+  `Set-Cookie: pref="x\\"y"; Path=/; Secure; HttpOnly`,
 ];
 
 /** Runs `decode` and fails the property on anything but success or a SessionLensError. */
