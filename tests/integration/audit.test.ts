@@ -86,7 +86,7 @@ describe('session-lens audit against values a real Django signed', () => {
     });
     expect(f.session).toMatchObject({ _auth_user_id: '42', _auth_user_backend: 'django.contrib.auth.backends.ModelBackend' });
     // The exact big integer survives (the codec keeps it as digits).
-    expect(r.stdout).toMatch(/"big": ?12345678901234567890[,}]/);
+    expect(r.stdout).toMatch(/"big": ?12345678901234567890\s*[,}]/);
   });
 
   it('finds bundled public keys: a session_data value and a messages cookie (cookie signer)', async () => {
@@ -140,7 +140,7 @@ r = HttpResponse(); r.set_signed_cookie("pref", 'a,b;c"d', salt="ui"); print(r.c
     const r = await run(['audit', value, '--wordlist', wordlist]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('no known or weak key found');
-    expect(r.stdout).toMatch(/tried 200,\d{3} keys × 4 salts/);
+    expect(r.stdout).toMatch(/tried 200,\d{3} keys × 6 salts/);
   });
 
   it('shows progress on a terminal, and none otherwise', async () => {
