@@ -50,3 +50,18 @@ export function classifyCookie(
   }
   return 'other';
 }
+
+/**
+ * Classifies a cookie by the configured names only (no heuristic): which framework setting, if
+ * any, configures it.
+ *
+ * @example
+ * configuredKind('sessionid', policy) // 'session'
+ * configuredKind('my_session', policy) // 'other' (application code sets it)
+ */
+export function configuredKind(
+  name: string,
+  policy: Pick<EffectivePolicy, 'sessionCookieNames' | 'csrfCookieNames'>,
+): CookieKind {
+  return classifyCookie(name, { ...policy, sessionNameHeuristic: false });
+}

@@ -43,6 +43,8 @@ export interface PolicyCookie {
   expires?: number;
   /** CHIPS: the `Partitioned` attribute (browser: a `partitionKey`). */
   partitioned: boolean;
+  /** The partition's top-level site, when known (browser cookies with a `partitionKey`). */
+  partitionSite?: string;
   /** Where it came from. */
   source: 'set-cookie' | 'browser';
   /** Bytes of name + value in UTF-8 (browsers cap this at 4096). */
@@ -68,7 +70,7 @@ export interface BrowserCookieLike {
   /** Seconds since the epoch; absent for session cookies. */
   expirationDate?: number;
   session: boolean;
-  /** Present (an object) for partitioned (CHIPS) cookies. */
+  /** Present (an object, `{ topLevelSite }`) for partitioned (CHIPS) cookies. */
   partitionKey?: unknown;
   storeId?: string;
 }
@@ -118,6 +120,8 @@ export function fromBrowserCookie(c: BrowserCookieLike): PolicyCookie {
     source: 'browser',
     size: utf8Length(c.name) + utf8Length(c.value),
   };
+  const site = (c.partitionKey as { topLevelSite?: unknown } | null | undefined)?.topLevelSite;
+  if (cookie.partitioned && typeof site === 'string') cookie.partitionSite = site;
   if (!c.session && typeof c.expirationDate === 'number' && Number.isFinite(c.expirationDate)) {
     cookie.expires = c.expirationDate;
   }

@@ -8,7 +8,7 @@
  * //  { cookie: 'sessionid', rule: 'secure-missing', severity: 'high', … }]
  * ```
  */
-import { classifyCookie } from './classify.ts';
+import { classifyCookie, configuredKind } from './classify.ts';
 import type { PolicyCookie } from './cookie.ts';
 import { getPreset, resolvePolicy, type Policy } from './policy.ts';
 import type { RuleContext } from './rule.ts';
@@ -53,6 +53,7 @@ export function evaluateCookie(cookie: PolicyCookie, context: EvaluateContext = 
   const ctx: RuleContext = {
     cookie,
     kind: classifyCookie(cookie.name, policy),
+    configured: configuredKind(cookie.name, policy),
     url,
     host,
     https: url?.protocol === 'https:',
@@ -63,6 +64,12 @@ export function evaluateCookie(cookie: PolicyCookie, context: EvaluateContext = 
   };
   // An expired cookie is a deletion: report only that (ZAP does not flag deleting cookies).
   const isExpired = cookie.expires !== undefined && cookie.expires * 1000 <= ctx.now;
+  const identity = {
+    cookie: cookie.name,
+    domain: cookie.domain,
+    path: cookie.path,
+    partition: cookie.partitioned ? (cookie.partitionSite ?? '') : null,
+  };
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (isExpired && rule.id !== 'expired') continue;
@@ -77,7 +84,7 @@ export function evaluateCookie(cookie: PolicyCookie, context: EvaluateContext = 
     if (!hit) continue;
     let severity = setting ?? hit.severity;
     if (policy.escalate) severity = escalate(severity);
-    findings.push({ cookie: cookie.name, rule: rule.id, severity, message: hit.message, fix: hit.fix });
+    findings.push({ ...identity, rule: rule.id, severity, message: hit.message, fix: hit.fix });
   }
   return findings;
 }

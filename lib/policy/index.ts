@@ -6,13 +6,13 @@
  * const findings = evaluateCookies(cookies.map(fromBrowserCookie), { url: tab.url, policy: getPreset('django-default') });
  * const { total, highest } = summarize(findings);
  */
-export { SEVERITIES, RULE_IDS, severityRank, atLeast, isSeverity } from './types.ts';
-export type { Severity, RuleId, Finding } from './types.ts';
+export { SEVERITIES, RULE_IDS, severityRank, atLeast, isSeverity, findingCookieKey } from './types.ts';
+export type { Severity, RuleId, Finding, CookieIdentity } from './types.ts';
 export { fromBrowserCookie, utf8Length } from './cookie.ts';
 export type { PolicyCookie, CookieSameSite, BrowserCookieLike } from './cookie.ts';
 export { parseSetCookie, parseCookieDate, defaultPath } from './set-cookie.ts';
 export type { SetCookieParseResult, SetCookieParseOptions } from './set-cookie.ts';
-export { classifyCookie, unprefixedName } from './classify.ts';
+export { classifyCookie, configuredKind, unprefixedName } from './classify.ts';
 export type { CookieKind } from './classify.ts';
 export {
   PolicySchema,
@@ -32,6 +32,7 @@ export {
 } from './policy.ts';
 export type { Policy, PolicyInput, SiteOverride, PresetName, PolicyIssue, EffectivePolicy } from './policy.ts';
 export { RULES, getRule } from './rules.ts';
+export { SET_COOKIE_FIX } from './rule.ts';
 export type { Rule, RuleContext, RuleHit } from './rule.ts';
 export { evaluateCookie, evaluateCookies, evaluateSetCookieHeaders, sortFindings, summarize } from './engine.ts';
 export type { EvaluateContext, IgnoredHeader, SeveritySummary } from './engine.ts';

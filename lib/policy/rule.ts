@@ -9,7 +9,14 @@ import type { RuleId, Severity } from './types.ts';
 /** Everything a rule may look at. */
 export interface RuleContext {
   cookie: PolicyCookie;
+  /** What the cookie is for, severities-wise (configured names plus the `sess`/`login` heuristic). */
   kind: CookieKind;
+  /**
+   * Which framework setting family configures this cookie: `session` / `csrf` only for the
+   * configured names (`SESSION_COOKIE_NAME`, `CSRF_COOKIE_NAME`), `other` for everything else — a
+   * cookie whose name merely contains "sess" is set by application code, and the fix says so.
+   */
+  configured: CookieKind;
   /** The URL the cookie came from (or the page it belongs to), when known. */
   url: URL | null;
   /** Lower-case host of `url` ('' when unknown), IPv6 without brackets. */
@@ -56,14 +63,24 @@ export function describe(ctx: RuleContext): string {
 }
 
 /**
- * The Django setting for a cookie kind: `SESSION_COOKIE_<suffix>` / `CSRF_COOKIE_<suffix>`, or
- * `null` for other cookies (set by application code, `response.set_cookie`).
+ * The Django setting that configures a cookie: `SESSION_COOKIE_<suffix>` / `CSRF_COOKIE_<suffix>`
+ * for the configured session / CSRF cookie (`ctx.configured`), or `null` for any other cookie
+ * (set by application code, `response.set_cookie`).
+ *
+ * @example
+ * djangoSetting(ctx.configured, 'SECURE') // 'SESSION_COOKIE_SECURE' for sessionid, null for "my_sess"
  */
 export function djangoSetting(kind: CookieKind, suffix: string): string | null {
   if (kind === 'session') return `SESSION_COOKIE_${suffix}`;
   if (kind === 'csrf') return `CSRF_COOKIE_${suffix}`;
   return null;
 }
+
+/**
+ * The fix for a cookie that application code sets (no framework setting configures it): the
+ * `set_cookie` call with every protective attribute, whichever one is missing.
+ */
+export const SET_COOKIE_FIX = 'response.set_cookie(…, secure=True, httponly=True, samesite="Lax")';
 
 /** Seconds as a short human duration: `14 days`, `8 hours`, `90 seconds`. */
 export function humanDuration(seconds: number): string {

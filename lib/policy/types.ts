@@ -42,12 +42,41 @@ export type RuleId = (typeof RULE_IDS)[number];
 export interface Finding {
   /** The cookie's name. */
   cookie: string;
+  /**
+   * The cookie's domain (lower case, no leading dot), path and partition (the top-level site of a
+   * partitioned cookie, `''` when partitioned but unknown, `null` when unpartitioned): with the
+   * name, the identity of the one cookie a finding is about ({@link findingCookieKey}). Two
+   * `sessionid` cookies at `/` and `/app` never share findings.
+   */
+  domain: string;
+  path: string;
+  partition: string | null;
   rule: RuleId;
   severity: Severity;
   /** What is wrong, in one sentence. Plain text: render it as text, never as HTML. */
   message: string;
   /** The setting that fixes it (a Django setting where there is one) and the check/ZAP ids. */
   fix: string;
+}
+
+/** The four parts that identify one cookie in a jar (with the store, which the engine does not see). */
+export interface CookieIdentity {
+  name: string;
+  domain: string;
+  path: string;
+  partition: string | null;
+}
+
+/**
+ * The key findings are grouped by: name, domain, path and partition of the one cookie they are
+ * about. Domains compare without a leading dot and case.
+ *
+ * @example
+ * findingCookieKey({ name: 'sessionid', domain: '.Example.com', path: '/app', partition: null })
+ * // 'sessionid|example.com|/app|'
+ */
+export function findingCookieKey(c: CookieIdentity): string {
+  return `${c.name}|${c.domain.replace(/^\./, '').toLowerCase()}|${c.path}|${c.partition === null ? '' : `p:${c.partition}`}`;
 }
 
 /**

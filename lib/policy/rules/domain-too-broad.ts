@@ -17,7 +17,7 @@ export const domainTooBroad: Rule = {
     const { cookie, host } = ctx;
     if (cookie.hostOnly || host === '' || cookie.domain === host) return null;
     if (!host.endsWith(`.${cookie.domain}`)) return null;
-    const setting = djangoSetting(ctx.kind, 'DOMAIN');
+    const setting = djangoSetting(ctx.configured, 'DOMAIN');
     return {
       severity: byKind(ctx.kind, { session: 'medium', csrf: 'low', other: 'info' }),
       message: `${describe(ctx)} has Domain=${cookie.domain}: every subdomain of ${cookie.domain} receives it, not only ${host}.`,

@@ -23,7 +23,10 @@ export const expiryTooLong: Rule = {
     return {
       severity: 'medium',
       message: `${describe(ctx)} lives ${humanDuration(lifetime)}, longer than the policy's maximum of ${humanDuration(ctx.policy.maxAge)}.`,
-      fix: `SESSION_COOKIE_AGE = ${ctx.policy.maxAge}, or SESSION_EXPIRE_AT_BROWSER_CLOSE = True`,
+      fix:
+        ctx.configured === 'session'
+          ? `SESSION_COOKIE_AGE = ${ctx.policy.maxAge}, or SESSION_EXPIRE_AT_BROWSER_CLOSE = True`
+          : `response.set_cookie(…, max_age=${ctx.policy.maxAge}) where the application sets it`,
     };
   },
 };

@@ -1,5 +1,5 @@
 /** `httponly-missing`: the cookie is readable by page JavaScript (ZAP 10010, Observatory −30). */
-import { byKind, describe, type Rule } from '../rule.ts';
+import { SET_COOKIE_FIX, byKind, describe, type Rule } from '../rule.ts';
 
 /**
  * A cookie without `HttpOnly` can be read by any script on the page, so one XSS steals it.
@@ -15,11 +15,11 @@ export const httponlyMissing: Rule = {
   check(ctx) {
     if (ctx.cookie.httpOnly) return null;
     const fix =
-      ctx.kind === 'session'
+      ctx.configured === 'session'
         ? 'SESSION_COOKIE_HTTPONLY = True (check --deploy security.W013; ZAP 10010)'
-        : ctx.kind === 'csrf'
+        : ctx.configured === 'csrf'
           ? 'CSRF_COOKIE_HTTPONLY = True if no script reads the token (ZAP 10010)'
-          : 'response.set_cookie(…, httponly=True) if no script needs it (ZAP 10010)';
+          : `${SET_COOKIE_FIX}; leave httponly off only if a script must read it (ZAP 10010)`;
     return {
       severity: byKind(ctx.kind, { session: 'high', csrf: 'info', other: 'info' }),
       message: `${describe(ctx)} has no HttpOnly attribute: page scripts can read it.`,

@@ -18,11 +18,11 @@ export const partitionedWithoutSecure: Rule = {
       severity: byKind(ctx.kind, { session: 'high', csrf: 'high', other: 'medium' }),
       message: `${describe(ctx)} is Partitioned but not Secure: browsers reject it.`,
       fix:
-        ctx.kind === 'session'
+        ctx.configured === 'session'
           ? 'SESSION_COOKIE_SECURE = True (Partitioned cookies must be Secure)'
-          : ctx.kind === 'csrf'
+          : ctx.configured === 'csrf'
             ? 'CSRF_COOKIE_SECURE = True (Partitioned cookies must be Secure)'
-            : 'Add Secure wherever the Partitioned cookie is set',
+            : 'response.set_cookie(…, secure=True) wherever the Partitioned cookie is set',
     };
   },
 };

@@ -24,7 +24,7 @@ export const pathTooBroad: Rule = {
     // The cookie's path must be a strict path-prefix of the scope (RFC 6265bis §5.1.4 path-match).
     const prefix = have === '/' ? '/' : `${have}/`;
     if (!want.startsWith(prefix)) return null;
-    const setting = djangoSetting(ctx.kind, 'PATH');
+    const setting = djangoSetting(ctx.configured, 'PATH');
     return {
       severity: byKind(ctx.kind, { session: 'medium', csrf: 'low', other: 'info' }),
       message: `${describe(ctx)} has Path=${ctx.cookie.path}, wider than the application's path ${scope}.`,

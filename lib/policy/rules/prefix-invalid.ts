@@ -22,15 +22,15 @@ export const prefixInvalid: Rule = {
     const fixes: string[] = [];
     if (!cookie.secure) {
       problems.push('no Secure');
-      fixes.push(`${djangoSetting(ctx.kind, 'SECURE') ?? 'secure'} = True`);
+      fixes.push(`${djangoSetting(ctx.configured, 'SECURE') ?? 'secure'} = True`);
     }
     if (isHost && !cookie.hostOnly) {
       problems.push(`Domain=${cookie.domain}`);
-      fixes.push(`${djangoSetting(ctx.kind, 'DOMAIN') ?? 'domain'} = None`);
+      fixes.push(`${djangoSetting(ctx.configured, 'DOMAIN') ?? 'domain'} = None`);
     }
     if (isHost && (cookie.path !== '/' || !cookie.pathSet)) {
       problems.push(cookie.pathSet ? `Path=${cookie.path}` : 'no Path=/');
-      fixes.push(`${djangoSetting(ctx.kind, 'PATH') ?? 'path'} = '/'`);
+      fixes.push(`${djangoSetting(ctx.configured, 'PATH') ?? 'path'} = '/'`);
     }
     if (problems.length === 0) return null;
     const prefix = isHost ? '__Host-' : '__Secure-';

@@ -1,5 +1,5 @@
 /** `samesite-invalid`: a SameSite value other than Strict, Lax or None (ZAP 10054, Observatory −20). */
-import { byKind, describe, djangoSetting, type Rule } from '../rule.ts';
+import { SET_COOKIE_FIX, byKind, describe, djangoSetting, type Rule } from '../rule.ts';
 
 /**
  * An unknown SameSite value is ignored by browsers, so the cookie gets the browser's default.
@@ -14,12 +14,12 @@ export const samesiteInvalid: Rule = {
   references: ['RFC 6265bis §5.6.7', 'OWASP ZAP 10054', 'Mozilla Observatory'],
   check(ctx) {
     if (ctx.cookie.sameSite !== 'invalid') return null;
-    const setting = djangoSetting(ctx.kind, 'SAMESITE');
+    const setting = djangoSetting(ctx.configured, 'SAMESITE');
     const raw = (ctx.cookie.sameSiteRaw ?? '').slice(0, 40);
     return {
       severity: byKind(ctx.kind, { session: 'medium', csrf: 'medium', other: 'low' }),
       message: `${describe(ctx)} has SameSite="${raw}", which is not Strict, Lax or None: browsers ignore it.`,
-      fix: setting ? `${setting} = 'Lax' (ZAP 10054)` : "response.set_cookie(…, samesite='Lax') (ZAP 10054)",
+      fix: setting ? `${setting} = 'Lax' (ZAP 10054)` : `${SET_COOKIE_FIX} (ZAP 10054)`,
     };
   },
 };

@@ -1,5 +1,5 @@
 /** `samesite-missing`: no SameSite attribute (ZAP 10054). */
-import { byKind, describe, djangoSetting, type Rule } from '../rule.ts';
+import { SET_COOKIE_FIX, byKind, describe, djangoSetting, type Rule } from '../rule.ts';
 
 /**
  * Without `SameSite`, the cookie relies on each browser's default (Lax in Chromium, not everywhere).
@@ -14,11 +14,11 @@ export const samesiteMissing: Rule = {
   references: ['OWASP ZAP 10054', 'RFC 6265bis §5.6.7'],
   check(ctx) {
     if (ctx.cookie.sameSite !== 'unspecified') return null;
-    const setting = djangoSetting(ctx.kind, 'SAMESITE');
+    const setting = djangoSetting(ctx.configured, 'SAMESITE');
     return {
       severity: byKind(ctx.kind, { session: 'medium', csrf: 'low', other: 'info' }),
       message: `${describe(ctx)} has no SameSite attribute: cross-site requests may send it, depending on the browser.`,
-      fix: setting ? `${setting} = 'Lax' (ZAP 10054)` : "response.set_cookie(…, samesite='Lax') (ZAP 10054)",
+      fix: setting ? `${setting} = 'Lax' (ZAP 10054)` : `${SET_COOKIE_FIX} (ZAP 10054)`,
     };
   },
 };

@@ -1,5 +1,5 @@
 /** `samesite-none-insecure`: SameSite=None without Secure, which browsers reject. */
-import { byKind, describe, djangoSetting, type Rule } from '../rule.ts';
+import { SET_COOKIE_FIX, byKind, describe, djangoSetting, type Rule } from '../rule.ts';
 
 /**
  * Browsers reject a `SameSite=None` cookie that lacks `Secure` (RFC 6265bis §5.7; Observatory
@@ -15,15 +15,15 @@ export const samesiteNoneInsecure: Rule = {
   references: ['RFC 6265bis §5.7', 'OWASP ZAP 10054', 'Mozilla Observatory'],
   check(ctx) {
     if (ctx.cookie.sameSite !== 'none' || ctx.cookie.secure) return null;
-    const secure = djangoSetting(ctx.kind, 'SECURE');
-    const samesite = djangoSetting(ctx.kind, 'SAMESITE');
+    const secure = djangoSetting(ctx.configured, 'SECURE');
+    const samesite = djangoSetting(ctx.configured, 'SAMESITE');
     return {
       severity: byKind(ctx.kind, { session: 'high', csrf: 'high', other: 'medium' }),
       message: `${describe(ctx)} has SameSite=None without Secure: browsers reject it.`,
       fix:
         secure && samesite
           ? `${secure} = True, or ${samesite} = 'Lax' (ZAP 10054)`
-          : "response.set_cookie(…, secure=True, samesite='None') or samesite='Lax' (ZAP 10054)",
+          : `${SET_COOKIE_FIX}, or keep samesite="None" with secure=True if it must go cross-site (ZAP 10054)`,
     };
   },
 };

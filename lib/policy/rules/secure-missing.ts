@@ -1,5 +1,5 @@
 /** `secure-missing`: the cookie may travel over plain HTTP (ZAP 10011, Observatory −40). */
-import { byKind, describe, type Rule } from '../rule.ts';
+import { SET_COOKIE_FIX, byKind, describe, type Rule } from '../rule.ts';
 
 /**
  * A cookie without `Secure` is sent over http:// too, where anyone on the network reads it.
@@ -17,11 +17,11 @@ export const secureMissing: Rule = {
     if (ctx.cookie.secure) return null;
     if (ctx.policy.localExemption && ctx.local && !ctx.https) return null;
     const fix =
-      ctx.kind === 'session'
+      ctx.configured === 'session'
         ? 'SESSION_COOKIE_SECURE = True (check --deploy security.W012; ZAP 10011)'
-        : ctx.kind === 'csrf'
+        : ctx.configured === 'csrf'
           ? 'CSRF_COOKIE_SECURE = True (check --deploy security.W016; ZAP 10011)'
-          : 'response.set_cookie(…, secure=True) (ZAP 10011)';
+          : `${SET_COOKIE_FIX} (ZAP 10011)`;
     const over = ctx.url && !ctx.https ? ` It was set over ${ctx.url.protocol}//: serve the site over HTTPS.` : '';
     return {
       severity: byKind(ctx.kind, { session: 'high', csrf: 'medium', other: 'low' }),

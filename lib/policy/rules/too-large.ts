@@ -22,7 +22,7 @@ export const tooLarge: Rule = {
       severity: byKind(ctx.kind, { session: 'high', csrf: 'high', other: 'medium' }),
       message: `${describe(ctx)} is ${ctx.cookie.size} bytes (name + value), over the ${MAX_COOKIE_BYTES} bytes browsers keep: it is dropped.`,
       fix:
-        ctx.kind === 'session'
+        ctx.configured === 'session'
           ? "Store less in the session, or use a server-side SESSION_ENGINE ('django.contrib.sessions.backends.db') instead of signed_cookies"
           : 'Store less in the cookie (keep data server-side and put only an id in the cookie)',
     };

@@ -26,8 +26,8 @@ describe('classifyNetworkError', () => {
 
 describe('SARIF', () => {
   const findings: Finding[] = [
-    { cookie: 'sessionid', rule: 'secure-missing', severity: 'high', message: 'm1', fix: 'SESSION_COOKIE_SECURE = True' },
-    { cookie: 'theme', rule: 'samesite-missing', severity: 'info', message: 'm2', fix: 'f2' },
+    { cookie: 'sessionid', domain: 'example.com', path: '/', partition: null, rule: 'secure-missing', severity: 'high', message: 'm1', fix: 'SESSION_COOKIE_SECURE = True' },
+    { cookie: 'theme', domain: 'example.com', path: '/', partition: null, rule: 'samesite-missing', severity: 'info', message: 'm2', fix: 'f2' },
   ];
   it('maps severities to levels', () => {
     expect(['critical', 'high', 'medium', 'low', 'info'].map((s) => sarifLevel(s as Finding['severity']))).toEqual(['error', 'error', 'warning', 'note', 'note']);

@@ -1,5 +1,6 @@
 import {
   evaluateCookie,
+  findingCookieKey,
   getPreset,
   getRule,
   RULE_IDS,
@@ -187,6 +188,51 @@ describe('rules', () => {
     expect(f?.fix).toContain(setting);
     expect(f?.fix).toContain(checkId);
     expect(f?.fix).toContain(zap);
+  });
+
+  // SESSION_COOKIE_* fixes only the configured session cookie; a cookie whose name merely contains
+  // "sess" is set by application code (still severe: the Observatory heuristic keeps its severity).
+  it.each([
+    ['secure-missing', { secure: false }],
+    ['httponly-missing', { httpOnly: false }],
+    ['samesite-missing', { sameSite: 'unspecified' as const }],
+    ['samesite-invalid', { sameSite: 'invalid' as const, sameSiteRaw: 'Loose' }],
+    ['samesite-none-insecure', { sameSite: 'none' as const, secure: false }],
+    ['partitioned-without-secure', { partitioned: true, secure: false }],
+  ] as const)('%s: "my_session" gets the set_cookie fix, never SESSION_COOKIE_*', (rule, over) => {
+    const heuristic = run(rule, { ...over, name: 'my_session' });
+    expect(heuristic?.fix).toContain('response.set_cookie(');
+    expect(heuristic?.fix).not.toContain('SESSION_COOKIE_');
+    if (rule !== 'partitioned-without-secure') expect(heuristic?.fix).toContain('response.set_cookie(…, secure=True, httponly=True, samesite="Lax")');
+    const configured = run(rule, { ...over, name: 'sessionid' });
+    expect(configured?.fix).toContain('SESSION_COOKIE_');
+    // A configured name is configured: SESSION_COOKIE_NAME = 'my_session' gets the settings back.
+    const policy: Policy = { ...getPreset('django-default'), sessionCookieNames: ['my_session'] };
+    expect(run(rule, { ...over, name: 'my_session' }, { policy })?.fix).toContain('SESSION_COOKIE_');
+  });
+
+  it('the heuristic keeps the severity of a session cookie', () => {
+    expect(run('httponly-missing', { name: 'my_session', httpOnly: false })?.severity).toBe('high');
+  });
+
+  it('expiry-too-long names SESSION_COOKIE_AGE only for the configured session cookie', () => {
+    const over = { expires: NOW / 1000 + 60 * DAY };
+    expect(run('expiry-too-long', over)?.fix).toContain('SESSION_COOKIE_AGE');
+    expect(run('expiry-too-long', { ...over, name: 'loginstate' })?.fix).toContain('response.set_cookie(…, max_age=');
+  });
+
+  it('each finding names the one cookie it is about: name, domain, path and partition', () => {
+    const at = (path: string, partitionSite?: string) =>
+      evaluateCookie(cookie({ path, httpOnly: false, ...(partitionSite ? { partitioned: true, partitionSite } : {}) }), { url: 'https://example.com/', now: NOW });
+    const [root] = at('/');
+    const [app] = at('/app');
+    const [part] = at('/', 'https://top.example');
+    expect(root).toMatchObject({ cookie: 'sessionid', domain: 'example.com', path: '/', partition: null });
+    expect(app).toMatchObject({ cookie: 'sessionid', domain: 'example.com', path: '/app', partition: null });
+    expect(part).toMatchObject({ partition: 'https://top.example' });
+    const keys = [root, app, part].map((f) => findingCookieKey({ name: f!.cookie, domain: f!.domain, path: f!.path, partition: f!.partition }));
+    expect(new Set(keys).size).toBe(3);
+    expect(findingCookieKey({ name: 'a', domain: '.Example.COM', path: '/', partition: null })).toBe(findingCookieKey({ name: 'a', domain: 'example.com', path: '/', partition: null }));
   });
 
   it('csrf fixes name the CSRF settings', () => {
