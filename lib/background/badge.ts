@@ -21,13 +21,26 @@ export const BADGE_COLORS: Record<Severity, string> = {
 };
 
 /**
- * The badge for a list of findings.
+ * How many findings the badge counts: severity low and above. Info findings are shown in the
+ * panel but never inflate the badge.
+ *
+ * @example
+ * countBadge([{ severity: 'info' }, { severity: 'low' }]) // 1
+ */
+export function countBadge(findings: readonly { severity: Severity }[]): number {
+  let n = 0;
+  for (const f of findings) if (f.severity !== 'info') n++;
+  return n;
+}
+
+/**
+ * The badge for a list of findings (info ones are left out: see {@link countBadge}).
  *
  * @example
  * computeBadge([{ severity: 'high' }, { severity: 'low' }]) // { text: '2', color: '#d93025', title: … }
  */
 export function computeBadge(findings: readonly { severity: Severity }[]): BadgeState {
-  const s = summarize(findings);
+  const s = summarize(findings.filter((f) => f.severity !== 'info'));
   if (!s.highest) return { text: '', color: BADGE_COLORS.info, title: 'Session Lens: no cookie findings' };
   const parts = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} ${k}`);
   return {

@@ -28,7 +28,17 @@ export interface ViewContext {
  * toFindingView(finding, 'dropped')
  */
 export function toFindingView(f: Finding, source: FindingView['source']): FindingView {
-  return { cookie: f.cookie, rule: f.rule, severity: f.severity, message: f.message, fix: f.fix, source };
+  return {
+    cookie: f.cookie,
+    domain: f.domain,
+    path: f.path,
+    partition: f.partition,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    fix: f.fix,
+    source,
+  };
 }
 
 /**

@@ -25,6 +25,9 @@ export interface DecodeContext {
  */
 export function signatureState(r: Pick<DecodeResult, 'verified' | 'expired' | 'error' | 'format'>): SignatureState {
   if (r.verified === true) return 'verified';
+  // A bad signature beats expiry: a forged token must never look merely expired.
+  if (r.error?.code === 'ERR_BAD_SIGNATURE') return 'bad';
+  if (r.verified === false && r.error?.code !== 'ERR_SIGNATURE_EXPIRED' && !r.expired) return 'bad';
   if (r.expired || r.error?.code === 'ERR_SIGNATURE_EXPIRED') return 'expired';
   if (r.verified === false) return 'bad';
   return r.format === 'django-session-key' || r.format === 'cookie-session' ? 'none' : 'unverified';

@@ -8,11 +8,20 @@
  * import { startService, type Platform } from '../lib/background/index.ts';
  * const bg = startService(platform);
  */
-export { BADGE_COLORS, computeBadge, type BadgeState } from './badge.ts';
+export { BADGE_COLORS, computeBadge, countBadge, type BadgeState } from './badge.ts';
 export { COMPANION_TIMEOUT_MS, lookupSession, testCompanion, type CompanionConfig } from './companion.ts';
 export { isSessionCookie, toCookieView, toCookieViews, toFindingView, type ViewContext } from './cookie-view.ts';
 export { decodeCookie, decodeToView, sessionFacts, signatureState, toDecodeView, type CookieDecoding, type DecodeContext } from './decode-view.ts';
-export { MAX_DROPPED_PER_SITE, cookiesToStore, dropReason, droppedFindings, isStored, mergeDropped } from './dropped.ts';
+export {
+  MAX_DROPPED_PER_SITE,
+  PER_SITE_COOKIE_LIMIT,
+  cookiesToStore,
+  dropReason,
+  droppedFindings,
+  isStored,
+  mergeDropped,
+  perSiteLimitFinding,
+} from './dropped.ts';
 export { createPortHub, type PortHub } from './port-hub.ts';
 export { ProtocolError, createRouter, errorToWire, type Handlers, type RequestContext, type Router } from './router.ts';
 export {

@@ -5,6 +5,7 @@
  */
 import { resolvePolicy } from '../policy/index.ts';
 import type { CookieSnapshot, CookieView, PanelPush, PortLike } from '../protocol/index.ts';
+import { countBadge } from './badge.ts';
 import type { ServiceContext } from './context.ts';
 import { toCookieView, toCookieViews } from './cookie-view.ts';
 import { decodeCookie, type CookieDecoding } from './decode-view.ts';
@@ -51,7 +52,9 @@ export interface Panels {
   connected(tabId: number, port: PortLike, ready: Promise<unknown>): void;
   /** Pushes a cookie change to the panels of the tabs that see it; returns those tabs. */
   pushChange(change: CookieChange, at: number, decodeOn: ChangeDecoder): Promise<TabInfo[]>;
-  /** Findings of the cookies a tab's panel shows (0 without a panel). */
+  /** The cookies of a tab's site (every path), as the jar holds them. */
+  siteCookies(info: TabInfo): Promise<CookieLike[]>;
+  /** Badge-counted findings (low and above) of the cookies a tab's panel shows (0 without a panel). */
   cookieFindings(tabId: number): number;
   /** Forgets a closed tab. */
   forget(tabId: number): void;
@@ -96,7 +99,7 @@ export function createPanels(ctx: ServiceContext): Panels {
     const cookies = access === 'granted' ? toCookieViews(await siteCookies(info), { url: info.url, policy: ctx.settings().policy, now }) : [];
     if (options.decode) await withDecoded(cookies, info.host, now);
     const dropped = info.site ? (await ctx.store.read(info.site)).dropped : [];
-    const findingCount = cookies.reduce((n, c) => n + c.findings.length, 0) + dropped.length;
+    const findingCount = cookies.reduce((n, c) => n + countBadge(c.findings), 0) + countBadge(dropped);
     return { tabId: info.tabId, url: info.url, site: info.site, originPattern: pattern, access, cookies, dropped, findingCount };
   }
 
@@ -153,14 +156,15 @@ export function createPanels(ctx: ServiceContext): Panels {
       if (change.removed) panel.cookies.delete(id);
       else panel.cookies.set(id, view);
       const dropped = (await ctx.store.read(panel.info.site)).dropped;
-      let findingCount = dropped.length;
-      for (const v of panel.cookies.values()) findingCount += v.findings.length;
+      let findingCount = countBadge(dropped);
+      for (const v of panel.cookies.values()) findingCount += countBadge(v.findings);
       push(t.tabId, { type: 'cookies/changed', tabId: t.tabId, site: panel.info.site, removed: change.removed, cause: change.cause, cookie: view, findingCount });
     }
     return tabs;
   }
 
   return {
+    siteCookies,
     snapshot,
     remember,
     push,
@@ -169,7 +173,7 @@ export function createPanels(ctx: ServiceContext): Panels {
     pushChange,
     cookieFindings(tabId) {
       let n = 0;
-      for (const v of views.get(tabId)?.cookies.values() ?? []) n += v.findings.length;
+      for (const v of views.get(tabId)?.cookies.values() ?? []) n += countBadge(v.findings);
       return n;
     },
     forget(tabId) {

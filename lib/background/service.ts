@@ -162,7 +162,10 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
       pushQueue = ctx.track(pushed.catch((e: unknown) => onError('cookies.onChanged', e)));
       timelineQueue = ctx.track(
         Promise.all([timelineQueue, pushed])
-          .then(([, tabs]) => recordTimeline(ctx, panels, change, tabs, at, (host) => decoder()(host)))
+          .then(async ([, tabs]) => {
+            if (change.cause === 'evicted') await watch.evicted(change, tabs);
+            await recordTimeline(ctx, panels, change, tabs, at, (host) => decoder()(host));
+          })
           .catch((e: unknown) => onError('timeline', e)),
       );
     }),

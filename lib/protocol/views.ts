@@ -54,6 +54,13 @@ export const FindingSourceSchema = z.enum(['cookie', 'set-cookie', 'dropped']);
 export const FindingViewSchema = z.object({
   /** Cookie name. */
   cookie: z.string(),
+  /**
+   * The cookie's domain (no leading dot), path and partition (`null` unpartitioned): with the
+   * name, the one cookie the finding is about (lib/policy's `findingCookieKey`).
+   */
+  domain: z.string(),
+  path: z.string(),
+  partition: z.nullable(z.string()),
   /** Rule id (the policy rule's file name). */
   rule: z.string(),
   severity: SeveritySchema,

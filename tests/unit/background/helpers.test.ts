@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { BADGE_COLORS, computeBadge } from '../../../lib/background/badge.ts';
-import { signatureState } from '../../../lib/background/decode-view.ts';
-import { cookiesToStore, dropReason, isStored, mergeDropped } from '../../../lib/background/dropped.ts';
+import { decodeToView, signatureState } from '../../../lib/background/decode-view.ts';
+import {
+  PER_SITE_COOKIE_LIMIT,
+  cookiesToStore,
+  dropReason,
+  droppedFindings,
+  isStored,
+  mergeDropped,
+  perSiteLimitFinding,
+} from '../../../lib/background/dropped.ts';
 import { addKey, applyPatch, defaultSettings, maskKey, readSettings, removeKey, settingsView, storeSettings } from '../../../lib/background/settings.ts';
 import { createSiteStore, MAX_SITES, type KeyValueArea } from '../../../lib/background/site-store.ts';
 import { cookieId, cookieMatchesHost, originPatternOf, siteOf, timelineKeys } from '../../../lib/background/site.ts';
@@ -45,11 +53,33 @@ describe('site', () => {
 describe('badge', () => {
   it.each([
     [[], '', BADGE_COLORS.info, 'Session Lens: no cookie findings'],
-    [[{ severity: 'info' as const }], '1', BADGE_COLORS.info, 'Session Lens: 1 cookie finding (1 info)'],
-    [[{ severity: 'low' as const }, { severity: 'high' as const }, { severity: 'high' as const }], '3', BADGE_COLORS.high, 'Session Lens: 3 cookie findings (2 high, 1 low)'],
+    // Info findings never inflate the badge: it counts severity low and above.
+    [[{ severity: 'info' as const }], '', BADGE_COLORS.info, 'Session Lens: no cookie findings'],
+    [[{ severity: 'info' as const }, { severity: 'low' as const }], '1', BADGE_COLORS.low, 'Session Lens: 1 cookie finding (1 low)'],
+    [[{ severity: 'low' as const }, { severity: 'high' as const }, { severity: 'high' as const }, { severity: 'info' as const }], '3', BADGE_COLORS.high, 'Session Lens: 3 cookie findings (2 high, 1 low)'],
     [Array.from({ length: 1200 }, () => ({ severity: 'critical' as const })), '999+', BADGE_COLORS.critical, 'Session Lens: 1200 cookie findings (1200 critical)'],
   ])('%#: %s', (findings, text, color, title) => {
     expect(computeBadge(findings)).toEqual({ text, color, title });
+  });
+});
+
+describe('signature state through the real codec', () => {
+  const NOW = Date.UTC(2026, 0, 1);
+  const jwt = async (secret: string, exp: number) => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: '1', exp })}`;
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const sig = Buffer.from(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(head))).toString('base64url');
+    return `${head}.${sig}`;
+  };
+  it.each([
+    ['forged and expired', 'attacker-secret', NOW / 1000 - 3600, 'bad'],
+    ['forged, not expired', 'attacker-secret', NOW / 1000 + 3600, 'bad'],
+    ['genuine but expired', 'the-real-secret', NOW / 1000 - 3600, 'expired'],
+    ['genuine', 'the-real-secret', NOW / 1000 + 3600, 'verified'],
+  ] as const)('a JWT %s reads %s', async (_what, secret, exp, state) => {
+    const view = await decodeToView(await jwt(secret, exp), { keys: [{ label: 'real', key: 'the-real-secret' }], now: NOW });
+    expect(view.signature).toBe(state);
   });
 });
 
@@ -59,6 +89,10 @@ describe('signature state', () => {
     [{ verified: null, format: 'django-signed' }, 'unverified'],
     [{ verified: false, format: 'django-signed', error: new BadSignatureError() }, 'bad'],
     [{ verified: false, format: 'django-signed', expired: true, error: new SignatureExpiredError(undefined, 10, 5) }, 'expired'],
+    // A bad signature beats expiry: a forged token must never look merely expired.
+    [{ verified: false, format: 'jwt', expired: true, error: new BadSignatureError() }, 'bad'],
+    [{ verified: false, format: 'django-signed', expired: true, error: new BadSignatureError() }, 'bad'],
+    [{ verified: false, format: 'jwt', expired: true }, 'expired'],
     [{ verified: null, format: 'django-session-key' }, 'none'],
     [{ verified: null, format: 'cookie-session' }, 'none'],
   ] as const)('%j → %s', (r, state) => {
@@ -83,8 +117,35 @@ describe('dropped cookies', () => {
     ['p=1; Partitioned; SameSite=None', 'SameSite=None requires Secure'],
     ['w=1; Domain=example.com', 'Domain=example.com does not match the host localhost'],
     ['ok=1; HttpOnly; SameSite=Lax', null],
-  ])('%s → %s', (header, reason) => {
+    ['big=' + 'x'.repeat(4100), 'Name and value are 4103 bytes, over the 4096 bytes browsers keep'],
+    // localhost may set Secure cookies over http (Chrome and Firefox treat it as secure).
+    ['s=1; Secure', null],
+  ])('%#: %s', (header, reason) => {
     expect(dropReason(parse(header), url)).toBe(reason);
+  });
+
+  it('a Secure cookie over plain http:// to another host is dropped (Strict Secure Cookies)', () => {
+    const remote = new URL('http://example.com/');
+    expect(dropReason(parse('s=1; Secure', remote), remote)).toBe('A Secure cookie cannot be set over plain http://');
+    const https = new URL('https://example.com/');
+    expect(dropReason(parse('s=1; Secure', https), https)).toBeNull();
+  });
+
+  it('one root cause, one finding: a dropped cookie gets only the drop finding', () => {
+    const findings = droppedFindings(parse('cross=1; SameSite=None'), url.href);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ cookie: 'cross', domain: 'localhost', path: '/', rule: 'dropped', source: 'dropped' });
+    expect(findings[0]!.message).toBe('The browser dropped cookie "cross": SameSite=None requires Secure.');
+    expect(droppedFindings(parse('x=1'), url.href, 'Chrome says: blocked')[0]!.message).toContain('Chrome says: blocked');
+  });
+
+  it('the per-site limit is one finding with the count', () => {
+    const f = perSiteLimitFinding('example.com', 181);
+    expect(f).toMatchObject({ rule: 'too-many-cookies', severity: 'high', source: 'dropped' });
+    expect(f.message).toMatch(/^Too many cookies for this site: 181 > 180\b/);
+    expect(PER_SITE_COOKIE_LIMIT).toBe(180);
+    // Merged per cookie key and rule: a second eviction burst replaces it.
+    expect(mergeDropped([f], [perSiteLimitFinding('example.com', 200)]).map((x) => x.message.slice(0, 39))).toEqual(['Too many cookies for this site: 200 > 1']);
   });
 
   it('leaves out deletions and unparseable headers, and matches what the jar stored', () => {
@@ -97,7 +158,7 @@ describe('dropped cookies', () => {
   });
 
   it('keeps the newest finding per cookie, bounded', () => {
-    const f = (cookie: string, message: string): FindingView => ({ cookie, rule: 'dropped', severity: 'high', message, fix: '', source: 'dropped' });
+    const f = (cookie: string, message: string): FindingView => ({ cookie, domain: 'localhost', path: '/', partition: null, rule: 'dropped', severity: 'high', message, fix: '', source: 'dropped' });
     expect(mergeDropped([f('a', 'old'), f('b', 'b')], [f('a', 'new')]).map((x) => x.message)).toEqual(['b', 'new']);
     expect(mergeDropped([], Array.from({ length: 80 }, (_, i) => f(`c${i}`, `${i}`)))).toHaveLength(50);
   });
