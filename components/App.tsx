@@ -5,7 +5,8 @@ import { CookieDetails, type DecodeState } from './CookieDetails.tsx';
 import { CookieTable } from './CookieTable.tsx';
 import { FilterBox } from './FilterBox.tsx';
 import { FindingsList } from './FindingsList.tsx';
-import { filterCookies, sortCookies, type SortOrder } from './format.ts';
+import { escapeLine } from './escape.ts';
+import { cookieKeyOf, filterCookies, findingKeyOf, plural, sortCookies, type SortOrder } from './format.ts';
 import type { PanelSource, PanelUpdate } from './panel-source.ts';
 import { Timeline } from './Timeline.tsx';
 import type { CompanionView, CookieRow, PanelSnapshot, Theme } from './view-model.ts';
@@ -73,7 +74,10 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const rows = useMemo(() => filterCookies(sorted, query), [sorted, query]);
   const findingCounts = useMemo(() => {
     const m = new Map<string, number>();
-    for (const f of snapshot?.findings ?? []) m.set(f.cookie, (m.get(f.cookie) ?? 0) + 1);
+    for (const f of snapshot?.findings ?? []) {
+      const k = findingKeyOf(f);
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
     return m;
   }, [snapshot?.findings]);
 
@@ -172,28 +176,38 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const loading = snapshot === null;
   const view: PanelSnapshot = snapshot ?? EMPTY_SNAPSHOT;
   const t = now();
-  const selectedFindings = selected ? view.findings.filter((f) => f.cookie === selected.name) : [];
+  // Findings belong to one cookie (name, domain, path, partition), not to every cookie of its name.
+  const selectedKey = selected ? cookieKeyOf(selected) : null;
+  const selectedFindings = selectedKey === null ? [] : view.findings.filter((f) => findingKeyOf(f) === selectedKey);
+  const noAccess = !loading && !view.access.granted;
+  const openKeys = source.openOptions ? () => source.openOptions?.('keys') : undefined;
   return (
     <>
       <header class="topbar">
         <FilterBox value={query} onInput={setQuery} shown={rows.length} total={sorted.length} />
-        <span class="site muted" title={view.url ?? ''}>
-          {view.access.origin ?? view.url ?? ''}
+        <span class="site muted" data-testid="site" title={escapeLine(view.url ?? '')}>
+          {escapeLine(view.access.origin ?? view.url ?? '')}
         </span>
         <button
           type="button"
-          class={`badge ${view.findingCount ? 'sev-warning' : 'ok'}`}
+          class={`badge ${loading || noAccess ? 'unknown' : view.findingCount ? 'sev-warning' : 'ok'}`}
           data-testid="finding-total"
-          title="Show every policy finding for this site (the toolbar badge count)"
+          data-state={loading ? 'loading' : noAccess ? 'no-access' : 'ok'}
+          title="Show every policy finding for this site (the toolbar badge count: severity low and above)"
           aria-pressed={siteView}
           onClick={() => setSiteView(!siteView)}
         >
-          {loading ? '… findings' : `${view.findingCount} ${view.findingCount === 1 ? 'finding' : 'findings'}`}
+          {loading ? '… findings' : noAccess ? 'no access' : plural(view.findingCount, 'finding')}
         </button>
         <span class="spacer" />
         {source.openDecoder ? (
           <button type="button" onClick={source.openDecoder}>
             Paste &amp; decode
+          </button>
+        ) : null}
+        {source.openOptions ? (
+          <button type="button" data-testid="open-options" onClick={() => source.openOptions?.()} title="Keys, policy and companion">
+            Options
           </button>
         ) : null}
         {source.openFullWindow ? (
@@ -240,6 +254,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
               findings={selectedFindings}
               companion={opaqueKey !== null ? companion?.view : undefined}
               onCompanionRetry={opaqueKey !== null ? () => lookup(opaqueKey) : undefined}
+              onAddKey={openKeys}
               now={t}
             />
           ) : (

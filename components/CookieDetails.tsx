@@ -4,9 +4,12 @@ import { CompanionBox } from './CompanionBox.tsx';
 import { copyText } from './copy.ts';
 import { DecodedTree } from './DecodedTree.tsx';
 import { FindingsList } from './FindingsList.tsx';
-import { formatDuration, formatExpires, toJsonText } from './format.ts';
+import { escapeLine, escapeText } from './escape.ts';
+import { formatDuration, formatExpires, formatSameSite, plural, toJsonText } from './format.ts';
 import { SignatureBadge } from './SignatureBadge.tsx';
 import type { CompanionView, CookieRow, DecodedView, DecodeFailure, FindingView } from './view-model.ts';
+
+const PRIORITY = { low: 'Low', medium: 'Medium', high: 'High' } as const;
 
 /** The decode state of the selected cookie. */
 export type DecodeState =
@@ -21,6 +24,8 @@ export interface CookieDetailsProps {
   /** Companion state, when the value is an opaque server-side session key. */
   companion?: CompanionView;
   onCompanionRetry?: () => void;
+  /** Opens the Keys section of Options (the "add the SECRET_KEY" link). */
+  onAddKey?: () => void;
   /** "Now", ms since the epoch. */
   now: number;
   /** Injected for tests; defaults to the clipboard. */
@@ -32,7 +37,7 @@ export interface CookieDetailsProps {
  * state, timestamp and age, policy findings with fixes, and companion data for opaque keys.
  */
 export function CookieDetails(props: CookieDetailsProps): JSX.Element {
-  const { cookie, decoded, findings, companion, onCompanionRetry, now, copy = copyText } = props;
+  const { cookie, decoded, findings, companion, onCompanionRetry, onAddKey, now, copy = copyText } = props;
   const [copied, setCopied] = useState<string | null>(null);
   const doCopy = async (what: string, text: string) => {
     const ok = await copy(text);
@@ -40,10 +45,10 @@ export function CookieDetails(props: CookieDetailsProps): JSX.Element {
   };
   const result = decoded.status === 'ok' ? decoded.result : null;
   return (
-    <section class="details" aria-label={`Cookie ${cookie.name}`} data-testid="details" tabIndex={-1}>
+    <section class="details" aria-label={`Cookie ${escapeLine(cookie.name)}`} data-testid="details" tabIndex={-1}>
       <header class="details-head">
         <h2>
-          {cookie.isSession ? <span class="badge session">session</span> : null} <code>{cookie.name}</code>
+          {cookie.isSession ? <span class="badge session">session</span> : null} <code>{escapeLine(cookie.name)}</code>
         </h2>
         <div class="toolbar">
           <button type="button" onClick={() => doCopy('Value', cookie.value)}>
@@ -61,14 +66,34 @@ export function CookieDetails(props: CookieDetailsProps): JSX.Element {
           </span>
         </div>
       </header>
-      <dl class="facts">
+      <dl class="facts" data-testid="facts">
         <dt>Domain</dt>
-        <dd>
-          {cookie.domain}
-          {cookie.path}
+        <dd data-testid="fact-domain">
+          {escapeLine(cookie.domain)}
+          {cookie.domain.startsWith('.') ? <span class="muted"> (and its subdomains)</span> : null}
         </dd>
+        <dt>Path</dt>
+        <dd data-testid="fact-path">{escapeLine(cookie.path)}</dd>
         <dt>Expires</dt>
-        <dd>{formatExpires(cookie.expires)}</dd>
+        <dd data-testid="fact-expires">{formatExpires(cookie.expires)}</dd>
+        <dt>HttpOnly</dt>
+        <dd data-testid="fact-httponly">{cookie.httpOnly ? 'yes' : 'no — page scripts can read it'}</dd>
+        <dt>Secure</dt>
+        <dd data-testid="fact-secure">{cookie.secure ? 'yes' : 'no — also sent over plain HTTP'}</dd>
+        <dt>SameSite</dt>
+        <dd data-testid="fact-samesite">
+          {cookie.sameSite === 'unspecified' ? 'not set (the browser applies Lax)' : formatSameSite(cookie.sameSite)}
+        </dd>
+        <dt>Partition key</dt>
+        <dd data-testid="fact-partition">
+          {cookie.partition === null ? 'none (unpartitioned)' : cookie.partition === '' ? 'partitioned' : escapeLine(cookie.partition)}
+        </dd>
+        <dt>Size</dt>
+        <dd data-testid="fact-size">{plural(cookie.size, 'byte')}</dd>
+        <dt>Priority</dt>
+        <dd data-testid="fact-priority">
+          {cookie.priority ? PRIORITY[cookie.priority] : 'not reported by the browser (default: Medium)'}
+        </dd>
         {decoded.status === 'ok' ? (
           <>
             <dt>Format</dt>
@@ -79,7 +104,7 @@ export function CookieDetails(props: CookieDetailsProps): JSX.Element {
             </dd>
             <dt>Signature</dt>
             <dd>
-              <SignatureBadge signature={decoded.result.signature} />
+              <SignatureBadge signature={decoded.result.signature} onAddKey={onAddKey} />
             </dd>
             {decoded.result.timestamp !== undefined ? (
               <>
@@ -95,7 +120,7 @@ export function CookieDetails(props: CookieDetailsProps): JSX.Element {
       {decoded.status === 'loading' ? <p class="muted">Decoding…</p> : null}
       {decoded.status === 'error' ? (
         <p class="muted" data-testid="decode-error">
-          Not a session format Session Lens reads ({decoded.error.code}): {decoded.error.message}
+          Not a session format Session Lens reads ({decoded.error.code}): {escapeText(decoded.error.message)}
         </p>
       ) : null}
       {result && result.data !== null ? <DecodedTree value={result.data} /> : null}

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { formatExpires, formatMaxAge, formatSameSite, type SortKey, type SortOrder } from './format.ts';
+import { escapeLine } from './escape.ts';
+import { cookieKeyOf, plural, formatExpires, formatMaxAge, formatSameSite, type SortKey, type SortOrder } from './format.ts';
 import type { CookieRow } from './view-model.ts';
 
 /** Height of one row in pixels; fixed so the table can be windowed (only visible rows are in the DOM). */
@@ -17,7 +18,7 @@ export interface CookieTableProps {
   onSelect: (id: string) => void;
   /** Enter on a row (or double click): open its details. */
   onOpen?: (id: string) => void;
-  /** Number of policy findings per cookie name. */
+  /** Number of policy findings per cookie key (name, domain, path, partition: `cookieKeyOf`). */
   findingCounts?: ReadonlyMap<string, number>;
   /** "Now" for max-age, ms since the epoch. */
   now: number;
@@ -171,7 +172,7 @@ export function CookieTable(props: CookieTableProps): JSX.Element {
         <div class="ct-body" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
           {visible.map((r, k) => {
             const i = first + k;
-            const n = findingCounts?.get(r.name) ?? 0;
+            const n = findingCounts?.get(cookieKeyOf(r)) ?? 0;
             return (
               <div
                 key={r.id}
@@ -185,31 +186,31 @@ export function CookieTable(props: CookieTableProps): JSX.Element {
                 onClick={() => onSelect(r.id)}
                 onDblClick={() => onOpen?.(r.id)}
               >
-                <div role="gridcell" class="ct-cell ct-name" title={r.name}>
+                <div role="gridcell" class="ct-cell ct-name" title={escapeLine(r.name)}>
                   {r.isSession ? (
                     <span class="session-mark" title="Session cookie" aria-label="session cookie">
                       ●{' '}
                     </span>
                   ) : null}
-                  {r.name}
+                  {escapeLine(r.name)}
                   {n > 0 ? (
-                    <span class="finding-count" aria-label={`${n} findings`}>
+                    <span class="finding-count" aria-label={plural(n, 'finding')}>
                       {' '}⚠{n}
                     </span>
                   ) : null}
                 </div>
-                <div role="gridcell" class="ct-cell ct-value" title={r.value.slice(0, 512)}>
-                  {r.value.length > 200 ? `${r.value.slice(0, 200)}…` : r.value}
+                <div role="gridcell" class="ct-cell ct-value" title={escapeLine(r.value.slice(0, 512))}>
+                  {escapeLine(r.value.length > 200 ? `${r.value.slice(0, 200)}…` : r.value)}
                 </div>
-                <div role="gridcell" class="ct-cell">{r.domain}</div>
-                <div role="gridcell" class="ct-cell">{r.path}</div>
+                <div role="gridcell" class="ct-cell">{escapeLine(r.domain)}</div>
+                <div role="gridcell" class="ct-cell">{escapeLine(r.path)}</div>
                 <div role="gridcell" class="ct-cell">{formatExpires(r.expires)}</div>
                 <div role="gridcell" class="ct-cell">{formatMaxAge(r.expires, now)}</div>
                 <div role="gridcell" class="ct-cell ct-num">{r.size}</div>
                 <div role="gridcell" class="ct-cell ct-flag">{r.httpOnly ? '✓' : ''}</div>
                 <div role="gridcell" class="ct-cell ct-flag">{r.secure ? '✓' : ''}</div>
                 <div role="gridcell" class="ct-cell">{formatSameSite(r.sameSite)}</div>
-                <div role="gridcell" class="ct-cell">{r.partition ?? ''}</div>
+                <div role="gridcell" class="ct-cell">{escapeLine(r.partition ?? '')}</div>
               </div>
             );
           })}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { PyObject, sessionKeys, type SessionValue } from '../lib/codec/index.ts';
+import { escapeLine, escapeText } from './escape.ts';
 
 /** Children shown per container before a "show more" button (keeps huge sessions cheap). */
 const PAGE = 200;
@@ -45,7 +46,7 @@ function TreeNode({ name, value, depth }: NodeProps): JSX.Element {
   if (children === null) {
     return (
       <div class="tree-leaf" title={title}>
-        <span class="tree-key">{name}</span>
+        <span class="tree-key">{escapeLine(name)}</span>
         <span class="tree-sep">: </span>
         <Scalar value={value} />
       </div>
@@ -54,9 +55,9 @@ function TreeNode({ name, value, depth }: NodeProps): JSX.Element {
   return (
     <details class="tree-branch" open={depth < OPEN_DEPTH}>
       <summary title={title}>
-        <span class="tree-key">{name}</span>
+        <span class="tree-key">{escapeLine(name)}</span>
         <span class="tree-sep">: </span>
-        <span class="tree-type">{summaryOf(value, children.length)}</span>
+        <span class="tree-type">{escapeLine(summaryOf(value, children.length))}</span>
       </summary>
       <Children entries={children} depth={depth + 1} />
     </details>
@@ -83,7 +84,7 @@ function Scalar({ value }: { value: SessionValue }): JSX.Element {
   if (value === null) return <span class="v-null">null</span>;
   switch (typeof value) {
     case 'string':
-      return <span class="v-string">{JSON.stringify(value)}</span>;
+      return <span class="v-string">{escapeText(JSON.stringify(value))}</span>;
     case 'number':
       return <span class="v-number">{String(value)}</span>;
     case 'bigint':
@@ -105,7 +106,7 @@ function Scalar({ value }: { value: SessionValue }): JSX.Element {
       if (value instanceof PyObject) {
         return (
           <span class="v-py">
-            <span class="tree-type">{value.type}</span> {value.fields.value ?? ''}
+            <span class="tree-type">{escapeLine(value.type)}</span> {escapeText(value.fields.value ?? '')}
           </span>
         );
       }

@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { plural } from './format.ts';
 
 export interface FilterBoxProps {
   value: string;
@@ -22,7 +23,7 @@ export function FilterBox({ value, onInput, shown, total }: FilterBoxProps): JSX
         data-testid="filter"
       />
       <span class="muted count" aria-live="polite">
-        {shown === total ? `${total}` : `${shown} / ${total}`} cookies
+        {shown === total ? plural(total, 'cookie') : `${shown} / ${plural(total, 'cookie')}`}
       </span>
     </label>
   );

@@ -1,15 +1,36 @@
 import type { JSX } from 'preact';
+import { escapeText } from './escape.ts';
 import type { SignatureView } from './view-model.ts';
 
 export interface SignatureBadgeProps {
   signature: SignatureView;
+  /** Opens the Keys section of Options: makes "add the SECRET_KEY" a link. */
+  onAddKey?: () => void;
 }
 
 /** The signature state in words: unverified / verified with key n and salt / bad / expired. */
-export function SignatureBadge({ signature }: SignatureBadgeProps): JSX.Element {
+export function SignatureBadge({ signature, onAddKey }: SignatureBadgeProps): JSX.Element {
+  if (signature.state === 'unverified' && onAddKey) {
+    return (
+      <span class={`badge sig-${signature.state}`} data-testid="signature" data-state={signature.state}>
+        Unverified —{' '}
+        <a
+          href="#keys"
+          data-testid="add-key"
+          onClick={(e) => {
+            e.preventDefault();
+            onAddKey();
+          }}
+        >
+          add the SECRET_KEY
+        </a>{' '}
+        in Options to verify
+      </span>
+    );
+  }
   return (
     <span class={`badge sig-${signature.state}`} data-testid="signature" data-state={signature.state}>
-      {signatureText(signature)}
+      {escapeText(signatureText(signature))}
     </span>
   );
 }

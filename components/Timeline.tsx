@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
-import { formatClock } from './format.ts';
+import { escapeLine, escapeText } from './escape.ts';
+import { formatClock, formatDuration, mergeBursts, plural } from './format.ts';
 import type { TimelineEntry, TimelineKind } from './view-model.ts';
 
 export interface TimelineProps {
@@ -20,13 +21,18 @@ const LABEL: Record<TimelineKind, string> = {
   expired: 'expired',
 };
 
-/** The site's session timeline, newest first. A live region: pushed events are announced. */
+/** A burst's length: `1.2 s` under a minute, else as {@link formatDuration}. */
+function formatSpan(ms: number): string {
+  return ms < 60_000 ? `${(Math.round(ms / 100) / 10).toFixed(1)} s` : formatDuration(ms);
+}
+
+/** The site's session timeline, newest first; repeated events of one cookie merged ("key rotated ×500 in 1.2 s"). A live region: pushed events are announced. */
 export function Timeline({ entries, limit = 200, onClear }: TimelineProps): JSX.Element {
-  const newest = [...entries].sort((a, b) => b.at - a.at).slice(0, limit);
+  const newest = mergeBursts(entries).reverse().slice(0, limit);
   return (
     <section class="timeline" aria-label="Session timeline" data-testid="timeline">
       <h3>
-        Timeline <span class="count">({entries.length})</span>{' '}
+        Timeline <span class="count">({plural(entries.reduce((n, e) => n + (e.count ?? 1), 0), 'event')})</span>{' '}
         {onClear && entries.length > 0 ? (
           <button type="button" class="link" onClick={onClear}>
             Clear
@@ -38,10 +44,14 @@ export function Timeline({ entries, limit = 200, onClear }: TimelineProps): JSX.
       ) : (
         <ol role="log" aria-live="polite">
           {newest.map((e) => (
-            <li key={e.id} data-kind={e.kind} title={e.domain}>
+            <li key={e.id} data-kind={e.kind} data-count={e.count ?? 1} title={escapeLine(e.domain)}>
               <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>{' '}
-              <span class={`badge tl-kind tl-${e.kind}`}>{LABEL[e.kind]}</span> <code>{e.cookie}</code>
-              {e.detail ? <span class="tl-detail"> — {e.detail}</span> : null}
+              <span class={`badge tl-kind tl-${e.kind}`}>
+                {LABEL[e.kind]}
+                {(e.count ?? 1) > 1 ? ` ×${e.count} in ${formatSpan(e.at - (e.firstAt ?? e.at))}` : ''}
+              </span>{' '}
+              <code>{escapeLine(e.cookie)}</code>
+              {e.detail ? <span class="tl-detail"> — {escapeText(e.detail)}</span> : null}
             </li>
           ))}
         </ol>

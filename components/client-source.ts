@@ -34,6 +34,7 @@ const TIMELINE_CAP = 500;
 export interface PanelSourceOptions {
   openFullWindow?: () => void;
   openDecoder?: () => void;
+  openOptions?: (section?: 'keys') => void;
   /**
    * The inspected page's origin as DevTools sees it. Without host access the background cannot
    * read a tab's URL, so the panel supplies it to offer the one-click grant for that site.
@@ -225,6 +226,7 @@ export function createPanelSource(
     },
     openFullWindow: options.openFullWindow,
     openDecoder: options.openDecoder,
+    openOptions: options.openOptions,
   };
 }
 
@@ -253,7 +255,17 @@ export function toRow(c: CookieView): CookieRow {
 }
 
 function toFinding(f: WireFinding): FindingView {
-  return { cookie: f.cookie, rule: f.rule, severity: f.severity, message: f.message, fix: f.fix, source: f.source };
+  return {
+    cookie: f.cookie,
+    domain: f.domain,
+    path: f.path,
+    partition: f.partition,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    fix: f.fix,
+    source: f.source,
+  };
 }
 
 function findingsOf(s: CookieSnapshot): FindingView[] {

@@ -2,7 +2,8 @@
  * Small formatting helpers shared by the panel components. Pure functions: no DOM, no browser.
  */
 import { stringifyJson, type SessionValue } from '../lib/codec/index.ts';
-import type { CookieRow, SameSiteView } from './view-model.ts';
+import { findingCookieKey } from '../lib/policy/types.ts';
+import type { CookieRow, SameSiteView, TimelineEntry } from './view-model.ts';
 
 /** `2026-12-06T00:27:48.000Z` → `2026-12-06 00:27:48 UTC`; `null` → `Session`. */
 export function formatExpires(expires: number | null): string {
@@ -31,9 +32,12 @@ export function formatMaxAge(expires: number | null, now: number): string {
   return left <= 0 ? 'expired' : formatDuration(left);
 }
 
-/** An epoch-ms time as `HH:MM:SS` in UTC (timeline entries). */
+/**
+ * An epoch-ms time as the table writes it (`2026-12-06 00:27:48 UTC`): one time format in the
+ * table, the details and the timeline.
+ */
 export function formatClock(at: number): string {
-  return new Date(at).toISOString().slice(11, 19);
+  return formatExpires(at);
 }
 
 /** `SameSite` as DevTools writes it. */
@@ -119,4 +123,57 @@ export function filterCookies(rows: readonly CookieRow[], query: string): Cookie
  */
 export function toJsonText(value: SessionValue, indent = 2): string {
   return stringifyJson(value, indent);
+}
+
+/**
+ * `1 cookie`, `2 cookies`, `0 findings`: a count and its noun, singular for exactly one.
+ *
+ * @example
+ * plural(1, 'cookie') // '1 cookie'
+ */
+export function plural(n: number, noun: string, many = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : many}`;
+}
+
+/**
+ * The key findings are grouped by, for a table row or a finding: name, domain (no leading dot,
+ * lower case), path and partition — lib/policy's `findingCookieKey`.
+ *
+ * @example
+ * cookieKeyOf({ name: 'sessionid', domain: '.example.com', path: '/app', partition: null }) // 'sessionid|example.com|/app|'
+ */
+export function cookieKeyOf(c: { name: string; domain: string; path: string; partition: string | null }): string {
+  return findingCookieKey(c);
+}
+
+/** A finding's cookie key ({@link cookieKeyOf}). */
+export function findingKeyOf(f: { cookie: string; domain: string; path: string; partition: string | null }): string {
+  return findingCookieKey({ name: f.cookie, domain: f.domain, path: f.path, partition: f.partition });
+}
+
+/** Events of one cookie and kind closer together than this merge into one timeline row. */
+export const BURST_GAP_MS = 2000;
+
+/**
+ * Merges runs of the same event on the same cookie (a burst: 500 rotations in a second) into one
+ * entry with a `count` and `firstAt`, oldest first. Entries already merged (by the background)
+ * add their counts.
+ *
+ * @example
+ * mergeBursts(rotations).map((e) => e.count) // [500]
+ */
+export function mergeBursts(entries: readonly TimelineEntry[]): TimelineEntry[] {
+  const sorted = [...entries].sort((a, b) => a.at - b.at);
+  const out: TimelineEntry[] = [];
+  for (const e of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.kind === e.kind && last.cookie === e.cookie && last.domain === e.domain && e.at - last.at <= BURST_GAP_MS) {
+      out[out.length - 1] = {
+        ...e,
+        count: (last.count ?? 1) + (e.count ?? 1),
+        firstAt: last.firstAt ?? last.at,
+      };
+    } else out.push(e);
+  }
+  return out;
 }

@@ -34,4 +34,6 @@ export interface PanelSource {
   openFullWindow?: () => void;
   /** Open the paste-and-decode page. */
   openDecoder?: () => void;
+  /** Open the Options page, at a section (`keys`) when given. */
+  openOptions?: (section?: 'keys') => void;
 }

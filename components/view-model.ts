@@ -35,12 +35,21 @@ export interface CookieRow {
   storeId: string;
   /** True when the name is configured as a session cookie (sessionid, …). */
   isSession: boolean;
+  /**
+   * Chrome's `Priority` attribute, when the extension saw the Set-Cookie header that set it; absent
+   * when unknown (the cookies API does not report it; Chrome's default is Medium).
+   */
+  priority?: 'low' | 'medium' | 'high';
 }
 
 /** A policy finding with its fix, ready to show. */
 export interface FindingView {
   /** Name of the cookie it is about. */
   cookie: string;
+  /** With the name, the one cookie it is about: domain (no leading dot), path, partition. */
+  domain: string;
+  path: string;
+  partition: string | null;
   /** The rule id (a policy rule file name, e.g. `session-httponly`). */
   rule: string;
   severity: Severity;
@@ -98,6 +107,10 @@ export interface TimelineEntry {
   domain: string;
   /** Short readable detail (never the cookie value). */
   detail?: string;
+  /** Events this entry stands for (a burst merged into one row); absent = 1. */
+  count?: number;
+  /** When the first of a merged burst happened (`at` is the last). */
+  firstAt?: number;
 }
 
 /** Server-side data the companion returned for an opaque session key. */

@@ -42,7 +42,7 @@ export function KeysSection({ keys, onAdd, onRemove }: KeysSectionProps) {
   }
 
   return (
-    <section class="opt-section" aria-labelledby="keys-title">
+    <section class="opt-section" id="keys" aria-labelledby="keys-title">
       <h2 id="keys-title">Secret keys</h2>
       <p class="muted">
         Used to verify signed sessions. Stored only in this browser (storage.local): never synced, never sent anywhere,

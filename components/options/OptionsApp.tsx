@@ -26,6 +26,8 @@ export interface OptionsAppProps {
   theme: Theme;
   /** An origin pattern to offer access to (`#grant=` from a panel that could not ask itself). */
   grantOrigin?: string | null;
+  /** A section to scroll to and focus once loaded (`#keys` from the panel's "add the SECRET_KEY"). */
+  section?: string | null;
 }
 
 /** The match pattern for a companion URL, or `null` when it is a local host granted at install. */
@@ -71,7 +73,7 @@ function GrantBanner({ origin, client }: { origin: string; client: OptionsClient
  * @example
  * render(<OptionsApp client={createBrowserClient()} theme="light" />, root);
  */
-export function OptionsApp({ client, theme, grantOrigin }: OptionsAppProps) {
+export function OptionsApp({ client, theme, grantOrigin, section }: OptionsAppProps) {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [catalog, setCatalog] = useState<PolicyCatalog | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -81,6 +83,13 @@ export function OptionsApp({ client, theme, grantOrigin }: OptionsAppProps) {
     client.getSettings().then(setSettings, fail);
     client.policyCatalog().then(setCatalog, fail);
   }, [client]);
+  const loaded = settings !== null && catalog !== null;
+  useEffect(() => {
+    if (!loaded || !section) return;
+    const el = document.getElementById(section);
+    el?.scrollIntoView?.();
+    el?.querySelector<HTMLElement>('input, textarea, button')?.focus();
+  }, [loaded, section]);
   const validate = useMemo(() => (policy: unknown) => client.validatePolicy(policy), [client]);
 
   const ensureAccess = async (url: string) => {
@@ -104,16 +113,16 @@ export function OptionsApp({ client, theme, grantOrigin }: OptionsAppProps) {
           error ? null : <p class="muted">Loading…</p>
         ) : (
           <>
+            <KeysSection
+              keys={settings.keys}
+              onAdd={async (key, label) => setSettings(await client.addKey(key, label))}
+              onRemove={async (id) => setSettings(await client.removeKey(id))}
+            />
             <PolicyEditor
               policy={settings.policy}
               catalog={catalog}
               validate={validate}
               onSave={async (policy) => setSettings(await client.setSettings({ policy }))}
-            />
-            <KeysSection
-              keys={settings.keys}
-              onAdd={async (key, label) => setSettings(await client.addKey(key, label))}
-              onRemove={async (id) => setSettings(await client.removeKey(id))}
             />
             <CompanionSection
               url={settings.companion.url}

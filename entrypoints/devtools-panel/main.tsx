@@ -48,6 +48,7 @@ function main(): void {
   const source = createPanelSource(createBrowserClient(), tabId, {
     openFullWindow: inDevtools ? () => openPage(`/devtools-panel.html?tabId=${tabId}`) : undefined,
     openDecoder: () => openPage('/decode.html'),
+    openOptions: (section) => openPage(section ? `/options.html#${section}` : '/options.html'),
     inspectedOrigin: inDevtools ? () => inspectedOrigin(devtools) : undefined,
   });
   const draw = (t: Theme) => {

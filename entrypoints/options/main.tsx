@@ -13,5 +13,9 @@ if (root) {
   });
   document.documentElement.dataset.theme = theme;
   const grant = /^#grant=(.+)$/.exec(location.hash)?.[1];
-  render(<OptionsApp client={createBrowserClient()} theme={theme} grantOrigin={grant ? decodeURIComponent(grant) : null} />, root);
+  const section = location.hash === '#keys' ? 'keys' : null;
+  render(
+    <OptionsApp client={createBrowserClient()} theme={theme} grantOrigin={grant ? decodeURIComponent(grant) : null} section={section} />,
+    root,
+  );
 }

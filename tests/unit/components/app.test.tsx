@@ -55,7 +55,7 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
           value: 'eyJ1Ijoi',
           sessionCookie: true,
           findings: [
-            { cookie: 'sessionid', rule: 'session-secure', severity: 'high', message: 'No Secure flag', fix: 'SESSION_COOKIE_SECURE = True', source: 'cookie' },
+            { cookie: 'sessionid', domain: 'localhost', path: '/', partition: null, rule: 'session-secure', severity: 'high', message: 'No Secure flag', fix: 'SESSION_COOKIE_SECURE = True', source: 'cookie' },
           ],
         }),
       ],
@@ -230,7 +230,7 @@ describe('Sessions panel (App + protocol in memory)', () => {
       type: 'findings',
       tabId: TAB,
       site: SITE,
-      dropped: [{ cookie: 'tracker', rule: 'samesite-none-secure', severity: 'high', message: 'SameSite=None without Secure', fix: 'Add Secure', source: 'dropped' }],
+      dropped: [{ cookie: 'tracker', domain: 'localhost', path: '/', partition: null, rule: 'samesite-none-secure', severity: 'high', message: 'SameSite=None without Secure', fix: 'Add Secure', source: 'dropped' }],
       findingCount: 2,
     });
     await flush();
@@ -372,6 +372,57 @@ describe('Sessions panel site view', () => {
     expect(m.container.querySelector('[data-testid="details"]')).toBeNull();
     click($(m.container, '.ct-row.session'));
     expect($(m.container, '[data-testid="details"]')).toBeTruthy();
+    m.unmount();
+  });
+});
+
+describe('Sessions panel findings per cookie', () => {
+  it('two sessionid cookies at / and /app do not share findings', async () => {
+    const { state, source } = setup();
+    const f = (path: string, rule: string) =>
+      ({ cookie: 'sessionid', domain: 'localhost', path, partition: null, rule, severity: 'high', message: `${rule} at ${path}`, fix: 'x', source: 'cookie' }) as const;
+    state.snapshot = {
+      ...state.snapshot,
+      cookies: [
+        wireCookie({ name: 'sessionid', path: '/', value: 'root', sessionCookie: true, findings: [f('/', 'secure-missing')] }),
+        wireCookie({ name: 'sessionid', path: '/app', value: 'app', sessionCookie: true, findings: [f('/app', 'httponly-missing'), f('/app', 'samesite-missing')] }),
+      ],
+      findingCount: 3,
+    };
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush(5);
+    const shown = () => [...m.container.querySelectorAll<HTMLElement>('[data-testid="details"] .finding')].map((e) => e.dataset.rule);
+    const sessionRows = [...m.container.querySelectorAll<HTMLElement>('.ct-body [role="row"][data-cookie="sessionid"]')];
+    expect(sessionRows).toHaveLength(2);
+    // The table's per-row counts are per cookie too.
+    expect(sessionRows.map((r) => r.querySelector('.finding-count')?.getAttribute('aria-label')).sort()).toEqual(['1 finding', '2 findings']);
+    for (const row of sessionRows) {
+      click(row);
+      await flush();
+      const path = $(m.container, '[data-testid="fact-path"]').textContent;
+      expect(shown().sort()).toEqual(path === '/app' ? ['httponly-missing', 'samesite-missing'] : ['secure-missing']);
+    }
+    m.unmount();
+  });
+
+  it('a site it cannot read never shows a green "0 findings"', async () => {
+    const { state, source } = setup({ access: 'missing' });
+    state.snapshot = { ...state.snapshot, cookies: [], findingCount: 0 };
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    const total = $(m.container, '[data-testid="finding-total"]');
+    expect(total.textContent).toBe('no access');
+    expect(total.className).not.toContain('ok');
+    m.unmount();
+  });
+
+  it('counts in words: "1 finding", "1 cookie"', async () => {
+    const { state, source } = setup();
+    state.snapshot = { ...state.snapshot, cookies: state.snapshot.cookies.slice(1) };
+    const m = mount(<App tabId={TAB} source={source} theme="light" />);
+    await flush();
+    expect($(m.container, '[data-testid="finding-total"]').textContent).toBe('1 finding');
+    expect($(m.container, '.filter .count').textContent).toBe('1 cookie');
     m.unmount();
   });
 });

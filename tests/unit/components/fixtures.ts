@@ -29,7 +29,7 @@ export function manyCookies(n: number): CookieRow[] {
 
 /** A finding with defaults. */
 export function finding(over: Partial<FindingView> & { cookie: string; rule: string }): FindingView {
-  return { severity: 'medium', message: `${over.rule} message`, fix: `${over.rule} fix`, source: 'cookie', ...over };
+  return { domain: 'localhost', path: '/', partition: null, severity: 'medium', message: `${over.rule} message`, fix: `${over.rule} fix`, source: 'cookie', ...over };
 }
 
 /** A timeline entry with defaults. */

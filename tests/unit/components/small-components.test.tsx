@@ -7,6 +7,8 @@ import { resolveTheme } from '../../../components/theme.ts';
 import { Timeline } from '../../../components/Timeline.tsx';
 import { Popup } from '../../../components/Popup.tsx';
 import { CookieDetails } from '../../../components/CookieDetails.tsx';
+import { CookieTable } from '../../../components/CookieTable.tsx';
+import { escapeText } from '../../../components/escape.ts';
 import { $, button, click, flush, mount } from './helpers.ts';
 import { cookie, event, finding } from './fixtures.ts';
 
@@ -71,8 +73,64 @@ describe('Timeline', () => {
     expect($(m.container, 'ol').getAttribute('role')).toBe('log');
     const items = [...m.container.querySelectorAll('li')];
     expect(items.map((i) => i.dataset.kind)).toEqual(['removed', 'rotated', 'created']);
-    expect(items[1]!.textContent).toBe('10:05:00 key rotated sessionid — login: new session key');
+    // One time format in the table and the timeline.
+    expect(items[1]!.textContent).toBe('2026-01-01 10:05:00 UTC key rotated sessionid — login: new session key');
     expect(items[1]!.title).toBe('localhost');
+    m.unmount();
+  });
+});
+
+describe('Timeline bursts', () => {
+  it('merges repeated events of one cookie into one row: "key rotated ×500 in 1.2 s"', () => {
+    const t0 = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const burst = Array.from({ length: 500 }, (_, i) => event({ id: `r${i}`, at: t0 + Math.round((i * 1200) / 499), kind: 'rotated' }));
+    const m = mount(<Timeline entries={[event({ id: 'c', at: t0 - 60_000, kind: 'created' }), ...burst, event({ id: 'x', at: t0 + 1300, kind: 'rotated', cookie: 'other' })]} />);
+    const items = [...m.container.querySelectorAll('li')];
+    expect(items.map((i) => [i.dataset.kind, i.dataset.count])).toEqual([
+      ['rotated', '1'],
+      ['rotated', '500'],
+      ['created', '1'],
+    ]);
+    expect(items[1]!.textContent).toContain('key rotated ×500 in 1.2 s');
+    expect($(m.container, 'h3').textContent).toContain('502 events');
+    m.unmount();
+  });
+
+  it('keeps events far apart as separate rows', () => {
+    const t0 = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const m = mount(<Timeline entries={[event({ id: 'a', at: t0, kind: 'rotated' }), event({ id: 'b', at: t0 + 10_000, kind: 'rotated' })]} />);
+    expect(m.container.querySelectorAll('li')).toHaveLength(2);
+    m.unmount();
+  });
+});
+
+describe('escaping untrusted text', () => {
+  it.each([
+    ['bidi override', 'abc\u202Etxt.exe', 'abc\\u{202e}txt.exe'],
+    ['C1 control', 'a\u0085b\u009bc', 'a\\x85b\\x9bc'],
+    ['C0 control and DEL', 'a\u0001b\u007f', 'a\\x01b\\x7f'],
+    ['isolates', '\u2066x\u2069', '\\u{2066}x\\u{2069}'],
+    ['plain text', 'sessionid=abc', 'sessionid=abc'],
+  ])('%s', (_what, input, shown) => {
+    expect(escapeText(input)).toBe(shown);
+  });
+
+  it('shows control, bidi and C1 characters escaped in the table, details, findings and tree', () => {
+    const evil = 'x\u202Eevil\u0085';
+    const m = mount(
+      <CookieDetails
+        cookie={cookie({ name: evil, value: evil, domain: 'localhost', path: `/${evil}` })}
+        decoded={{ status: 'ok', result: { format: 'django-signed', data: { [evil]: evil }, signature: { state: 'none' } } }}
+        findings={[finding({ cookie: evil, rule: 'httponly-missing', message: `Cookie "${evil}" has no HttpOnly` })]}
+        now={0}
+      />,
+    );
+    const text = m.container.textContent ?? '';
+    expect(text).not.toMatch(/[\u202e\u0085]/);
+    expect(text).toContain('x\\u{202e}evil\\x85');
+    const t = mount(<CookieTable rows={[cookie({ name: evil, value: evil })]} selectedId={null} onSelect={() => undefined} now={0} />);
+    expect(t.container.textContent).not.toMatch(/[\u202e\u0085]/);
+    t.unmount();
     m.unmount();
   });
 });
@@ -198,6 +256,51 @@ describe('CookieDetails', () => {
     await flush();
     expect(copies).toEqual(['raw<value>', '{\n  "id": 12345678901234567890\n}']);
     expect(m.container.textContent).toContain('JSON copied');
+    m.unmount();
+  });
+
+  it('shows every attribute in the details pane, Domain and Path apart', () => {
+    const m = mount(
+      <CookieDetails
+        cookie={cookie({ name: 'sessionid', domain: '.example.com', path: '/app', httpOnly: false, secure: true, sameSite: 'none', partition: 'https://top.example', size: 41 })}
+        decoded={{ status: 'loading' }}
+        findings={[]}
+        now={0}
+      />,
+    );
+    const fact = (id: string) => $(m.container, `[data-testid="fact-${id}"]`).textContent;
+    expect(fact('domain')).toBe('.example.com (and its subdomains)');
+    expect(fact('path')).toBe('/app');
+    expect(fact('httponly')).toBe('no — page scripts can read it');
+    expect(fact('secure')).toBe('yes');
+    expect(fact('samesite')).toBe('None');
+    expect(fact('partition')).toBe('https://top.example');
+    expect(fact('size')).toMatch(/^\d+ bytes$/);
+    expect(fact('priority')).toContain('Medium');
+    m.unmount();
+    const one = mount(<CookieDetails cookie={{ ...cookie({ name: 'a', value: '' }), size: 1, priority: 'high' }} decoded={{ status: 'loading' }} findings={[]} now={0} />);
+    expect($(one.container, '[data-testid="fact-size"]').textContent).toBe('1 byte');
+    expect($(one.container, '[data-testid="fact-priority"]').textContent).toBe('High');
+    expect($(one.container, '[data-testid="fact-samesite"]').textContent).toBe('Lax');
+    one.unmount();
+  });
+
+  it('"add the SECRET_KEY" is a link to the Keys section of Options', () => {
+    let opened = 0;
+    const m = mount(
+      <CookieDetails
+        cookie={cookie({ name: 'sessionid' })}
+        decoded={{ status: 'ok', result: { format: 'django-signed', data: {}, signature: { state: 'unverified' } } }}
+        findings={[]}
+        onAddKey={() => opened++}
+        now={0}
+      />,
+    );
+    const link = $(m.container, '[data-testid="add-key"]') as HTMLAnchorElement;
+    expect(link.tagName).toBe('A');
+    expect(link.textContent).toBe('add the SECRET_KEY');
+    click(link);
+    expect(opened).toBe(1);
     m.unmount();
   });
 
