@@ -61,6 +61,11 @@ export class SessionsPanel {
   timelineEntries(kind: TimelineKind): Locator {
     return this.timeline.locator(`li[data-kind="${kind}"]`);
   }
+  /** How many events of a kind the timeline shows, counting each merged burst row ("×500") in full. */
+  async eventCount(kind: TimelineKind): Promise<number> {
+    const counts = await this.timelineEntries(kind).evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.count ?? '1')));
+    return counts.reduce((a, b) => a + b, 0);
+  }
   get findingTotal(): Locator {
     return this.root.locator('[data-testid="finding-total"]');
   }
