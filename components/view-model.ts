@@ -3,7 +3,7 @@
  * depend on the wire protocol: the panel entry (entrypoints/devtools-panel) maps protocol messages
  * onto them. Session data stays a codec `SessionValue` and is always rendered as text.
  */
-import type { SessionValue } from '../lib/codec/value.ts';
+import type { SessionValue } from '../lib/codec/index.ts';
 
 /** `SameSite` as the panel shows it. `unspecified` = no attribute (the browser's default applies). */
 export type SameSiteView = 'strict' | 'lax' | 'none' | 'unspecified';

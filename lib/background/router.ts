@@ -3,7 +3,7 @@
  * dispatches it to a handler and turns anything thrown into `{ ok: false, code, message }`.
  * Pure: no browser.* here, so tests run it in memory.
  */
-import { isSessionLensError } from '../codec/errors.ts';
+import { isSessionLensError } from '../codec/index.ts';
 import {
   parseRequest,
   type ParsedParams,

@@ -1,19 +1,22 @@
 /**
  * lib/codec: Django's session wire formats (and other frameworks'), isomorphic.
  * Runs unchanged in the panel, the service worker and Node: web standards only.
+ * The one door: code outside lib/codec imports from here, and only what is listed here is public
+ * (the per-format readers behind `decode`, the backend default and the key-order helpers stay inside).
+ *
+ * @example
+ * import { decode, stringifyJson } from '../codec/index.ts';
+ * const r = await decode(cookie, { keys: [SECRET_KEY] });
  */
-export { decode, decodeCookies, normalizeValue, DJANGO_SESSION_KEY_RE, type NamedDecodeResult } from './decode.ts';
+export { decode, decodeCookies, type NamedDecodeResult } from './decode.ts';
 export { unquoteCookieValue, parseCookieHeader, isSessionCookieName, type CookiePair } from './cookie-text.ts';
-export { decodeSessionData, decodeLegacySessionData, encodeLegacySessionData } from './session-data.ts';
+export { decodeSessionData, encodeLegacySessionData } from './session-data.ts';
 export {
   loads,
   dumps,
   dumpsSerialized,
-  decodeSigned,
-  decodePayload,
   parseSigned,
   signature,
-  verifySigned,
   saltCandidates,
   DEFAULT_SALTS,
   COOKIE_SIGNER_KEY_PREFIX,
@@ -23,10 +26,6 @@ export {
   type LoadsOptions,
   type DumpsOptions,
 } from './signing.ts';
-export { decodeFlask } from './flask.ts';
-export { decodeExpressSession } from './express-session.ts';
-export { decodeCookieSession } from './cookie-session.ts';
-export { decodeJwt } from './jwt.ts';
 export { unpickle } from './pickle.ts';
 export { unmarshal } from './marshal.ts';
 export { phpUnserialize } from './php-serialize.ts';
@@ -47,14 +46,11 @@ export {
   decodeYii2,
   type FrameworkDecoder,
 } from './frameworks/index.ts';
-export { deserialize } from './serializers.ts';
 export { parseJson, parseExactJson, stringifyJson, stringifyPython, pythonJson, type ExactJson } from './json.ts';
 export { b64Encode, b64Decode, stdB64Encode, stdB64Decode } from './base64.ts';
 export { b62Encode, b62Decode } from './base62.ts';
 export {
   webBackend,
-  getDefaultBackend,
-  constantTimeEqual,
   type CodecBackend,
   type HashName,
 } from './backend.ts';
@@ -81,8 +77,6 @@ export {
   pyTuple,
   toNumber,
   sessionKeys,
-  keepKeyOrder,
-  KEY_ORDER,
   type SessionValue,
   type SessionObject,
   type PyObjectFields,

@@ -13,10 +13,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { nodeBackend } from '../node/index.ts';
-import { DecompressionLimitError, MalformedInputError } from '../codec/errors.ts';
-import { parseJson, pyBytesRepr, unpickle } from '../codec/index.ts';
-import { resolveLimits, type Limits } from '../codec/limits.ts';
-import { PyObject, type SessionValue } from '../codec/value.ts';
+import { DecompressionLimitError, MalformedInputError, parseJson, pyBytesRepr, PyObject, resolveLimits, unpickle, type Limits, type SessionValue } from '../codec/index.ts';
 
 /** pymemcache/serde.py flags. */
 export const PYMEMCACHE_FLAGS = Object.freeze({ bytes: 0, pickle: 1, integer: 2, long: 4, compressed: 8, text: 16 });

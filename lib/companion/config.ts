@@ -14,7 +14,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { COMPANION_DEFAULT_PORT } from '../protocol/companion.ts';
+import { COMPANION_DEFAULT_PORT } from '../protocol/index.ts';
 
 /** Django's defaults for the options that locate sessions in a store. */
 export const DJANGO_STORE_DEFAULTS = Object.freeze({

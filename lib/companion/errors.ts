@@ -3,7 +3,7 @@
  * HTTP status; the HTTP handler is the one place that turns them into `{ ok: false, code, message }`.
  * Messages never contain session data, session keys, tokens or secret keys.
  */
-import type { CompanionErrorCode } from '../protocol/companion.ts';
+import type { CompanionErrorCode } from '../protocol/index.ts';
 
 /**
  * Base class of every error the companion raises on purpose.

@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { stringifyJson } from '../codec/index.ts';
-import { COMPANION_API_PREFIX, SessionKeySchema, SessionListQuerySchema, type CompanionErrorCode } from '../protocol/companion.ts';
+import { COMPANION_API_PREFIX, SessionKeySchema, SessionListQuerySchema, type CompanionErrorCode } from '../protocol/index.ts';
 import { EXPOSE_FLAG, isLoopbackAddress, type CompanionConfig } from './config.ts';
 import { CompanionError } from './errors.ts';
 import { generateToken, isAllowedHost, isAllowedOrigin, RateLimiter, tokenChecker } from './security.ts';

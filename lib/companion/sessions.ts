@@ -4,11 +4,9 @@
  * with the safe pickle reader (they carry no signature, so `verified` is `null`). Works out
  * `expireDate` / `expired` per engine. Knows nothing about HTTP.
  */
-import { decodeSessionData, toNumber } from '../codec/index.ts';
+import { decodeSessionData, isSessionObject, PyObject, toErrorInfo, toNumber, type SessionValue } from '../codec/index.ts';
 import { nodeBackend } from '../node/index.ts';
-import { toErrorInfo } from '../codec/errors.ts';
-import { isSessionObject, PyObject, type SessionValue } from '../codec/value.ts';
-import type { StoreHealth, StoreKind } from '../protocol/companion.ts';
+import type { StoreHealth, StoreKind } from '../protocol/index.ts';
 import { describeFailure, StoreUnavailableError } from './errors.ts';
 import { CachedDbStore } from './stores/cached-db.ts';
 import { parseDbDate } from './stores/sql-common.ts';

@@ -4,7 +4,7 @@
  * nothing the extension bundles imports Node-only code; every lib folder lists its exports.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -25,6 +25,16 @@ const imports = (file: string) =>
   [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^\s*(import type|export type)?(?:import|export)?[^'"\n]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)]
     .filter((m) => !m[1])
     .map((m) => m[2] ?? m[3]!);
+
+/** Every module specifier a file names, type-only imports included. */
+const allImports = (file: string) =>
+  [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^\s*(?:import|export)[^'"\n;]*?(?:\n[^'"\n;]*?)*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2]!);
+
+/** The project path a relative specifier points to (`lib/codec/errors.ts`), or `null` for packages. */
+const target = (file: string, spec: string) => (spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)) : null);
+
+/** Libraries that open only through their index.ts. */
+const DOORS = ['codec', 'policy', 'protocol'];
 
 describe('layout', () => {
   it('sees the imports it checks (the scanner works)', () => {
@@ -84,8 +94,29 @@ describe('layout', () => {
     }
   });
 
+  it.each(DOORS)('one door: code outside lib/%s imports it through its index.ts', (lib) => {
+    const outside = ['lib', 'components', 'entrypoints', 'bench', 'tests'].flatMap(files).filter((f) => !f.startsWith(`lib/${lib}/`) && !f.startsWith(`tests/unit/${lib}/`));
+    expect(outside.length).toBeGreaterThan(100);
+    for (const f of outside) {
+      for (const spec of allImports(f)) {
+        const t = target(f, spec);
+        if (t?.startsWith(`lib/${lib}/`)) expect(t, `${f} imports ${spec}`).toBe(`lib/${lib}/index.ts`);
+      }
+    }
+  });
+
+  it('the scanner sees multi-line and type-only imports', () => {
+    expect(allImports('lib/background/handlers.ts')).toEqual(expect.arrayContaining(['../policy/index.ts', './badge-updates.ts']));
+    expect(allImports('components/view-model.ts')).toContain('../lib/codec/index.ts');
+  });
+
+  it('no arrow runs back up: the companion never imports the CLI; lib/node imports neither', () => {
+    for (const f of files('lib/companion')) for (const spec of allImports(f)) expect(target(f, spec)?.startsWith('lib/cli/'), `${f} imports ${spec}`).toBeFalsy();
+    for (const f of files('lib/node')) for (const spec of allImports(f)) expect(/^lib\/(cli|companion)\//.test(target(f, spec) ?? ''), `${f} imports ${spec}`).toBe(false);
+  });
+
   it('every lib folder has an index.ts with explicit exports', () => {
-    for (const dir of ['codec', 'policy', 'protocol', 'background', 'browser']) {
+    for (const dir of ['codec', 'policy', 'protocol', 'background', 'browser', 'node']) {
       const text = readFileSync(join(ROOT, 'lib', dir, 'index.ts'), 'utf8');
       expect(text).not.toMatch(/export \*/);
     }

@@ -14,11 +14,10 @@
 import { constants } from 'node:fs';
 import { access, lstat, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { LimitExceededError } from '../../codec/errors.ts';
-import { DEFAULT_LIMITS } from '../../codec/limits.ts';
+import { DEFAULT_LIMITS, LimitExceededError } from '../../codec/index.ts';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
-import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/companion.ts';
+import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/index.ts';
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {

@@ -12,12 +12,12 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeRedisValue } from '../cache-value.ts';
-import { DEFAULT_LIMITS } from '../../codec/limits.ts';
+import { DEFAULT_LIMITS } from '../../codec/index.ts';
 import { CompanionError, describeFailure, StoreUnavailableError } from '../errors.ts';
 import { cacheKey, type CacheEngine } from './cache-keys.ts';
 import { RespClient, RespError, respOptionsFromUrl, type RespValue } from './resp.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
-import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/companion.ts';
+import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/index.ts';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {

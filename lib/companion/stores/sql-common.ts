@@ -5,8 +5,7 @@
  * Django (USE_TZ=True) stores `expire_date` in UTC: SQLite and MySQL/MariaDB keep a naive text/DATETIME
  * like `2026-12-06 00:27:48.123456`, PostgreSQL a `timestamp with time zone`. Naive values are read as UTC.
  */
-import { LimitExceededError } from '../../codec/errors.ts';
-import { DEFAULT_LIMITS } from '../../codec/limits.ts';
+import { DEFAULT_LIMITS, LimitExceededError } from '../../codec/index.ts';
 import type { StoredSession } from './types.ts';
 
 /** A plain SQL identifier, the only shape of table name the companion puts into SQL. */

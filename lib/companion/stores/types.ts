@@ -3,8 +3,8 @@
  * `SessionKeySchema`); they never decode signed data themselves, and report an unreachable
  * store as a {@link StoreUnavailableError}.
  */
-import type { SessionValue } from '../../codec/value.ts';
-import type { StoreKind } from '../../protocol/companion.ts';
+import type { SessionValue } from '../../codec/index.ts';
+import type { StoreKind } from '../../protocol/index.ts';
 
 /**
  * When a stored session expires.

@@ -13,7 +13,7 @@ import {
 import { addKey, applyPatch, defaultSettings, maskKey, readSettings, removeKey, settingsView, storeSettings } from '../../../lib/background/settings.ts';
 import { createSiteStore, MAX_SITES, type KeyValueArea } from '../../../lib/background/site-store.ts';
 import { cookieId, cookieMatchesHost, originPatternOf, siteOf, timelineKeys } from '../../../lib/background/site.ts';
-import { BadSignatureError, SignatureExpiredError } from '../../../lib/codec/errors.ts';
+import { BadSignatureError, SignatureExpiredError } from '../../../lib/codec/index.ts';
 import { parseSetCookie } from '../../../lib/policy/index.ts';
 import type { FindingView } from '../../../lib/protocol/index.ts';
 

@@ -2,9 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError, createRouter, type Handlers } from '../../../lib/background/router.ts';
 import { createPortHub } from '../../../lib/background/port-hub.ts';
 import { createMemoryTransport } from '../../support/memory-transport.ts';
-import { ClientError, createClient } from '../../../lib/protocol/index.ts';
-import { MalformedInputError } from '../../../lib/codec/errors.ts';
-import type { PanelPush, SettingsView } from '../../../lib/protocol/index.ts';
+import { ClientError, createClient, type PanelPush, type SettingsView } from '../../../lib/protocol/index.ts';
+import { MalformedInputError } from '../../../lib/codec/index.ts';
 
 const settings: SettingsView = {
   policy: { name: 'django-default', sessionCookieNames: ['sessionid'] },

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeMemcachedValue, decodeRedisValue } from '../../../lib/companion/cache-value.ts';
-import { stringifyJson } from '../../../lib/codec/index.ts';
-import { isSessionLensError } from '../../../lib/codec/errors.ts';
+import { isSessionLensError, stringifyJson } from '../../../lib/codec/index.ts';
 
 // Written by the real django-redis / pymemcache serializers: make_cache_values.py beside the JSON.
 const file = JSON.parse(readFileSync(new URL('./fixtures/cache-values.json', import.meta.url), 'utf8')) as {

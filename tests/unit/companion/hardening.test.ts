@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, parseServeConfig, parseStoreUrl, DJANGO_STORE_DEFAULTS, type CompanionConfig } from '../../../lib/companion/config.ts';
 import { startCompanionServer, type CompanionServer } from '../../../lib/companion/server.ts';
-import { HealthResponseSchema } from '../../../lib/protocol/companion.ts';
+import { HealthResponseSchema } from '../../../lib/protocol/index.ts';
 import { rawRequest } from './http.ts';
 import { MemoryStore } from './memory-store.ts';
 

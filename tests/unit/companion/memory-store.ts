@@ -5,7 +5,7 @@
  */
 import { StoreUnavailableError } from '../../../lib/companion/errors.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from '../../../lib/companion/stores/types.ts';
-import type { StoreKind } from '../../../lib/protocol/companion.ts';
+import type { StoreKind } from '../../../lib/protocol/index.ts';
 
 export class MemoryStore implements StoreAdapter {
   readonly canList: boolean;

@@ -9,7 +9,7 @@ import {
   SessionFoundResponseSchema,
   SessionListResponseSchema,
   SessionNotFoundResponseSchema,
-} from '../../../lib/protocol/companion.ts';
+} from '../../../lib/protocol/index.ts';
 import { rawRequest } from './http.ts';
 import { MemoryStore } from './memory-store.ts';
 

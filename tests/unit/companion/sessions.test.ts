@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PyObject, type SessionValue } from '../../../lib/codec/value.ts';
+import { PyObject, type SessionValue } from '../../../lib/codec/index.ts';
 import { resolveExpiry, userIdOf } from '../../../lib/companion/sessions.ts';
 import type { StoredExpiry } from '../../../lib/companion/stores/types.ts';
 

@@ -1,7 +1,7 @@
 import { DecodePage } from '../../../components/DecodePage.tsx';
 import type { DecodedView } from '../../../components/view-model.ts';
 import { patternFor, reviveJson, toDecoded } from '../../../components/client-source.ts';
-import { PyObject } from '../../../lib/codec/value.ts';
+import { PyObject } from '../../../lib/codec/index.ts';
 import { $, flush, mount, type } from './helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
