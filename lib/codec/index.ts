@@ -8,7 +8,7 @@
  * import { decode, stringifyJson } from '../codec/index.ts';
  * const r = await decode(cookie, { keys: [SECRET_KEY] });
  */
-export { decode, decodeCookies, type NamedDecodeResult } from './decode.ts';
+export { decode, decodeCookies, normalizeValue, type NamedDecodeResult } from './decode.ts';
 export { unquoteCookieValue, parseCookieHeader, isSessionCookieName, type CookiePair } from './cookie-text.ts';
 export { decodeSessionData, encodeLegacySessionData } from './session-data.ts';
 export {
