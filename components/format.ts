@@ -2,7 +2,7 @@
  * Small formatting helpers shared by the panel components. Pure functions: no DOM, no browser.
  */
 import { stringifyJson, type SessionValue } from '../lib/codec/index.ts';
-import { findingCookieKey } from '../lib/policy/types.ts';
+import { findingCookieKey } from '../lib/policy/index.ts';
 import type { CookieRow, SameSiteView, TimelineEntry } from './view-model.ts';
 
 /** `2026-12-06T00:27:48.000Z` → `2026-12-06 00:27:48 UTC`; `null` → `Session`. */
