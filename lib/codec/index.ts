@@ -44,7 +44,11 @@ export {
   decodeIron,
   decodeNextAuth,
   decodeYii2,
+  frameworkAuditSpec,
   type FrameworkDecoder,
+  type FrameworkAuditSpec,
+  type AuditCheck,
+  type KeyDerivation,
 } from './frameworks/index.ts';
 export { parseJson, parseExactJson, stringifyJson, stringifyPython, pythonJson, type ExactJson } from './json.ts';
 export { b64Encode, b64Decode, stdB64Encode, stdB64Decode } from './base64.ts';

@@ -30,3 +30,14 @@ export function parseKnownKeys(text: string): string[] {
 export async function loadKnownKeys(): Promise<string[]> {
   return parseKnownKeys(await readFile(new URL('./known-keys.txt', import.meta.url), 'utf8'));
 }
+
+/**
+ * The bundled list of public keys of other frameworks (framework-keys.txt): Rails, Laravel,
+ * Starlette, Tornado, Phoenix, gorilla, iron-session, NextAuth, Yii2 defaults and placeholders.
+ *
+ * @example
+ * (await loadFrameworkKeys()).length > 0 // true
+ */
+export async function loadFrameworkKeys(): Promise<string[]> {
+  return parseKnownKeys(await readFile(new URL('./framework-keys.txt', import.meta.url), 'utf8'));
+}

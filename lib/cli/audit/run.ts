@@ -10,6 +10,9 @@ import { Worker } from 'node:worker_threads';
 import type { SaltPrefix } from './fast-hmac.ts';
 import { loadKnownKeys } from './candidates.ts';
 import type { WorkerAnswer, WorkerInit, WorkerTask } from './worker.ts';
+import type { FrameworkMatch } from './framework-check.ts';
+import type { FrameworkAuditSpec } from '../../codec/index.ts';
+import { loadFrameworkKeys } from './candidates.ts';
 
 /** A signed value split for cracking (from the codec's `parseSigned`). */
 export interface AuditTarget {
@@ -33,6 +36,8 @@ export interface AuditMatch {
   source: 'bundled' | 'wordlist';
   salt: string;
   signer: 'default' | 'cookie';
+  /** For another framework's cookie: its format, the setting to rotate, how the key was derived. */
+  framework?: FrameworkMatch;
 }
 
 /** Progress, reported about every `progressMs`. */
@@ -47,6 +52,8 @@ export interface AuditProgress {
 export interface AuditOptions {
   targets: readonly AuditTarget[];
   salts: readonly AuditSalt[];
+  /** Other frameworks' cookies (numbered after `targets` in matches). */
+  frameworks?: readonly FrameworkAuditSpec[];
   /** A wordlist file, streamed after the bundled keys. */
   wordlist?: string;
   /** Try the bundled list of public keys (default true). */
@@ -96,7 +103,8 @@ type Task = { kind: 'keys'; keys: string[] } | { kind: 'range'; path: string; st
 
 async function* candidateTasks(o: AuditOptions, batchSize: number): AsyncGenerator<Task> {
   const range = Math.max(1, o.rangeBytes ?? RANGE_BYTES);
-  const first = [...(o.extraKeys ?? []), ...(o.bundled === false ? [] : await loadKnownKeys())];
+  const bundled = o.bundled === false ? [] : [...(await loadKnownKeys()), ...(o.frameworks?.length ? await loadFrameworkKeys() : [])];
+  const first = [...new Set([...(o.extraKeys ?? []), ...bundled])];
   for (let i = 0; i < first.length; i += batchSize) yield { kind: 'keys', keys: first.slice(i, i + batchSize) };
   if (o.wordlist) {
     const size = statSync(o.wordlist).size;
@@ -118,12 +126,14 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   const init: WorkerInit = {
     targets: o.targets.map((t) => ({ message: new TextEncoder().encode(t.signedPart), signature: t.signature, algorithm: t.algorithm })),
     salts: saltPrefixes,
+    ...(o.frameworks?.length ? { frameworks: [...o.frameworks] } : {}),
   };
+  const total = o.targets.length + (o.frameworks?.length ?? 0);
   const started = performance.now();
   const matches: AuditMatch[] = [];
   const found = new Set<number>();
   let tried = 0;
-  if (o.targets.length === 0) return { matches, tried, seconds: 0, startupSeconds: 0, threads, keysPerSecond: 0 };
+  if (total === 0) return { matches, tried, seconds: 0, startupSeconds: 0, threads, keysPerSecond: 0 };
 
   const source = workerSource();
   const workers = Array.from({ length: threads }, () => new Worker(source, { eval: true, workerData: init }));
@@ -165,7 +175,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
         (w) =>
           new Promise<void>((resolve, reject) => {
             const feed = async () => {
-              if (exhausted || found.size === o.targets.length) return resolve();
+              if (exhausted || found.size === total) return resolve();
               const next = await batches.next();
               if (next.done) {
                 exhausted = true;
@@ -183,8 +193,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
               for (const m of a.matches) {
                 if (found.has(m.target)) continue;
                 found.add(m.target);
+                const source = sources.get(a.id) ?? 'wordlist';
+                if (m.framework) {
+                  matches.push({ target: m.target, key: m.key, source, salt: m.framework.note, signer: 'default', framework: m.framework });
+                  continue;
+                }
                 const s = o.salts[m.salt]!;
-                matches.push({ target: m.target, key: m.key, source: sources.get(a.id) ?? 'wordlist', salt: s.salt, signer: s.signer });
+                matches.push({ target: m.target, key: m.key, source, salt: s.salt, signer: s.signer });
               }
               sources.delete(a.id);
               feed().catch(reject);

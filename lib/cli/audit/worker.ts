@@ -12,11 +12,15 @@ import { MAX_CANDIDATE_BYTES, prepareTarget, SignerCracker, type FastAlgorithm, 
 import { NativeSignerCracker, oneShotHash } from './native-hmac.ts';
 import { WasmSignerCracker } from './wasm-sha256.ts';
 import { SimdSignerCracker, simdSupported, type BatchMatch } from './wasm-simd.ts';
+import { frameworkChecker, type FrameworkMatch } from './framework-check.ts';
+import type { FrameworkAuditSpec } from '../../codec/index.ts';
 
 /** What the worker is started with. */
 export interface WorkerInit {
   targets: { message: Uint8Array; signature: Uint8Array; algorithm: 'sha256' | 'sha1' | 'sha384' | 'sha512' }[];
   salts: SaltPrefix[];
+  /** Other frameworks' cookies; their target numbers follow the Django targets'. */
+  frameworks?: FrameworkAuditSpec[];
 }
 
 /** A task: keys to try, or a wordlist byte range `[start, end)` to read and try. */
@@ -28,7 +32,7 @@ export type WorkerTask =
 export interface WorkerAnswer {
   id: number;
   tried: number;
-  matches: { target: number; salt: number; key: string }[];
+  matches: { target: number; salt: number; key: string; framework?: FrameworkMatch }[];
   error?: string;
 }
 
@@ -119,7 +123,24 @@ function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matche
   }
 }
 
+const frameworkCheckers = (init.frameworks ?? []).map((spec) => frameworkChecker(spec));
+
+/** Other frameworks' cookies: node:crypto per candidate (their key derivations differ per family). */
+function tryFrameworks(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
+  const base = init.targets.length;
+  for (let i = 0; i < batch.count; i++) {
+    const key = Buffer.from(batch.src.buffer, batch.src.byteOffset + batch.starts[i]!, batch.lengths[i]!);
+    const cache = new Map<string, Buffer>();
+    frameworkCheckers.forEach((check, j) => {
+      if (skip.has(base + j)) return;
+      const m = check(key, cache);
+      if (m) out.push({ target: base + j, salt: -1, key: decoder.decode(key), framework: m });
+    });
+  }
+}
+
 function tryBatch(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
+  if (frameworkCheckers.length) tryFrameworks(batch, skip, out);
   const { src, starts, lengths } = batch;
   for (const { cracker, map } of crackers) {
     const localSkip = skip.size ? new Set(map.map((g, l) => (skip.has(g) ? l : -1)).filter((l) => l >= 0)) : undefined;

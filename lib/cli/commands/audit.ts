@@ -11,15 +11,19 @@ import {
   b64Decode,
   COOKIE_SIGNER_KEY_PREFIX,
   decode,
+  frameworkAuditSpec,
+  frameworkDecoder,
   isSessionCookieName,
   normalizeValue,
   parseCookieHeader,
   parseSigned,
   saltCandidates,
   stringifyJson,
+  type FrameworkAuditSpec,
   type ParsedSigned,
   type SessionValue,
 } from '../../codec/index.ts';
+import { frameworkFinding } from '../audit/framework-report.ts';
 import { nodeBackend } from '../../node/index.ts';
 import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
 import { palette, safeText } from '../format/text.ts';
@@ -30,12 +34,15 @@ const HELP = `Usage: session-lens audit VALUE… [options]
 Checks Django signed values (signed_cookies sessions, signing.dumps, session_data, messages)
 against SECRET_KEYs that are public or weak: a bundled list (placeholders from project
 templates, tutorial and sample-project keys, common weak strings) plus any wordlist, over
-Django's default salts, sha256 and sha1. Uses every core.
+Django's default salts, sha256 and sha1. Other frameworks' cookies (Rails, Rack, Laravel,
+Starlette, Tornado, signed Phoenix with --salt, gorilla, iron-session, NextAuth, Yii2) are checked
+against their own bundled list, the Django one and the wordlist. Uses every core.
 
 Options:
   --wordlist FILE   more candidate keys, one per line (streamed; any size)
-  --salt SALT       a custom salt, tried before the default salts
-  --cookie-name N   the cookie's name, for set_signed_cookie values (salt = name + salt)
+  --salt SALT       a custom salt, tried before the default salts (Phoenix: the signing_salt)
+  --cookie-name N   the cookie's name, for set_signed_cookie values (salt = name + salt);
+                    gorilla, Tornado v1 and Auth.js cookies sign or salt with it
   --threads N       worker threads (default: every core)
   --no-bundled      skip the bundled list
   --json            machine-readable output
@@ -60,6 +67,9 @@ interface ValueReport {
     salt: string;
     signer: 'default' | 'cookie';
     algorithm: string;
+    /** Other frameworks: the cookie's format and the setting its key lives in. */
+    format?: string;
+    setting?: string;
     /** The decoded session, as exact JSON text. */
     session?: SessionValue;
     verified?: boolean | null;
@@ -114,9 +124,24 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
 
   if (opts['no-bundled'] && opts.wordlist === undefined) throw new UsageError('--no-bundled needs --wordlist: there would be no key to try');
   const targets: AuditTarget[] = [];
+  const frameworks: FrameworkAuditSpec[] = [];
+  /** Per value: its target number in the run (Django targets first, then other frameworks'). */
+  const slots: { framework: boolean; index: number }[] = [];
   /** Cookie names given by pasted `name=value` / Set-Cookie / Cookie lines: their set_signed_cookie salts are tried too. */
   const pastedNames = new Set<string>();
   for (const [i, raw] of positionals.entries()) {
+    // Another framework's cookie (Rails, Laravel, …), pasted alone or as a cookie line.
+    const framework = [normalizeValue(raw), ...parseCookieHeader(raw).map((c) => normalizeValue(c.value))].find((v) => frameworkDecoder(v));
+    if (framework) {
+      const spec = frameworkAuditSpec(framework, {
+        ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
+        ...(opts.salt === undefined ? {} : { salts: [opts.salt] }),
+      });
+      if (!spec) throw new UsageError(`value ${i + 1} (${safeText(preview(raw.trim()))}) is a cookie the audit cannot check alone (Phoenix: give its signing_salt with --salt; encrypted Phoenix cookies are not audited)`);
+      slots.push({ framework: true, index: frameworks.length });
+      frameworks.push(spec);
+      continue;
+    }
     // a quoted value as DevTools shows it is unquoted as Django reads it; a pasted cookie line gives its name
     let value = normalizeValue(raw);
     if (!value.includes(':') || parseCookieHeader(raw).length > 0) {
@@ -134,6 +159,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
       throw new UsageError(`value ${i + 1} (${safeText(preview(value))}) is not a Django signed value: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (!p.algorithm) throw new UsageError(`value ${i + 1}: a ${p.signature.length}-character signature is not sha256, sha1, sha384 or sha512`);
+    slots.push({ framework: false, index: targets.length });
     targets.push({ signedPart: p.signedPart, signature: b64Decode(p.signature), algorithm: p.algorithm });
   }
   const names = opts['cookie-name'] === undefined ? [...pastedNames] : [opts['cookie-name'], ...pastedNames];
@@ -143,19 +169,21 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
       if (!salts.some((x) => x.salt === c.salt && x.signer === c.signer)) salts.push(c);
     }
   }
+  const globalTarget = (slot: { framework: boolean; index: number }) => (slot.framework ? targets.length + slot.index : slot.index);
 
   const c = palette(io.stderr, io.env);
   const tty = Boolean(io.stderr.isTTY) && !opts.json;
   const run = await runAudit({
     targets,
     salts,
+    ...(frameworks.length ? { frameworks } : {}),
     ...(opts.wordlist === undefined ? {} : { wordlist: opts.wordlist }),
     bundled: !opts['no-bundled'],
     ...(threads === undefined ? {} : { threads }),
     ...(tty
       ? {
           onProgress: (p) =>
-            io.stderr.write(`\r${c.dim(`tried ${p.tried.toLocaleString('en')} keys, ${Math.round(p.keysPerSecond).toLocaleString('en')}/s, found ${p.found}/${targets.length}`)}\x1b[K`),
+            io.stderr.write(`\r${c.dim(`tried ${p.tried.toLocaleString('en')} keys, ${Math.round(p.keysPerSecond).toLocaleString('en')}/s, found ${p.found}/${positionals.length}`)}\x1b[K`),
         }
       : {}),
   });
@@ -164,13 +192,22 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
   const reports: ValueReport[] = [];
   for (const [i, raw] of positionals.entries()) {
     const value = raw.trim();
-    const m = run.matches.find((x) => x.target === i);
+    const slot = slots[i]!;
+    const m = run.matches.find((x) => x.target === globalTarget(slot));
     if (!m) {
       reports.push({ value, found: false });
       continue;
     }
+    if (m.framework) {
+      const f = await frameworkFinding(normalizeValue(value), m, {
+        ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
+        ...(opts.salt === undefined ? {} : { salt: opts.salt }),
+      });
+      reports.push({ value, found: true, finding: { rule: 'known-secret-key', severity: 'critical', key: m.key, keySource: m.source, salt: m.salt, signer: 'default', ...f } });
+      continue;
+    }
     const decoded = await decodeWith(value, m);
-    const algorithm = targets[i]!.algorithm;
+    const algorithm = targets[slot.index]!.algorithm;
     reports.push({
       value,
       found: true,
@@ -214,7 +251,8 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
           head,
           `  ${o.severity('critical', 'CRITICAL')} ${safeText(f.message)}`,
           `  key:     ${o.bold(JSON.stringify(f.key))} (${f.keySource === 'bundled' ? 'bundled list' : 'wordlist'})`,
-          `  salt:    ${safeText(f.salt)}${f.signer === 'cookie' ? ' (cookie signer: key "django.http.cookies" + SECRET_KEY)' : ''}`,
+          ...(f.format ? [`  format:  ${f.format} (${safeText(f.setting ?? '')})`] : []),
+          ...(f.salt ? [`  salt:    ${safeText(f.salt)}${f.signer === 'cookie' ? ' (cookie signer: key "django.http.cookies" + SECRET_KEY)' : ''}`] : []),
           `  algo:    ${f.algorithm}`,
           ...(f.session !== undefined ? [`  session: ${safeText(stringifyJson(f.session))}`] : []),
           `  fix:     ${f.fix}`,

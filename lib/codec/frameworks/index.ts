@@ -13,3 +13,4 @@ export { decodeIron } from './iron.ts';
 export { decodeNextAuth } from './nextauth.ts';
 export { decodeYii2 } from './yii2.ts';
 export { pbkdf2, hkdf, aesGcmDecrypt, aesCbcDecrypt, aesCtrDecrypt } from './crypto.ts';
+export { frameworkAuditSpec, type FrameworkAuditSpec, type AuditCheck, type KeyDerivation } from './audit-spec.ts';

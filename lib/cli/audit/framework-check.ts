@@ -1,0 +1,95 @@
+/**
+ * Checks candidate keys against another framework's cookie (a {@link FrameworkAuditSpec} from the
+ * codec) with node:crypto: the key derivation the framework uses (raw, Laravel's `base64:`,
+ * itsdangerous, PBKDF2, HKDF), then its MAC or authenticated cipher. One checker per worker.
+ */
+import { createDecipheriv, createHash, createHmac, hkdfSync, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import type { AuditCheck, FrameworkAuditSpec, KeyDerivation } from '../../codec/index.ts';
+
+/** What matched: the format, the setting to rotate, and how the key was derived. */
+export interface FrameworkMatch {
+  format: string;
+  setting: string;
+  note: string;
+}
+
+type Derived = { key: Buffer; note: string };
+
+/** Derived keys of one candidate, shared by every cookie that derives the same way (two Rails cookies: one PBKDF2). */
+export type DerivationCache = Map<string, Buffer>;
+
+function cached(cache: DerivationCache | undefined, id: string, make: () => Buffer): Buffer {
+  if (!cache) return make();
+  let k = cache.get(id);
+  if (!k) cache.set(id, (k = make()));
+  return k;
+}
+
+function derivations(d: KeyDerivation, candidate: Buffer, cache?: DerivationCache): Derived[] {
+  switch (d.kind) {
+    case 'raw':
+      return [{ key: candidate, note: '' }];
+    case 'laravel': {
+      const text = candidate.toString('utf8');
+      return [{ key: text.startsWith('base64:') ? Buffer.from(text.slice(7), 'base64') : candidate, note: '' }];
+    }
+    case 'itsdangerous':
+      return [{ key: createHash('sha1').update(`${d.salt}signer`).update(candidate).digest(), note: `salt ${d.salt}` }];
+    case 'pbkdf2':
+      return d.digests.flatMap((digest) =>
+        d.salts.map((salt) => ({
+          key: cached(cache, `p\0${digest}\0${d.iterations}\0${d.length}\0${salt}`, () => pbkdf2Sync(candidate, salt, d.iterations, d.length, digest)),
+          note: `PBKDF2-${digest.toUpperCase()} salt "${salt}"`,
+        })),
+      );
+    case 'hkdf':
+      return d.params.map((p) => ({
+        key: cached(cache, `h\0${d.length}\0${p.salt}\0${p.info}`, () => Buffer.from(hkdfSync('sha256', candidate, p.salt, p.info, d.length))),
+        note: `HKDF salt "${p.salt}"`,
+      }));
+  }
+}
+
+function passes(c: AuditCheck, key: Buffer): boolean {
+  switch (c.kind) {
+    case 'hmac': {
+      const mac = createHmac(c.hash, key).update(c.message).digest();
+      return mac.length === c.mac.length && timingSafeEqual(mac, c.mac);
+    }
+    case 'gcm': {
+      if (key.length !== 16 && key.length !== 24 && key.length !== 32) return false;
+      try {
+        const d = createDecipheriv(`aes-${key.length * 8}-gcm` as 'aes-256-gcm', key, c.iv);
+        if (c.aad) d.setAAD(c.aad);
+        d.setAuthTag(c.tag);
+        d.update(c.ciphertext);
+        d.final();
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    case 'cbc-hs512': {
+      const al = Buffer.alloc(8);
+      al.writeUInt32BE(c.aad.length * 8, 4);
+      const mac = createHmac('sha512', key.subarray(0, 32)).update(c.aad).update(c.iv).update(c.ciphertext).update(al).digest().subarray(0, 32);
+      return mac.length === c.tag.length && timingSafeEqual(mac, c.tag);
+    }
+  }
+}
+
+/**
+ * A function that says whether (and how) a candidate key opens the cookie.
+ * @example frameworkChecker(spec)(Buffer.from('changeme')) // { format: 'rails-encrypted', … } or undefined
+ */
+export function frameworkChecker(spec: FrameworkAuditSpec): (candidate: Buffer, cache?: DerivationCache) => FrameworkMatch | undefined {
+  const variants = [spec, ...(spec.alternatives ?? [])];
+  return (candidate, cache) => {
+    for (const v of variants) {
+      for (const { key, note } of derivations(v.derive, candidate, cache)) {
+        if (passes(v.check, key)) return { format: v.format, setting: v.setting, note };
+      }
+    }
+    return undefined;
+  };
+}
