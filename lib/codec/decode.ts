@@ -3,7 +3,8 @@
  *
  * | looks like                                   | format               |
  * | -------------------------------------------- | -------------------- |
- * | `s:ID.SIG` (or `s%3A…`)                      | express-session      |
+ * | `s:ID.SIG` (or `s%3A…`), `s:j:{json}.SIG`    | express-session      |
+ * | `VALUE.SIG` that a given key verifies        | express-session      |
  * | `eyJ….….…` whose header has `alg`            | jwt                  |
  * | `SHA1HEX$JSON`                               | django-messages-legacy |
  * | `PAYLOAD[:TS]:SIG` (colons)                  | django-signed        |
@@ -19,7 +20,7 @@ import { getDefaultBackend, type CodecBackend } from './backend.ts';
 import { decodeCookieSession, COOKIE_SESSION_RE } from './cookie-session.ts';
 import { parseCookieHeader, isSessionCookieName, unquoteCookieValue } from './cookie-text.ts';
 import { UnknownFormatError, LimitExceededError, isSessionLensError, type SessionLensError } from './errors.ts';
-import { decodeExpressSession, EXPRESS_RE } from './express-session.ts';
+import { decodeExpressSession, decodeUnprefixedCookieSignature, EXPRESS_RE } from './express-session.ts';
 import { decodeFlask, FLASK_RE } from './flask.ts';
 import { frameworkDecoder } from './frameworks/index.ts';
 import { decodeJwt, JWT_RE } from './jwt.ts';
@@ -130,6 +131,9 @@ async function decodeNormalized(v: string, options: DecodeOptions, backend: Code
       // fall through: perhaps a Flask cookie whose payload starts with eyJ
     }
   }
+  // after JWT: an HS256 JWT's signature is also cookie-signature's HMAC of "header.payload"
+  const unprefixed = await decodeUnprefixedCookieSignature(v, options, backend);
+  if (unprefixed) return unprefixed;
   if (LEGACY_MESSAGES_RE.test(v)) return decodeLegacyMessages(v, options, backend);
   if (DJANGO_SIGNED_RE.test(v)) return decodeSigned(v, options, undefined, backend);
   if (FLASK_RE.test(v)) return decodeFlask(v, options, backend);

@@ -20,6 +20,9 @@ import type { DecodeOptions, DecodeResult } from './types.ts';
 import { isSessionObject, keepKeyOrder, PyObject, pyBytesRepr, pyTuple, sessionKeys, type SessionObject, type SessionValue } from './value.ts';
 import { setKey } from './json.ts';
 
+/** itsdangerous < 1.0's epoch, 2011-01-01T00:00:00Z, in seconds since 1970. */
+const ITSDANGEROUS_EPOCH = 1293840000;
+
 /** `[.]PAYLOAD.TIMESTAMP.SIGNATURE`, all URL-safe base64. */
 export const FLASK_RE = /^\.?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{2,12}\.[A-Za-z0-9_-]{20,90}$/;
 
@@ -83,6 +86,10 @@ export async function decodeFlask(value: string, options: DecodeOptions = {}, ba
   const tsBytes = b64Decode(ts);
   let seconds = 0;
   for (const b of tsBytes) seconds = seconds * 256 + b;
+  // itsdangerous < 1.0 counted from 2011-01-01 (EPOCH = 1293840000, itsdangerous.py 0.24); 1.0+
+  // (2018) from 1970. A 1970-based time before 2011 cannot come from 1.0+: it is the old epoch.
+  const oldEpoch = seconds < ITSDANGEROUS_EPOCH;
+  if (oldEpoch) seconds += ITSDANGEROUS_EPOCH;
   const result: DecodeResult = {
     format: 'flask',
     data: untag(data),
@@ -92,6 +99,7 @@ export async function decodeFlask(value: string, options: DecodeOptions = {}, ba
     serializer: 'json',
     timestamp: new Date(seconds * 1000),
   };
+  if (oldEpoch) result.details = { epoch: 'itsdangerous < 1.0: seconds since 2011-01-01' };
   if (options.maxAge !== undefined) result.expired = (options.now ?? Date.now()) / 1000 - seconds > options.maxAge;
   if (options.keys && options.keys.length > 0) {
     const salt = options.salt ?? 'cookie-session';

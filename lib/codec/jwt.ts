@@ -7,11 +7,11 @@
  */
 import { constantTimeEqual, getDefaultBackend, utf8, type CodecBackend, type HashName } from './backend.ts';
 import { b64Decode, b64Encode } from './base64.ts';
-import { BadSignatureError, MalformedInputError } from './errors.ts';
+import { BadSignatureError, LimitExceededError, MalformedInputError } from './errors.ts';
 import { parseJson } from './json.ts';
 import { resolveLimits } from './limits.ts';
 import type { DecodeOptions, DecodeResult } from './types.ts';
-import { isSessionObject } from './value.ts';
+import { isSessionObject, PyObject, pyBytesRepr, toNumber, type SessionValue } from './value.ts';
 
 /** Three URL-safe base64 parts; the header starts `{"` (`eyJ`). */
 export const JWT_RE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
@@ -27,19 +27,39 @@ export async function decodeJwt(value: string, options: DecodeOptions = {}, back
   const [h, p, s] = value.split('.') as [string, string, string];
   const text = (part: string) => new TextDecoder('utf-8', { fatal: true }).decode(b64Decode(part));
   let header;
-  let payload;
   try {
     header = parseJson(text(h), limits);
-    payload = parseJson(text(p), limits);
   } catch (e) {
-    throw new MalformedInputError('JWT header or payload is not base64url JSON', { cause: e });
+    throw new MalformedInputError('JWT header is not base64url JSON', { cause: e });
   }
   if (!isSessionObject(header) || typeof header.alg !== 'string') throw new MalformedInputError('JWT header has no "alg"');
+  // A JWS payload is any bytes (RFC 7515 §7.1): JSON claims usually, else text (or bytes)
+  let payload: SessionValue;
+  let serializer: DecodeResult['serializer'] = 'json';
+  let raw: Uint8Array;
+  try {
+    raw = b64Decode(p);
+  } catch (e) {
+    throw new MalformedInputError('JWT payload is not base64url', { cause: e });
+  }
+  try {
+    payload = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(raw), limits);
+  } catch (e) {
+    if (e instanceof LimitExceededError) throw e;
+    serializer = 'text';
+    try {
+      payload = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    } catch {
+      payload = new PyObject('bytes', { value: pyBytesRepr(raw), bytes: raw });
+    }
+  }
   const alg = header.alg;
-  const result: DecodeResult = { format: 'jwt', data: payload, verified: null, compressed: false, serializer: 'json', details: { header } };
+  const result: DecodeResult = { format: 'jwt', data: payload, verified: null, compressed: false, serializer, details: { header } };
   if (isSessionObject(payload)) {
-    if (typeof payload.iat === 'number') result.timestamp = new Date(payload.iat * 1000);
-    if (typeof payload.exp === 'number') result.expired = payload.exp * 1000 < (options.now ?? Date.now());
+    const iat = toNumber(payload.iat);
+    const exp = toNumber(payload.exp);
+    if (iat !== undefined && Number.isFinite(iat)) result.timestamp = new Date(iat * 1000);
+    if (exp !== undefined && !Number.isNaN(exp)) result.expired = exp * 1000 < (options.now ?? Date.now());
   }
   const hash = HMAC_ALGS[alg];
   if (hash) result.algorithm = hash;

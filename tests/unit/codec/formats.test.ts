@@ -24,6 +24,7 @@ describe('Flask sessions (itsdangerous)', () => {
     expect(unverified.verified).toBeNull();
     expect(unverified.compressed).toBe(v.compressed);
     expect(unverified.timestamp?.getTime()).toBe((v.timestamp as number) * 1000);
+    if ((v.name as string).includes('< 1.0')) expect(unverified.details?.epoch).toMatch(/2011-01-01/);
     expect(json(unverified.data)).toEqual(json(v.data!));
     const verified = await decode(v.value as string, { keys: ['wrong', v.key as string] });
     expect(verified).toMatchObject({ verified: true, keyIndex: 1, salt: 'cookie-session' });
@@ -57,6 +58,31 @@ describe('express-session (cookie-signature)', () => {
       expect(r.details?.sessionId).toBe(v.id);
     }
     expect((await decode(v.value as string, { keys: ['wrong'] })).verified).toBe(false);
+  });
+});
+
+describe('JWS whose payload is not JSON (PyJWS)', () => {
+  it.each(py.jws!.map((v) => [v.name as string, v] as const))('%s decodes as text', async (_n, v) => {
+    const r = await decode(v.value as string, { keys: [v.key as string] });
+    expect(r).toMatchObject({ format: 'jwt', serializer: 'text', data: v.text, verified: true });
+  });
+});
+
+describe('Express signed cookies (cookie-signature)', () => {
+  it.each(node.signedJson!.map((v) => [v.name as string, v] as const))('s:j:{…} signed JSON: %s', async (_n, v) => {
+    for (const value of [v.value as string, encodeURIComponent(v.value as string)]) {
+      const r = await decode(value, { keys: ['old secret', v.secret as string] });
+      expect(r).toMatchObject({ format: 'express-session', verified: true, keyIndex: 1, serializer: 'json' });
+      expect(stringifyJson(r.data)).toBe(stringifyJson(v.data!));
+    }
+    expect((await decode(v.value as string)).data).toEqual(v.data);
+    expect((await decode(v.value as string, { keys: ['wrong'] })).verified).toBe(false);
+  });
+
+  it.each(node.unprefixed!.map((v) => [v.name as string, v] as const))('without "s:", when a key verifies it: %s', async (_n, v) => {
+    const r = await decode(v.value as string, { keys: [v.secret as string] });
+    expect(r).toMatchObject({ format: 'express-session', verified: true, details: { sessionId: v.text } });
+    await expect(decode(v.value as string, { keys: ['wrong'] })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_FORMAT' });
   });
 });
 

@@ -23,6 +23,9 @@ const seeds = [
   // a whole Cookie header, with a quoted set_signed_cookie value
   `Cookie: csrftoken=abc; pref="a\\054b\\073c\\"d:1r31eq:${'D'.repeat(43)}"; sessionid=eyJhIjoxfQ:1r31eq:${'E'.repeat(43)}`,
   `Set-Cookie: pref="x\\"y"; Path=/; Secure; HttpOnly`,
+  // Express signed JSON, a JWS with a text payload
+  `s:j:{"a":[1,"b.c"]}.${'F'.repeat(43)}`,
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.aGVsbG8sIHdvcmxk.OBPGHfFD-Q1GSADwMvcvvoLdWzvArIfu2cclbZ9Ed-8',
 ];
 
 /** Runs `decode` and fails the property on anything but success or a SessionLensError. */
