@@ -7,7 +7,8 @@
  */
 import { isSessionObject, parseExactJson, type SessionValue } from '../lib/codec/index.ts';
 import {
-  ClientError,
+  ProtocolError,
+  isWireErrorCode,
   type CookieSnapshot,
   type CookieView,
   type DecodeView,
@@ -187,7 +188,7 @@ export function createPanelSource(
     async decode(cookie: CookieRow): Promise<DecodedView> {
       const pushed = wire?.cookies.find((c) => c.value === cookie.value && cookieId(c) === cookie.id)?.decoded;
       if (pushed?.ok) return toDecoded(pushed.view);
-      if (pushed) throw new ClientError(pushed.code, pushed.message);
+      if (pushed) throw new ProtocolError(isWireErrorCode(pushed.code) ? pushed.code : 'ERR_INTERNAL', pushed.message);
       const site = wire?.site ?? undefined;
       return toDecoded(await client.decode(cookie.value, { cookieName: cookie.name, ...(site ? { site } : {}) }));
     },

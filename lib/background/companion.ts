@@ -4,8 +4,7 @@
  * lib/protocol/companion.ts. The token goes only to the configured URL; secret keys never do.
  */
 import { isSessionObject, parseExactJson, stringifyJson, type SessionValue } from '../codec/index.ts';
-import { ErrorResponseSchema, HealthResponseSchema, SessionKeySchema, SessionResponseSchema, type CompanionLookupView, type CompanionStatus } from '../protocol/index.ts';
-import { ProtocolError } from './router.ts';
+import { ErrorResponseSchema, HealthResponseSchema, ProtocolError, SessionKeySchema, SessionResponseSchema, type CompanionLookupView, type CompanionStatus } from '../protocol/index.ts';
 
 /** Where the companion is and how to authenticate. */
 export interface CompanionConfig {

@@ -23,7 +23,7 @@ export {
   perSiteLimitFinding,
 } from './dropped.ts';
 export { createPortHub, type PortHub } from './port-hub.ts';
-export { ProtocolError, createRouter, errorToWire, type Handlers, type RequestContext, type Router } from './router.ts';
+export { createRouter, errorToWire, type Handlers, type RequestContext, type Router } from './router.ts';
 export {
   MAX_KEYS,
   SETTINGS_STORAGE_KEY,

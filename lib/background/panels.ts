@@ -4,13 +4,12 @@
  * session cookies carry their decoded value, decoded once per change.
  */
 import { resolvePolicy } from '../policy/index.ts';
-import type { CookieSnapshot, CookieView, PanelPush, PortLike } from '../protocol/index.ts';
+import { ProtocolError, type CookieSnapshot, type CookieView, type PanelPush, type PortLike } from '../protocol/index.ts';
 import { countBadge } from './badge.ts';
 import type { ServiceContext } from './context.ts';
 import { toCookieView, toCookieViews } from './cookie-view.ts';
 import { decodeCookie, type CookieDecoding } from './decode-view.ts';
 import type { CookieChange } from './platform.ts';
-import { ProtocolError } from './router.ts';
 import type { Settings } from './settings.ts';
 import { cookieId, cookieMatchesHost, originPatternOf, type CookieLike } from './site.ts';
 import type { TabInfo } from './tabs.ts';

@@ -5,6 +5,7 @@
  */
 import { isSessionLensError } from '../codec/index.ts';
 import {
+  ProtocolError,
   parseRequest,
   type ParsedParams,
   type RequestType,
@@ -22,22 +23,6 @@ export interface RequestContext {
 export type Handlers = {
   [T in RequestType]: (params: ParsedParams<T>, ctx: RequestContext) => Promise<ResponseData<T>> | ResponseData<T>;
 };
-
-/**
- * An error a handler throws on purpose; its code and message go on the wire as they are.
- *
- * @example
- * throw new ProtocolError('ERR_NO_TAB', 'No tab 42');
- */
-export class ProtocolError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
-}
 
 /** The router: one entry point for raw messages. */
 export interface Router {

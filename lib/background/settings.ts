@@ -4,6 +4,7 @@
  * key is a masked hint and the token is a boolean.
  */
 import { z } from 'zod';
+import { ValidationError, type ValidationIssue } from '../codec/index.ts';
 import { getPreset, validatePolicy, type Policy } from '../policy/index.ts';
 import type { KeyHint, SettingsPatch, SettingsView } from '../protocol/index.ts';
 
@@ -107,10 +108,9 @@ export function settingsView(s: Settings): SettingsView {
  * @example
  * try { applyPatch(s, patch) } catch (e) { if (e instanceof SettingsError) console.log(e.issues) }
  */
-export class SettingsError extends Error {
-  constructor(readonly issues: { path: string; message: string }[]) {
-    super(`Invalid settings: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
-    this.name = 'SettingsError';
+export class SettingsError extends ValidationError {
+  constructor(issues: ValidationIssue[]) {
+    super(issues, 'settings');
   }
 }
 

@@ -4,7 +4,7 @@
  * and requests), because while a page loads `tab.url` may still be the previous one.
  */
 import type { Platform } from './platform.ts';
-import { ProtocolError } from './router.ts';
+import { ProtocolError } from '../protocol/index.ts';
 import { hostOf, siteOf } from './site.ts';
 
 /** A tab with the site it shows. */

@@ -14,7 +14,8 @@ export type SessionLensErrorCode =
   | 'ERR_DECOMPRESSION_LIMIT'
   | 'ERR_LIMIT_EXCEEDED'
   | 'ERR_PICKLE_UNSUPPORTED'
-  | 'ERR_UNKNOWN_FORMAT';
+  | 'ERR_UNKNOWN_FORMAT'
+  | 'ERR_INVALID';
 
 /**
  * Base class of every error Session Lens raises on purpose.
@@ -42,6 +43,31 @@ export class SessionLensError extends Error {
 export class MalformedInputError extends SessionLensError {
   override readonly code = 'ERR_MALFORMED' as const;
   static override readonly defaultMessage = 'Malformed input';
+}
+
+
+/** One problem with a field: its path (`sites[0].maxAge`; empty for the whole value) and why. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A value that does not validate (a policy, the extension's settings …): `issues` lists every bad
+ * field, as zod reported it. The message names the fields, never a secret value.
+ *
+ * @example
+ * throw new ValidationError([{ path: 'maxAge', message: 'must be positive' }], 'policy'); // "Invalid policy: maxAge: must be positive"
+ */
+export class ValidationError extends SessionLensError {
+  override readonly code = 'ERR_INVALID' as const;
+  static override readonly defaultMessage = 'Invalid value';
+  constructor(
+    readonly issues: ValidationIssue[],
+    what = 'value',
+  ) {
+    super(`Invalid ${what}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+  }
 }
 
 /** The input is recognised as no supported format. */

@@ -67,9 +67,11 @@ export {
   DecompressionLimitError,
   LimitExceededError,
   UnsupportedPickleError,
+  ValidationError,
   isSessionLensError,
   toErrorInfo,
   type SessionLensErrorCode,
+  type ValidationIssue,
 } from './errors.ts';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.ts';
 export {

@@ -9,6 +9,7 @@
  * ```
  */
 import { z } from 'zod';
+import { ValidationError, type ValidationIssue } from '../codec/index.ts';
 import { RULE_IDS, SEVERITIES, type RuleId, type Severity } from './types.ts';
 
 /** Django's `SESSION_COOKIE_AGE` default: two weeks, in seconds. */
@@ -119,18 +120,13 @@ export function isPresetName(v: unknown): v is PresetName {
   return typeof v === 'string' && (PRESET_NAMES as readonly string[]).includes(v);
 }
 
-/** One problem found while importing a policy: where, and why. */
-export interface PolicyIssue {
-  /** Field path, e.g. `sites[0].maxAge` (empty for the whole document). */
-  path: string;
-  message: string;
-}
+/** One problem found while importing a policy: the field path (`sites[0].maxAge`, empty for the whole document) and why. */
+export type PolicyIssue = ValidationIssue;
 
-/** Thrown by {@link loadPolicy} when a policy file is not valid; `issues` says which fields. */
-export class PolicyError extends Error {
-  override name = 'PolicyError';
-  constructor(readonly issues: PolicyIssue[]) {
-    super(`Invalid policy: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+/** Thrown by {@link loadPolicy} when a policy file is not valid; `issues` says which fields (the codec's validation error). */
+export class PolicyError extends ValidationError {
+  constructor(issues: PolicyIssue[]) {
+    super(issues, 'policy');
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The typed client pages use to talk to the background. It takes a {@link MessageTransport}
  * (the runtime one in the extension, the in-memory one in tests), validates every response and
- * push with zod, and throws a {@link ClientError} for `{ ok: false }` answers. Preact hooks get a
+ * push with zod, and throws a {@link ProtocolError} for `{ ok: false }` answers. Preact hooks get a
  * client through props or context, so components never touch browser.*.
  */
 import {
@@ -15,23 +15,7 @@ import {
 import { panelPortName, parsePanelPush, type PanelPush } from './pushes.ts';
 import type { CompanionLookupView, CompanionStatus, PolicyCatalog, PolicyValidation, SettingsPatch, SettingsView } from './settings.ts';
 import type { CookieSnapshot, DecodeView, TimelineEvent } from './views.ts';
-import type { PortLike } from './wire.ts';
-
-/**
- * A request the background refused or could not serve; `code` is the wire code.
- *
- * @example
- * try { await client.decode('x') } catch (e) { if (e instanceof ClientError) console.log(e.code) }
- */
-export class ClientError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ClientError';
-  }
-}
+import { ProtocolError, isWireErrorCode, type PortLike } from './wire.ts';
 
 /** Connection state of a subscription. */
 export type SubscriptionStatus = 'connecting' | 'connected' | 'disconnected';
@@ -94,10 +78,10 @@ export function createClient(transport: MessageTransport, options: ClientOptions
     try {
       raw = await transport.request({ type, ...params } as RequestMessage);
     } catch (e) {
-      throw new ClientError('ERR_TRANSPORT', `Cannot reach the background: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ProtocolError('ERR_TRANSPORT', `Cannot reach the background: ${e instanceof Error ? e.message : String(e)}`);
     }
     const res = parseResponse(type, raw);
-    if (!res.ok) throw new ClientError(res.code, res.message);
+    if (!res.ok) throw new ProtocolError(isWireErrorCode(res.code) ? res.code : 'ERR_BAD_RESPONSE', res.message);
     return res.data;
   }
 

@@ -91,11 +91,15 @@ export {
   type PanelPush,
 } from './pushes.ts';
 export {
+  CODEC_ERROR_CODES,
+  ProtocolError,
+  isWireErrorCode,
   PROTOCOL_ERROR_CODES,
   WireErrorSchema,
   formatZodError,
   type PortLike,
   type ProtocolErrorCode,
+  type WireErrorCode,
   type WireError,
 } from './wire.ts';
 export {
@@ -113,7 +117,6 @@ export {
   type WireResponse,
 } from './messages.ts';
 export {
-  ClientError,
   createClient,
   type ClientOptions,
   type SessionLensClient,

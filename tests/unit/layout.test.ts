@@ -115,6 +115,14 @@ describe('layout', () => {
     for (const f of files('lib/node')) for (const spec of allImports(f)) expect(/^lib\/(cli|companion)\//.test(target(f, spec) ?? ''), `${f} imports ${spec}`).toBe(false);
   });
 
+  it('one error family in what the extension runs: the codec’s SessionLensError and the protocol’s ProtocolError are the only roots', () => {
+    const roots: string[] = [];
+    for (const f of ['lib/codec', 'lib/policy', 'lib/protocol', 'lib/background', 'lib/browser', 'lib/node', 'components', 'entrypoints'].flatMap(files)) {
+      for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/class (\w+) extends Error\b/g)) roots.push(`${f}:${m[1]}`);
+    }
+    expect(roots.sort()).toEqual(['lib/codec/errors.ts:SessionLensError', 'lib/protocol/wire.ts:ProtocolError']);
+  });
+
   it('every lib folder has an index.ts with explicit exports', () => {
     for (const dir of ['codec', 'policy', 'protocol', 'background', 'browser', 'node']) {
       const text = readFileSync(join(ROOT, 'lib', dir, 'index.ts'), 'utf8');

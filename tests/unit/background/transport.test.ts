@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ProtocolError, createRouter, type Handlers } from '../../../lib/background/router.ts';
+import { createRouter, type Handlers } from '../../../lib/background/index.ts';
 import { createPortHub } from '../../../lib/background/port-hub.ts';
 import { createMemoryTransport } from '../../support/memory-transport.ts';
-import { ClientError, createClient, type PanelPush, type SettingsView } from '../../../lib/protocol/index.ts';
+import { ProtocolError, createClient, type PanelPush, type SettingsView } from '../../../lib/protocol/index.ts';
 import { MalformedInputError } from '../../../lib/codec/index.ts';
 
 const settings: SettingsView = {
@@ -86,16 +86,16 @@ describe('in-memory transport and client', () => {
     expect((await client.getSettings()).sessionCookieNames).toEqual(['sessionid']);
   });
 
-  it('throws ClientError with the wire code', async () => {
+  it('throws ProtocolError with the wire code', async () => {
     const { client } = setup();
-    await expect(client.decode('!!!')).rejects.toMatchObject({ name: 'ClientError', code: 'ERR_MALFORMED', message: 'Bad base64 in "!!!"' });
+    await expect(client.decode('!!!')).rejects.toMatchObject({ name: 'ProtocolError', code: 'ERR_MALFORMED', message: 'Bad base64 in "!!!"' });
   });
 
   it('rejects a response that does not match its schema', async () => {
     const { client } = setup(handlers({ 'timeline/get': () => ({ site: 's', events: [{ nope: true }] }) as never }));
     const err = await client.getTimeline('s').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ClientError);
-    expect((err as ClientError).code).toBe('ERR_BAD_RESPONSE');
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).code).toBe('ERR_BAD_RESPONSE');
   });
 
   it('fails like the real wire when a handler returns a bigint', async () => {

@@ -8,7 +8,8 @@ import { createPanelSource } from '../../../components/client-source.ts';
 import { createClient } from '../../../lib/protocol/index.ts';
 import { createMemoryTransport } from '../../support/memory-transport.ts';
 import { createPortHub } from '../../../lib/background/port-hub.ts';
-import { createRouter, ProtocolError, type Handlers } from '../../../lib/background/router.ts';
+import { createRouter, type Handlers } from '../../../lib/background/index.ts';
+import { ProtocolError } from '../../../lib/protocol/index.ts';
 import type {
   CookieSnapshot,
   CookieView,
