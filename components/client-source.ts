@@ -116,18 +116,11 @@ export function createPanelSource(
       case 'cookies/snapshot':
         if (push.snapshot.tabId === tabId) setSnapshot(push.snapshot);
         return;
-      case 'cookies/changed': {
+      case 'cookies/changed':
         if (!wire || push.site !== wire.site) return;
-        const id = cookieId(push.cookie);
-        const rest = wire.cookies.filter((c) => cookieId(c) !== id);
-        wire = {
-          ...wire,
-          cookies: push.removed ? rest : [...rest, push.cookie],
-          findingCount: push.findingCount,
-        };
+        wire = withChange(wire, push);
         emit(cookieFields(wire));
         return;
-      }
       case 'timeline/event': {
         if (wire && push.event.site !== wire.site) return;
         if (timeline.some((e) => e.id === push.event.id)) return;
@@ -192,27 +185,7 @@ export function createPanelSource(
       const site = wire?.site ?? undefined;
       return toDecoded(await client.decode(cookie.value, { cookieName: cookie.name, ...(site ? { site } : {}) }));
     },
-    async companion(key: string): Promise<CompanionView> {
-      try {
-        const r = await client.lookupSession(key);
-        return {
-          status: 'up',
-          session: {
-            key: r.key,
-            found: r.found,
-            store: r.store ?? undefined,
-            expireDate: r.expireDate,
-            expired: r.expired ?? undefined,
-            verified: r.verified,
-            data: r.json === null ? null : reviveJson(r.json),
-          },
-        };
-      } catch (e) {
-        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
-        if (code === 'ERR_NOT_CONFIGURED') return { status: 'off' };
-        return { status: 'down', message: e instanceof Error ? e.message : String(e) };
-      }
-    },
+    companion: (key: string) => lookupCompanion(client, key),
     async requestAccess(pattern: string): Promise<boolean> {
       const granted = await client.requestPermission(pattern);
       if (granted) await reload();
@@ -229,6 +202,36 @@ export function createPanelSource(
     openDecoder: options.openDecoder,
     openOptions: options.openOptions,
   };
+}
+
+/** A snapshot with one cookie change applied (the cookie replaced, added or removed). */
+function withChange(s: CookieSnapshot, push: Extract<PanelPush, { type: 'cookies/changed' }>): CookieSnapshot {
+  const id = cookieId(push.cookie);
+  const rest = s.cookies.filter((c) => cookieId(c) !== id);
+  return { ...s, cookies: push.removed ? rest : [...rest, push.cookie], findingCount: push.findingCount };
+}
+
+/** The companion's server-side data for an opaque session key, as the panel shows it. */
+async function lookupCompanion(client: SessionLensClient, key: string): Promise<CompanionView> {
+  try {
+    const r = await client.lookupSession(key);
+    return {
+      status: 'up',
+      session: {
+        key: r.key,
+        found: r.found,
+        store: r.store ?? undefined,
+        expireDate: r.expireDate,
+        expired: r.expired ?? undefined,
+        verified: r.verified,
+        data: r.json === null ? null : reviveJson(r.json),
+      },
+    };
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+    if (code === 'ERR_NOT_CONFIGURED') return { status: 'off' };
+    return { status: 'down', message: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /** The identity of a cookie: store, partition, domain, path and name (not its value). */
