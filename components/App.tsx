@@ -173,7 +173,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   }
   // Until the first snapshot, the same layout with nothing in it: no jump when the data lands, and
   // the browser has styled and laid out the panel while the background was answering.
-  const loading = snapshot === null;
+  const loading = snapshot === null || snapshot.pending === true;
   const view: PanelSnapshot = snapshot ?? EMPTY_SNAPSHOT;
   const t = now();
   // Findings belong to one cookie (name, domain, path, partition), not to every cookie of its name.
@@ -197,7 +197,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
           aria-pressed={siteView}
           onClick={() => setSiteView(!siteView)}
         >
-          {loading ? '… findings' : noAccess ? 'no access' : plural(view.findingCount, 'finding')}
+          {loading ? '… findings' : noAccess ? (view.access.pattern === null ? 'no site' : 'no access') : plural(view.findingCount, 'finding')}
         </button>
         <span class="spacer" />
         {source.openDecoder ? (
@@ -217,7 +217,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
         ) : null}
       </header>
       <AccessBanner
-        access={view.access}
+        access={loading ? { ...view.access, granted: true } : view.access}
+        url={view.url}
         onGrant={() => view.access.pattern && void source.requestAccess(view.access.pattern)}
       />
       <main class="split">

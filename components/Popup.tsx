@@ -22,7 +22,12 @@ export function Popup(props: PopupProps): JSX.Element {
   return (
     <div class="app popup" data-theme={theme} data-testid="popup">
       <h2>Session Lens</h2>
-      {site === null ? (
+      {site === null && !granted ? (
+        <p data-testid="popup-no-access">
+          No access to this page, or it is not a web site: Session Lens cannot read its cookies. Open DevTools →
+          Sessions on it to grant access to its site.
+        </p>
+      ) : site === null ? (
         <p class="muted">This page has no cookies to inspect.</p>
       ) : (
         <>

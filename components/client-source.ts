@@ -37,10 +37,26 @@ export interface PanelSourceOptions {
   openDecoder?: () => void;
   openOptions?: (section?: 'keys') => void;
   /**
-   * The inspected page's origin as DevTools sees it. Without host access the background cannot
-   * read a tab's URL, so the panel supplies it to offer the one-click grant for that site.
+   * The inspected page's URL as DevTools sees it (`inspectedWindow`). When given, it is the
+   * source of truth for the panel's site: the background reads that site's cookies, and a
+   * snapshot of any other site (a navigation the background saw late) is ignored. Without host
+   * access the background cannot even read a tab's URL; this also offers the grant for that site.
    */
-  inspectedOrigin?: () => Promise<string | null>;
+  inspectedUrl?: () => Promise<string | null>;
+}
+
+/** What the panel calls a page DevTools cannot evaluate: Chrome's network error page. */
+const ERROR_PAGE_URL = 'chrome-error://chromewebdata/';
+
+/** The site (origin) of an http(s) URL, else `null` (about:blank, error pages, chrome://). */
+function httpSiteOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -58,6 +74,10 @@ export function createPanelSource(
   let wire: CookieSnapshot | null = null;
   /** The inspected origin, when the background could not tell (no access yet). */
   let knownOrigin: string | null = null;
+  /** The inspected page's URL from DevTools (`undefined`: not known, e.g. the full-window view). */
+  let pageUrl: string | null | undefined;
+  /** Bumped on every navigation: answers for an older page are dropped. */
+  let generation = 0;
   let timeline: TimelineEntry[] = [];
   /** The site whose timeline is loaded or loading (one fetch per site). */
   let timelineSite: string | null = null;
@@ -99,7 +119,27 @@ export function createPanelSource(
     );
   }
 
-  function setSnapshot(s: CookieSnapshot): void {
+  /** A snapshot is for the inspected page (when the panel knows it): same site, or both none. */
+  function forThisPage(s: CookieSnapshot): boolean {
+    return pageUrl === undefined || s.site === httpSiteOf(pageUrl);
+  }
+
+  /** The state of a page the background has not answered for yet: its address, nothing else. */
+  function blankFor(url: string | null): CookieSnapshot {
+    const site = httpSiteOf(url);
+    return { tabId, url, site, originPattern: patternFor(site), access: 'missing', cookies: [], dropped: [], findingCount: 0 };
+  }
+
+  async function fetchSnapshot(): Promise<CookieSnapshot> {
+    const s = await client.listCookies(tabId, pageUrl ?? undefined);
+    // The background reads the URL it was given; a non-http page has no site and no cookies.
+    return forThisPage(s) ? s : blankFor(pageUrl ?? null);
+  }
+
+  function setSnapshot(snap: CookieSnapshot): void {
+    if (!forThisPage(snap)) return; // a late snapshot of the previous site
+    // The page's address as DevTools knows it (the background may not be allowed to read it).
+    const s = pageUrl !== undefined && pageUrl !== null && snap.url !== pageUrl ? { ...snap, url: pageUrl } : snap;
     wire = s;
     const w = waiting;
     waiting = [];
@@ -114,7 +154,11 @@ export function createPanelSource(
   function onPush(push: PanelPush): void {
     switch (push.type) {
       case 'cookies/snapshot':
-        if (push.snapshot.tabId === tabId) setSnapshot(push.snapshot);
+        if (push.snapshot.tabId !== tabId) return;
+        if (forThisPage(push.snapshot)) setSnapshot(push.snapshot);
+        // The background saw the tab on another site, which DevTools did not report (Chrome's
+        // error pages): ask the page. (A snapshot without a site knows less than the panel.)
+        else if (push.snapshot.site !== null) void recheck();
         return;
       case 'cookies/changed':
         if (!wire || push.site !== wire.site) return;
@@ -143,11 +187,52 @@ export function createPanelSource(
   }
 
   async function reload(): Promise<void> {
+    const gen = generation;
     try {
-      setSnapshot(await client.listCookies(tabId));
+      const s = await fetchSnapshot();
+      if (gen === generation) setSnapshot(s);
     } catch {
       // a push will bring the next state
     }
+  }
+
+  /**
+   * Asks DevTools where the inspected page is. A page that cannot be evaluated is a browser error
+   * page (Chrome does not report it to `onNavigated`): it shows as the non-site it is.
+   */
+  async function recheck(): Promise<void> {
+    if (!options.inspectedUrl) return;
+    const gen = generation;
+    let url: string | null = null;
+    // While a page commits, evaluating in it can fail for a moment: only a page that keeps failing is an error page.
+    for (let i = 0; i < 4 && url === null && gen === generation; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 150));
+      url = await options.inspectedUrl().catch(() => null);
+    }
+    if (gen === generation && (url ?? ERROR_PAGE_URL) !== pageUrl) navigated(url ?? ERROR_PAGE_URL);
+  }
+
+  function navigated(url: string): void {
+    const previousSite = wire?.site ?? null;
+    pageUrl = url;
+    generation++;
+    knownOrigin = null;
+    const site = httpSiteOf(url);
+    if (site !== previousSite) {
+      // Nothing of the previous site stays on screen while the new one loads.
+      wire = blankFor(url);
+      loadTimeline(site);
+      emit({ ...cookieFields(wire), timeline, pending: true });
+    }
+    const gen = generation;
+    fetchSnapshot().then(
+      (s) => {
+        if (gen !== generation) return;
+        setSnapshot(s);
+        emit({ pending: false });
+      },
+      () => gen === generation && emit({ pending: false }),
+    );
   }
 
   return {
@@ -156,17 +241,20 @@ export function createPanelSource(
      * whichever comes first. The timeline follows as an update.
      */
     async load(): Promise<PanelSnapshot> {
+      if (options.inspectedUrl && pageUrl === undefined) {
+        const url = await options.inspectedUrl().catch(() => null);
+        if (pageUrl === undefined && url !== null) pageUrl = url; // a navigation meanwhile wins
+      }
       const s = await new Promise<CookieSnapshot>((resolve, reject) => {
         waiting.push(resolve);
-        client.listCookies(tabId).then(resolve, reject);
+        fetchSnapshot().then(resolve, reject);
       });
       if (wire === null || wire === s || wire.site !== s.site) wire = s;
-      if (wire.site === null && wire.access === 'missing' && options.inspectedOrigin) {
-        knownOrigin = await options.inspectedOrigin().catch(() => null);
-      }
+      if (wire.site === null && wire.access === 'missing') knownOrigin = httpSiteOf(pageUrl ?? null);
       loadTimeline(wire.site);
       return { ...(cookieFields(wire) as Omit<PanelSnapshot, 'timeline'>), timeline };
     },
+    navigated,
     subscribe(listener) {
       listeners.add(listener);
       if (!unsubscribe) unsubscribe = client.subscribe(tabId, onPush);

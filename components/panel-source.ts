@@ -20,6 +20,12 @@ export interface PanelSource {
    * emitted to subscribers before it resolves; only later updates are applied on top.
    */
   load(): Promise<PanelSnapshot>;
+  /**
+   * The inspected page navigated (DevTools' `network.onNavigated`): the panel shows the new page at
+   * once (empty, pending) and its site's state as soon as the background answers — never the
+   * previous site's.
+   */
+  navigated?: (url: string) => void;
   /** Listen for pushed changes (no polling). Returns the unsubscribe function. */
   subscribe(listener: (update: PanelUpdate) => void): () => void;
   /** Decode (and verify with the stored keys) a cookie's value. Rejects with `{ code, message }`. */

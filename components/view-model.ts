@@ -150,6 +150,8 @@ export interface PanelSnapshot {
   /** The badge count. */
   findingCount: number;
   timeline: TimelineEntry[];
+  /** True while the inspected tab has navigated and the new site's state is on its way. */
+  pending?: boolean;
 }
 
 /** Light or dark, following DevTools. */

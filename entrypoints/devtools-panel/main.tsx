@@ -21,11 +21,13 @@ function openPage(path: string): void {
   else window.open(url, '_blank');
 }
 
-/** `location.origin` of the inspected page (DevTools can read it without host access). */
-async function inspectedOrigin(devtools: typeof browser.devtools): Promise<string | null> {
-  const result = (await devtools.inspectedWindow.eval('location.origin')) as unknown;
+/** `location.href` of the inspected page (DevTools can read it without host access). */
+async function inspectedUrl(devtools: typeof browser.devtools): Promise<string | null> {
+  // Chrome answers [result, exceptionInfo]; the polyfill and Firefox answer the result, or reject.
+  // An error page cannot be evaluated: `null`.
+  const result = (await devtools.inspectedWindow.eval('location.href').catch(() => null)) as unknown;
   const value = Array.isArray(result) ? result[0] : result;
-  return typeof value === 'string' && /^https?:\/\//.test(value) ? value : null;
+  return typeof value === 'string' && value.length <= 8192 ? value : null;
 }
 
 function main(): void {
@@ -49,8 +51,11 @@ function main(): void {
     openFullWindow: inDevtools ? () => openPage(`/devtools-panel.html?tabId=${tabId}`) : undefined,
     openDecoder: () => openPage('/decode.html'),
     openOptions: (section) => openPage(section ? `/options.html#${section}` : '/options.html'),
-    inspectedOrigin: inDevtools ? () => inspectedOrigin(devtools) : undefined,
+    inspectedUrl: inDevtools ? () => inspectedUrl(devtools) : undefined,
   });
+  // The panel knows its inspected page best: every navigation (another site, a host without
+  // access, about:blank, an error page) reaches it here first.
+  devtools?.network?.onNavigated?.addListener((url: string) => source.navigated?.(url));
   const draw = (t: Theme) => {
     document.documentElement.dataset.theme = t;
     render(<App tabId={tabId} source={source} theme={t} />, root);

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const tabId = tab.id;
   const draw = async () => {
     try {
-      const s = await client.listCookies(tabId);
+      const s = await client.listCookies(tabId, tab.url || undefined);
       render(
         <Popup
           {...base}

@@ -25,7 +25,7 @@ import { createRouter, type RequestContext, type Router } from './router.ts';
 import { createSetCookieWatch } from './set-cookie-watch.ts';
 import { SETTINGS_STORAGE_KEY, readSettings, storeSettings, type Settings } from './settings.ts';
 import { createSiteStore } from './site-store.ts';
-import { cookieId, originPatternOf, siteOf } from './site.ts';
+import { cookieId, originPatternOf } from './site.ts';
 import { createTabDirectory, type TabInfo } from './tabs.ts';
 import { applyChange } from './timeline.ts';
 
@@ -174,10 +174,13 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
   disposers.push(
     platform.tabs.onUpdated((tabId, change, tab) => {
       const url = change.url ?? tab?.url;
-      const previous = url ? ctx.tabs.navigated(tabId, url) : undefined;
+      if (url) ctx.tabs.navigated(tabId, url);
       // Chrome resets a per-tab badge on navigation: set it again once the page has loaded.
       if (change.status === 'complete' || change.url !== undefined) badges.schedule(tabId);
-      if (url && siteOf(url) !== siteOf(previous) && ctx.hub.tabs().includes(tabId)) void ctx.track(panels.pushSnapshot(tabId));
+      // Any navigation sends open panels a fresh snapshot. Not only when the site looks different:
+      // webRequest may have recorded the new URL already, and a host without access reports no
+      // URL at all (only the status changes).
+      if ((change.url !== undefined || change.status !== undefined) && ctx.hub.tabs().includes(tabId)) void ctx.track(panels.pushSnapshot(tabId));
     }),
     platform.tabs.onActivated((tabId) => badges.schedule(tabId)),
     platform.tabs.onRemoved((tabId) => {

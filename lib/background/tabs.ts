@@ -21,7 +21,10 @@ export interface TabInfo {
 /** The background's view of open tabs. */
 export interface TabDirectory {
   /**
-   * A tab's URL and cookie store. Throws `ERR_NO_TAB` when the tab is unknown and no URL is given.
+   * A tab's URL and cookie store. `urlHint` — the inspected page's URL from the DevTools panel,
+   * which knows its page best — wins over `tab.url`. A tab whose URL the extension may not see
+   * (a host without access) has no URL: never the last one seen, which would show the previous
+   * site's cookies and badge. Throws `ERR_NO_TAB` when the tab is unknown and no URL is given.
    *
    * @example
    * await tabs.info(42) // { tabId: 42, url: 'http://localhost:8000/', site: 'http://localhost:8000', … }
@@ -54,15 +57,19 @@ export function createTabDirectory(platform: Pick<Platform, 'tabs' | 'cookies'>)
     async info(tabId, urlHint) {
       let url: string | null = null;
       let storeId: string | undefined;
+      let exists = false;
       try {
         const tab = await platform.tabs.get(tabId);
+        exists = true;
         url = tab.url || null;
         storeId = tab.cookieStoreId;
       } catch {
         if (urlHint === undefined && !urls.has(tabId)) throw new ProtocolError('ERR_NO_TAB', `No tab ${tabId}`);
       }
-      url = url ?? urlHint ?? urls.get(tabId) ?? null;
+      // An open tab without a URL shows a page the extension may not read: not the last site seen.
+      url = urlHint ?? url ?? (exists ? null : (urls.get(tabId) ?? null));
       if (url) urls.set(tabId, url);
+      else if (exists) urls.delete(tabId);
       if (storeId === undefined) storeId = await platform.cookies.storeOfTab(tabId).catch(() => undefined);
       return tabInfoOf(tabId, url, storeId);
     },

@@ -31,7 +31,8 @@ export interface SubscribeOptions {
 /** Typed calls for every request, plus live pushes. */
 export interface SessionLensClient {
   request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<ResponseData<T>>;
-  listCookies(tabId: number): Promise<CookieSnapshot>;
+  /** The state of a tab's site; `url` is the inspected page's URL when the caller knows it (the DevTools panel). */
+  listCookies(tabId: number, url?: string): Promise<CookieSnapshot>;
   decode(value: string, options?: { cookieName?: string; site?: string }): Promise<DecodeView>;
   getTimeline(site: string): Promise<TimelineEvent[]>;
   clearTimeline(site: string): Promise<void>;
@@ -87,7 +88,7 @@ export function createClient(transport: MessageTransport, options: ClientOptions
 
   return {
     request,
-    listCookies: (tabId) => request('cookies/list', { tabId }),
+    listCookies: (tabId, url) => request('cookies/list', url === undefined ? { tabId } : { tabId, url }),
     decode: (value, o = {}) => request('session/decode', { value, ...o }),
     getTimeline: async (site) => (await request('timeline/get', { site })).events,
     clearTimeline: async (site) => void (await request('timeline/clear', { site })),

@@ -119,3 +119,40 @@ describe('the platform, and nothing else', () => {
     await bg.ready;
   });
 });
+
+describe('navigation', () => {
+  const snapshots = (pushes: PanelPush[]) => pushes.flatMap((x) => (x.type === 'cookies/snapshot' ? [x.snapshot] : []));
+
+  it('a host without access: the panel gets an empty snapshot and the badge clears, never the previous site', async () => {
+    p.setCookie(cookie({ name: 'sessionid', value: 'k'.repeat(32), domain: 'localhost', httpOnly: false }));
+    const pushes = subscribe();
+    await settle();
+    expect(p.badges.get(1)?.text).not.toBe('');
+    // 127.0.0.2 is not granted: the browser hides the tab's URL, only the status changes.
+    p.tabs.set(1, { id: 1 });
+    p.events.tabUpdated.emit(1, { status: 'loading' }, { id: 1 });
+    p.events.tabUpdated.emit(1, { status: 'complete' }, { id: 1 });
+    await settle();
+    const last = snapshots(pushes).at(-1)!;
+    expect(last).toMatchObject({ site: null, access: 'missing', cookies: [], findingCount: 0 });
+    expect(p.badges.get(1)?.text).toBe('');
+    // The panel knows the address (DevTools): the background reads that site, with no access.
+    const told = await client.listCookies(1, 'http://127.0.0.2:8000/');
+    expect(told).toMatchObject({ site: 'http://127.0.0.2:8000', originPattern: 'http://127.0.0.2/*', access: 'missing', cookies: [] });
+  });
+
+  it('pushes the new site even when webRequest saw the navigation first', async () => {
+    p.setCookie(cookie({ name: 'a', value: '1', domain: 'localhost' }));
+    p.granted.add('http://127.0.0.1/*');
+    p.setCookie(cookie({ name: 'b', value: '1', domain: '127.0.0.1' }));
+    const pushes = subscribe();
+    await settle();
+    p.events.headers.emit({ requestId: 'n1', tabId: 1, url: 'http://127.0.0.1:9000/', type: 'main_frame', responseHeaders: [] });
+    p.tabs.set(1, { id: 1, url: 'http://127.0.0.1:9000/' });
+    p.events.tabUpdated.emit(1, { status: 'loading', url: 'http://127.0.0.1:9000/' }, { id: 1, url: 'http://127.0.0.1:9000/' });
+    await settle();
+    const last = snapshots(pushes).at(-1)!;
+    expect(last.site).toBe('http://127.0.0.1:9000');
+    expect(last.cookies.map((c) => c.name)).toEqual(['b']);
+  });
+});
