@@ -4,17 +4,22 @@
  *
  * ```
  * session-lens serve --store redis://127.0.0.1:6379/0 --store postgres://postgres@127.0.0.1/app \
- *                    --secret-key "$KEY" --port 8399
+ *                    --secret-file /run/secrets/django_key --port 8399
  * SESSION_LENS_STORE='sqlite:///srv/app/db.sqlite3' SESSION_LENS_SECRET_KEY=… session-lens serve
  * ```
- * Flags win over the environment. Store URLs (one `--store` each, or whitespace-separated in
+ * Flags win over the environment. Secrets are best given by file or environment (`--secret-file`,
+ * `--token-file`): command-line values are visible in `ps`. Store URLs (one `--store` each, or whitespace-separated in
  * `SESSION_LENS_STORE`) take per-store query options that override the global ones:
  * `?table=` (db), `?key_prefix=&version=&engine=cache|cached_db` (caches), `?prefix=&cookie_age=` (file).
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { readSecretFile, SecretSourceError, secretKeysOf } from '../node/index.ts';
 import { COMPANION_DEFAULT_PORT } from '../protocol/index.ts';
+
+/** Warnings are the command's to print (serve.ts), not the parser's. */
+const nowhere = { write: () => true } as unknown as NodeJS.WritableStream;
 
 /** Django's defaults for the options that locate sessions in a store. */
 export const DJANGO_STORE_DEFAULTS = Object.freeze({
@@ -124,6 +129,8 @@ const VALUE_FLAGS = new Set([
   'host',
   'port',
   'token',
+  'token-file',
+  'secret-file',
   'table',
   'cache-key-prefix',
   'cache-version',
@@ -143,14 +150,18 @@ Options (each also from the environment variable shown):
                          sqlite:///path/db.sqlite3 (default: ./db.sqlite3), postgres://…, mysql://…,
                          redis://host:port/db, memcached://host:port, file:///dir.
                          A cache then a database = the cached_db engine.
-  --secret-key KEY       SECRET_KEY, then again for each fallback (SESSION_LENS_SECRET_KEY,
-                         SESSION_LENS_SECRET_KEY_FALLBACKS comma-separated). Without one, data is unverified.
+  --secret-file FILE     SECRET_KEY on the first line, SECRET_KEY_FALLBACKS on the next ones
+                         (SESSION_LENS_SECRET_FILE). Without a key, data is shown unverified.
+                         Or SESSION_LENS_SECRET_KEY + SESSION_LENS_SECRET_KEY_FALLBACKS (commas or newlines).
+  --secret-key KEY       the same on the command line, repeated for fallbacks: visible in ps (warned)
   --salt SALT            session salt of a renamed SessionStore class (SESSION_LENS_SALT)
   --host ADDR            address to bind (SESSION_LENS_HOST, default 127.0.0.1); loopback only unless
   --${EXPOSE_FLAG}
                          is given too: the API is then plain HTTP on the network, guarded by the token only
   --port N               port (SESSION_LENS_PORT, default ${COMPANION_DEFAULT_PORT}; 0 = any free port)
-  --token TOKEN          bearer token (SESSION_LENS_TOKEN); generated and printed once when absent
+  --token-file FILE      bearer token from a file's first line (SESSION_LENS_TOKEN_FILE), or
+                         SESSION_LENS_TOKEN; generated and printed once when absent
+  --token TOKEN          the same on the command line: visible in ps (warned)
   --allow-write          enable DELETE /v1/sessions/{key} (SESSION_LENS_ALLOW_WRITE=1)
   --allow-origin ORIGIN  another CORS origin besides the extension's (SESSION_LENS_ALLOW_ORIGIN)
   --allow-host NAME      another accepted Host header besides loopback names (SESSION_LENS_ALLOW_HOST)
@@ -338,7 +349,7 @@ function checkParams(params: URLSearchParams, allowed: string[], raw: string, pa
  * @example
  * const config = parseServeConfig(['--store', 'redis://127.0.0.1:6379/0'], process.env, process.cwd())
  */
-export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): CompanionConfig | 'help' {
+export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, warn?: (line: string) => void): CompanionConfig | 'help' {
   const flags = parseFlags(argv);
   if (flags.has('help')) return 'help';
   const one = (flag: string): string | undefined => flags.get(flag)?.[0] ?? (env[envName(flag)] || undefined);
@@ -359,12 +370,17 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const storeUrls = list('store', splitStores);
   const stores = (storeUrls.length ? storeUrls : [`sqlite://${resolve(cwd, 'db.sqlite3')}`]).map((s) => parseStoreUrl(s, defaults, cwd));
 
-  let secretKeys = flags.get('secret-key');
-  if (!secretKeys) {
-    secretKeys = [];
-    if (env.SESSION_LENS_SECRET_KEY) secretKeys.push(env.SESSION_LENS_SECRET_KEY);
-    const fb = env.SESSION_LENS_SECRET_KEY_FALLBACKS;
-    if (fb) secretKeys.push(...fb.split(/[,\n]/).map((s) => s.trim()).filter(Boolean));
+  let secretKeys: string[];
+  let token: string | undefined;
+  try {
+    // The same sources and fallback rule as decode and sign (serve.ts warns about command-line secrets).
+    secretKeys = secretKeysOf({ secret: flags.get('secret-key'), secretFile: flags.get('secret-file')?.[0] }, { env, stderr: nowhere }, 'serve', warn);
+    const tokenFile = one('token-file');
+    if (tokenFile && flags.has('token')) throw new ConfigError('give --token or --token-file, not both');
+    token = tokenFile ? readSecretFile(tokenFile, '--token-file', warn)[0] : one('token');
+  } catch (e) {
+    if (e instanceof SecretSourceError) throw new ConfigError(e.message);
+    throw e;
   }
 
   const raw = {
@@ -373,7 +389,7 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     salt: one('salt'),
     host: one('host') ?? '127.0.0.1',
     port: one('port') ?? COMPANION_DEFAULT_PORT,
-    token: one('token'),
+    token,
     allowWrite: truthy(flags.get('allow-write')?.[0] ?? env.SESSION_LENS_ALLOW_WRITE ?? 'false', '--allow-write'),
     allowOrigins: list('allow-origin'),
     allowHosts: list('allow-host'),

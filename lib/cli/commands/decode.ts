@@ -9,7 +9,7 @@ import {
   type DecodeOptions,
   type DecodeResult,
 } from '../../codec/index.ts';
-import { nodeBackend } from '../../node/index.ts';
+import { nodeBackend, secretKeysOf } from '../../node/index.ts';
 import { EXAMPLE } from '../example.ts';
 import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
 import { palette, type Palette } from '../format/text.ts';
@@ -24,10 +24,12 @@ line, or a whole Cookie header: then every cookie is decoded with its name, sess
 first. With '-' (or no VALUE and piped input) reads one value per line and answers each in order.
 
 Options:
-  --secret KEY        a key to verify with; repeat for fallbacks, newest first
-                      (or SESSION_LENS_SECRET_KEY, SESSION_LENS_SECRET_KEY_FALLBACKS=comma-separated);
+  --secret-file FILE  keys to verify with, one per line, newest first (SECRET_KEY, then the
+                      SECRET_KEY_FALLBACKS); or SESSION_LENS_SECRET_KEY and
+                      SESSION_LENS_SECRET_KEY_FALLBACKS (commas or newlines);
                       each framework's key as its config holds it: SECRET_KEY, secret_key_base,
                       APP_KEY ("base64:…" or raw), NEXTAUTH_SECRET, an iron-session password …
+  --secret KEY        a key on the command line (visible in ps: warned); repeat for fallbacks
   --salt SALT         a custom salt, tried before Django's default salts; repeat it for
                       Phoenix's signing_salt and encryption_salt
   --cookie-name NAME  the cookie's name (set_signed_cookie salts, Rails purposes, Laravel
@@ -143,6 +145,7 @@ async function* boundedLines(stream: NodeJS.ReadableStream, max: number): AsyncG
 export const decode: Command = async (argv, io) => {
   const { values, positionals } = parseCommandArgs(argv, {
     secret: { type: 'string', multiple: true },
+    'secret-file': { type: 'string' },
     salt: { type: 'string', multiple: true },
     'cookie-name': { type: 'string' },
     'max-age': { type: 'string' },
@@ -161,10 +164,7 @@ export const decode: Command = async (argv, io) => {
     maxAge = Number(values['max-age']);
     if (!Number.isFinite(maxAge) || maxAge < 0) throw new UsageError(`--max-age must be a number of seconds, not "${values['max-age']}"`);
   }
-  const keys = [...(values.secret ?? [])];
-  if (keys.length === 0 && io.env.SESSION_LENS_SECRET_KEY) {
-    keys.push(io.env.SESSION_LENS_SECRET_KEY, ...(io.env.SESSION_LENS_SECRET_KEY_FALLBACKS ?? '').split(',').filter(Boolean));
-  }
+  const keys = secretKeysOf({ secret: values.secret, secretFile: values['secret-file'] }, io, 'decode');
   let single = positionals[0];
   if (values.example) {
     if (single !== undefined) throw new UsageError('--example takes no VALUE');

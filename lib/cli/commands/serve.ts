@@ -9,6 +9,7 @@
 import { ConfigError, parseServeConfig, SERVE_HELP } from '../../companion/config.ts';
 import { startCompanionServer } from '../../companion/server.ts';
 import { EXIT, UsageError, type CliIO, type Command } from '../io.ts';
+import { warnCommandLineSecret } from '../../node/index.ts';
 
 /**
  * Runs the server until a signal arrives (or `io`'s `signal`, for tests, aborts).
@@ -17,9 +18,17 @@ import { EXIT, UsageError, type CliIO, type Command } from '../io.ts';
  * await serve(['--store', 'redis://127.0.0.1:6379/0', '--port', '0'], { stdout, stderr, stdin, env })
  */
 export const serve: Command = async (argv: string[], io: CliIO & { signal?: AbortSignal; cwd?: string }) => {
+  const log = (line: string) => io.stderr.write(`[session-lens serve] ${line}\n`);
+  for (const [flag, instead] of [
+    ['--secret-key', '--secret-file FILE or SESSION_LENS_SECRET_KEY'],
+    ['--token', '--token-file FILE or SESSION_LENS_TOKEN'],
+  ] as const) {
+    if (argv.some((a) => a === flag || a.startsWith(`${flag}=`))) warnCommandLineSecret(io.stderr, 'serve', flag, instead);
+  }
+
   let config;
   try {
-    config = parseServeConfig(argv, io.env, io.cwd ?? process.cwd());
+    config = parseServeConfig(argv, io.env, io.cwd ?? process.cwd(), (line) => io.stderr.write(`session-lens serve: warning: ${line}\n`));
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
@@ -28,7 +37,6 @@ export const serve: Command = async (argv: string[], io: CliIO & { signal?: Abor
     io.stdout.write(SERVE_HELP);
     return EXIT.ok;
   }
-  const log = (line: string) => io.stderr.write(`[session-lens serve] ${line}\n`);
   let server;
   try {
     server = await startCompanionServer({ config, log });
@@ -40,7 +48,7 @@ export const serve: Command = async (argv: string[], io: CliIO & { signal?: Abor
   io.stdout.write(`session-lens companion listening on ${server.url} (${config.allowWrite ? 'read-write' : 'read-only'})\n`);
   for (const s of config.stores) io.stdout.write(`  store: ${s.name}\n`);
   if (config.secretKeys.length === 0) io.stdout.write('  no secret key: session data is shown unverified\n');
-  if (server.tokenGenerated) io.stdout.write(`  token: ${server.token}\n  (generated; pass --token or SESSION_LENS_TOKEN to choose one)\n`);
+  if (server.tokenGenerated) io.stdout.write(`  token: ${server.token}\n  (generated; pass --token-file or SESSION_LENS_TOKEN to choose one)\n`);
 
   // Handlers stay installed until the server is closed: a second signal (Ctrl-C reaches both the
   // launcher and this process, and the launcher forwards it) must not kill a clean shutdown.

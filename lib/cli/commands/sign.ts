@@ -1,14 +1,15 @@
 import { DEFAULT_LIMITS, dumpsSerialized, encodeLegacySessionData, pythonJson, toErrorInfo, type SignatureAlgorithm } from '../../codec/index.ts';
 import { EXIT, UsageError, parseCommandArgs, type Command } from '../io.ts';
-import { nodeBackend } from '../../node/index.ts';
+import { nodeBackend, secretKeysOf } from '../../node/index.ts';
 
-const HELP = `Usage: session-lens sign --secret KEY [options] JSON
+const HELP = `Usage: session-lens sign --secret-file FILE [options] JSON
 
 Signs a session the way Django does, byte for byte (for forging test sessions in local development).
 JSON is the session as JSON text ('-' reads it from standard input).
 
 Options:
-  --secret KEY       the SECRET_KEY to sign with (or SESSION_LENS_SECRET_KEY)
+  --secret-file FILE the SECRET_KEY to sign with, on the file's first line (or SESSION_LENS_SECRET_KEY)
+  --secret KEY       the same on the command line (visible in ps: warned)
   --salt SALT        default 'django.core.signing' (signing.dumps); a signed_cookies session uses
                      'django.contrib.sessions.backends.signed_cookies', db/file session_data
                      'django.contrib.sessions.SessionStore'
@@ -19,7 +20,7 @@ Options:
   -h, --help         this help
 
 Examples:
-  session-lens sign --secret "$KEY" --salt django.contrib.sessions.backends.signed_cookies --compress '{"_auth_user_id":"1"}'
+  session-lens sign --secret-file ./secret_key.txt --salt django.contrib.sessions.backends.signed_cookies --compress '{"_auth_user_id":"1"}'
 `;
 
 /** Standard input as text, refused past the codec's input limit (never read whole). */
@@ -36,6 +37,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 export const sign: Command = async (argv, io) => {
   const parsed = parseCommandArgs(argv, {
     secret: { type: 'string' },
+    'secret-file': { type: 'string' },
     salt: { type: 'string' },
     compress: { type: 'boolean' },
     legacy: { type: 'boolean' },
@@ -48,8 +50,8 @@ export const sign: Command = async (argv, io) => {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  const key = values.secret ?? io.env.SESSION_LENS_SECRET_KEY;
-  if (!key) throw new UsageError('--secret is required');
+  const [key] = secretKeysOf({ secret: values.secret === undefined ? undefined : [values.secret], secretFile: values['secret-file'] }, io, 'sign');
+  if (!key) throw new UsageError('a key is required: --secret-file FILE, SESSION_LENS_SECRET_KEY or --secret');
   if (positionals.length !== 1) throw new UsageError('give the session as one JSON argument (or "-")');
   const algorithm = (values.algorithm ?? 'sha256') as SignatureAlgorithm;
   if (!['sha256', 'sha1', 'sha384', 'sha512'].includes(algorithm)) throw new UsageError(`--algorithm must be sha256, sha1, sha384 or sha512, not "${values.algorithm}"`);
