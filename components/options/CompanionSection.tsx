@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { CompanionStatus } from '../../lib/protocol/index.ts';
+import { companionUrlError as urlError, type CompanionStatus } from '../../lib/protocol/index.ts';
 import { Field } from './Field.tsx';
 
 /** Props of {@link CompanionSection}. */
@@ -8,13 +8,8 @@ export interface CompanionSectionProps {
   hasToken: boolean;
   /** Saves URL and token (`undefined` keeps the stored token). Rejects with a message to show. */
   onSave: (url: string, token: string | undefined) => Promise<void>;
-  /** Tests a URL and token (unsaved values allowed). */
+  /** Tests a URL and token (unsaved values allowed; the stored token only goes to the saved URL's origin). */
   onTest: (url: string, token: string | undefined) => Promise<CompanionStatus>;
-}
-
-/** Same check as the protocol's companion URL: http(s) only. */
-function urlError(url: string): string | null {
-  return url === '' || /^https?:\/\/[^\s/]+/i.test(url) ? null : 'Use an http:// or https:// URL';
 }
 
 /**
@@ -52,7 +47,7 @@ export function CompanionSection({ url: savedUrl, hasToken, onSave, onTest }: Co
       <Field id="companion-url" label="URL" errors={invalid ? [invalid] : undefined}>
         <input id="companion-url" placeholder="http://127.0.0.1:8399" value={url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
       </Field>
-      <Field id="companion-token" label="Token" hint={hasToken ? 'A token is stored; leave empty to keep it.' : 'The token the companion printed.'}>
+      <Field id="companion-token" label="Token" hint={hasToken ? 'A token is stored for the saved URL; leave empty to keep it (it is never sent to another URL).' : 'The token the companion printed.'}>
         <input
           id="companion-token"
           type="password"

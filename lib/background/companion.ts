@@ -4,7 +4,16 @@
  * lib/protocol/companion.ts. The token goes only to the configured URL; secret keys never do.
  */
 import { isSessionObject, parseExactJson, stringifyJson, type SessionValue } from '../codec/index.ts';
-import { ErrorResponseSchema, HealthResponseSchema, ProtocolError, SessionKeySchema, SessionResponseSchema, type CompanionLookupView, type CompanionStatus } from '../protocol/index.ts';
+import {
+  companionUrlError,
+  ErrorResponseSchema,
+  HealthResponseSchema,
+  ProtocolError,
+  SessionKeySchema,
+  SessionResponseSchema,
+  type CompanionLookupView,
+  type CompanionStatus,
+} from '../protocol/index.ts';
 
 /** Where the companion is and how to authenticate. */
 export interface CompanionConfig {
@@ -39,6 +48,28 @@ async function get(config: CompanionConfig, path: string, fetchFn: FetchLike): P
   return { status: res.status, body, text };
 }
 
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * What "Test connection" tests: the URL and token typed in, else the saved ones — but the saved
+ * token only ever goes to the origin it was saved for, never to a newly typed URL.
+ *
+ * @example
+ * testConfigFor({ url: 'http://127.0.0.1:8399', token: 't' }, { url: 'https://other.example' }) // { url: 'https://other.example', token: '' }
+ */
+export function testConfigFor(saved: CompanionConfig, typed: { url?: string; token?: string }): CompanionConfig {
+  const url = (typed.url ?? saved.url).replace(/\/+$/, '');
+  const origin = originOf(url);
+  const sameOrigin = origin !== null && origin === originOf(saved.url);
+  return { url, token: typed.token ?? (sameOrigin ? saved.token : '') };
+}
+
 /**
  * Checks the connection: health (which checks the token when one is set), then an authenticated call.
  *
@@ -48,11 +79,13 @@ async function get(config: CompanionConfig, path: string, fetchFn: FetchLike): P
 export async function testCompanion(config: CompanionConfig, fetchFn: FetchLike = fetch): Promise<CompanionStatus> {
   const url = config.url;
   if (!url) return { state: 'not-configured', message: 'No companion URL is set', url };
+  const refused = companionUrlError(url);
+  if (refused) return { state: 'bad-response', message: refused, url };
   try {
     // With a token, health checks it (401) and lists the stores; without one it only says "alive".
     const health = await get(config, '/v1/health', fetchFn);
-    const refused = ErrorResponseSchema.safeParse(health.body);
-    if (health.status === 401 && refused.success && refused.data.code === 'ERR_UNAUTHORIZED') {
+    const denied = ErrorResponseSchema.safeParse(health.body);
+    if (health.status === 401 && denied.success && denied.data.code === 'ERR_UNAUTHORIZED') {
       return { state: 'unauthorized', message: 'The companion refused the token', url };
     }
     const h = HealthResponseSchema.safeParse(health.body);
@@ -84,6 +117,8 @@ export async function testCompanion(config: CompanionConfig, fetchFn: FetchLike 
  */
 export async function lookupSession(config: CompanionConfig, key: string, fetchFn: FetchLike = fetch): Promise<CompanionLookupView> {
   if (!config.url) throw new ProtocolError('ERR_NOT_CONFIGURED', 'No companion URL is set (Options → Companion)');
+  const refused = companionUrlError(config.url);
+  if (refused) throw new ProtocolError('ERR_NOT_CONFIGURED', `${refused} (Options → Companion)`);
   if (!SessionKeySchema.safeParse(key).success) throw new ProtocolError('ERR_BAD_REQUEST', 'Not a session key (8–40 characters of [a-z0-9])');
   let res: Awaited<ReturnType<typeof get>>;
   try {

@@ -4,7 +4,7 @@
  */
 import { PRESET_NAMES, RULES, SEVERITIES, getPreset, resolvePolicy, validatePolicy } from '../policy/index.ts';
 import type { BadgeUpdates } from './badge-updates.ts';
-import { lookupSession, testCompanion } from './companion.ts';
+import { lookupSession, testCompanion, testConfigFor } from './companion.ts';
 import type { ServiceContext } from './context.ts';
 import { isSessionCookie } from './cookie-view.ts';
 import { decodeToView } from './decode-view.ts';
@@ -125,8 +125,7 @@ export function createHandlers(ctx: ServiceContext, deps: HandlerDeps): Handlers
     },
     'companion/test'({ url, token }) {
       const settings = ctx.settings();
-      const config = { url: (url ?? settings.companion.url).replace(/\/+$/, ''), token: token ?? settings.companion.token };
-      return testCompanion(config, deps.fetch);
+      return testCompanion(testConfigFor(settings.companion, { url, token }), deps.fetch);
     },
   };
 }

@@ -114,6 +114,14 @@ export class SettingsError extends ValidationError {
   }
 }
 
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
 /**
  * Applies a `settings/set` patch. The policy is validated with lib/policy (`extends` fills a preset).
  *
@@ -128,7 +136,10 @@ export function applyPatch(s: Settings, patch: SettingsPatch): Settings {
     next.policy = r.policy;
   }
   if (patch.companion !== undefined) {
-    next.companion.url = patch.companion.url.replace(/\/+$/, '');
+    const url = patch.companion.url.replace(/\/+$/, '');
+    // The stored token belongs to the origin it was saved for: a new origin needs its own token.
+    if (patch.companion.token === undefined && originOf(url) !== originOf(next.companion.url)) next.companion.token = '';
+    next.companion.url = url;
     if (patch.companion.token !== undefined) next.companion.token = patch.companion.token;
   }
   return next;

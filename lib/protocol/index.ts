@@ -64,6 +64,7 @@ export {
   CompanionLookupViewSchema,
   CompanionStatusSchema,
   CompanionUrlSchema,
+  companionUrlError,
   KeyHintSchema,
   PolicyCatalogSchema,
   PolicyIssueSchema,

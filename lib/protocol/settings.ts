@@ -12,13 +12,41 @@ import { z } from './zod.ts';
 export const PolicyJsonSchema = z.record(z.string(), z.unknown());
 export type PolicyJson = z.infer<typeof PolicyJsonSchema>;
 
-/** A companion server URL: http(s) only. */
-export const CompanionUrlSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.refine((s) => s === '' || /^https?:\/\/[^\s/]+/i.test(s), 'Use an http:// or https:// URL'),
-  );
+/**
+ * Why a companion URL is refused, or `null`: http(s) only, no credentials in it, and plain
+ * `http://` only to this machine (`localhost`, 127.0.0.0/8, `[::1]`) — elsewhere the bearer token
+ * and every session would cross the network unencrypted.
+ *
+ * @example
+ * companionUrlError('http://127.0.0.1:8399') // null
+ * companionUrlError('http://192.168.1.5:8399') // 'Plain http:// is only for this machine …'
+ */
+export function companionUrlError(url: string): string | null {
+  if (url === '') return null;
+  if (!/^https?:\/\/[^\s/]+/i.test(url)) return 'Use an http:// or https:// URL';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'Use an http:// or https:// URL';
+  }
+  if (u.username || u.password) return 'Put the token in the Token field, not in the URL';
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (u.protocol === 'http:' && !loopback) {
+    return 'Plain http:// is only for this machine (localhost, 127.0.0.1, [::1]): elsewhere the token and sessions would cross the network unencrypted. Use https://';
+  }
+  return null;
+}
+
+/** A companion server URL: see {@link companionUrlError}. */
+export const CompanionUrlSchema = z.string().check(
+  z.trim(),
+  z.superRefine((s, ctx) => {
+    const error = companionUrlError(s);
+    if (error) ctx.addIssue({ code: 'custom', message: error, input: s });
+  }),
+);
 
 /** A stored secret key as shown to pages: never the key itself. */
 export const KeyHintSchema = z.object({
