@@ -32,6 +32,8 @@ const listen = (s: Server, host = '127.0.0.1') =>
 let server: Server;
 let base: string;
 const hanging = new Set<import('node:http').ServerResponse>();
+/** The Cookie header each /jar-* step received. */
+const jarSeen = new Map<string, string | undefined>();
 
 beforeAll(async () => {
   server = createHttpServer((req, res) => {
@@ -61,6 +63,20 @@ beforeAll(async () => {
         return res.end();
       case '/welcome':
         return res.end('welcome');
+      case '/jar-set':
+        // What a browser refuses to store from 127.0.0.1 must not be sent on either.
+        res.writeHead(302, {
+          location: '/jar-hop',
+          'set-cookie': ['evil=1; Domain=localhost; Path=/', 'kept=1; Path=/', '__Host-bad=1; Path=/', 'tld=1; Domain=com; Path=/', 'gone=1; Path=/'],
+        });
+        return res.end();
+      case '/jar-hop':
+        jarSeen.set('hop', req.headers.cookie);
+        res.writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/jar-end`, 'set-cookie': 'gone=; Max-Age=0; Path=/' });
+        return res.end();
+      case '/jar-end':
+        jarSeen.set('end', req.headers.cookie);
+        return res.end();
       case '/loop':
         res.writeHead(302, { location: '/loop' });
         return res.end();
@@ -141,6 +157,14 @@ describe('session-lens check (plain Node server)', () => {
     expect(out.findings.map((f: { cookie: string; rule: string }) => `${f.cookie} ${f.rule}`)).toEqual(['sessionid httponly-missing']);
     // The landing page saw the cookie from the redirect (a Secure cookie is still not sent over http).
     expect(out.cookies[1].setBy).toBe(`${base}/landing`);
+  });
+
+  it("keeps what a browser would reject out of the cookie jar (Domain=localhost set by 127.0.0.1, __Host- without Secure, Domain=com) and honours deletions", async () => {
+    const r = await run(['check', `${base}/jar-set`, '--json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).redirects).toHaveLength(2);
+    expect(jarSeen.get('hop')).toBe('kept=1; gone=1');
+    expect(jarSeen.get('end')).toBeUndefined();
   });
 
   it('finds a session id leaked into a redirect URL', async () => {

@@ -29,6 +29,7 @@ import {
 import { toSarif } from '../format/sarif.ts';
 import { palette, safeText, table } from '../format/text.ts';
 import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
+import { CookieJar } from '../cookie-jar.ts';
 
 const VERSION = '0.1.0';
 
@@ -98,31 +99,20 @@ export function classifyNetworkError(e: unknown, url: string, timeoutMs: number)
   return new NetworkError('other', `cannot fetch ${url}: ${code ? `${code} ` : ''}${msg}`);
 }
 
-/** A tiny cookie jar so cookies set along a redirect chain are sent on (as a browser would). */
-function cookieHeaderFor(jar: Map<string, PolicyCookie>, url: URL): string | undefined {
-  const host = url.hostname.toLowerCase();
-  const pairs: string[] = [];
-  for (const c of jar.values()) {
-    const domainOk = c.hostOnly ? host === c.domain : host === c.domain || host.endsWith(`.${c.domain}`);
-    const pathOk = url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`);
-    if (domainOk && pathOk && (!c.secure || url.protocol === 'https:')) pairs.push(c.name ? `${c.name}=${c.value}` : c.value);
-  }
-  return pairs.length ? pairs.join('; ') : undefined;
-}
-
 /**
  * Fetches `url`, following up to `maxRedirects` redirects, and returns every hop's Set-Cookie
  * headers. Throws a {@link NetworkError}.
  */
 export async function fetchChain(url: string, options: { timeoutMs: number; maxRedirects: number; now?: number }): Promise<Hop[]> {
   const hops: Hop[] = [];
-  const jar = new Map<string, PolicyCookie>();
+  const jar = new CookieJar();
+  const now = () => options.now ?? Date.now();
   let current = url;
   for (let i = 0; ; i++) {
     const u = new URL(current);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new NetworkError('protocol', `cannot fetch ${current}: only http and https URLs`);
     const headers: Record<string, string> = { 'user-agent': `session-lens/${VERSION}`, accept: 'text/html,*/*' };
-    const cookie = cookieHeaderFor(jar, u);
+    const cookie = jar.headerFor(u, now());
     if (cookie) headers.cookie = cookie;
     let res: Response;
     try {
@@ -135,7 +125,8 @@ export async function fetchChain(url: string, options: { timeoutMs: number; maxR
     hops.push({ url: current, status: res.status, setCookies });
     for (const h of setCookies) {
       const r = evaluateSetCookieHeaders([h], { url: u, ...(options.now === undefined ? {} : { now: options.now }) });
-      for (const c of r.cookies) jar.set(`${c.domain};${c.path};${c.name}`, c);
+      // Only what a browser would keep goes on to the next request (cookie-jar.ts).
+      jar.store(r.cookies, u, now());
     }
     const location = res.headers.get('location');
     if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return hops;
