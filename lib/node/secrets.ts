@@ -10,13 +10,15 @@
  * Command-line keys win over a file, a file over the environment.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { SessionLensError } from '../codec/index.ts';
 
 /**
  * A secret that cannot be read (missing file, empty, too large, two sources at once). The message
  * names the flag and the file, never the content; the CLI reports it as a usage error.
  */
-export class SecretSourceError extends Error {
-  override name = 'SecretSourceError';
+export class SecretSourceError extends SessionLensError {
+  override readonly code = 'ERR_INVALID' as const;
+  static override readonly defaultMessage = 'A secret cannot be read';
 }
 
 /** Largest secret file read (a key file is a few lines). */
