@@ -5,6 +5,7 @@
  */
 import { createDecipheriv, createHash, createHmac, hkdfSync, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import type { AuditCheck, FrameworkAuditSpec, KeyDerivation } from '../../codec/index.ts';
+import { oneShotHash } from './native-hmac.ts';
 
 /** What matched: the format, the setting to rotate, and how the key was derived. */
 export interface FrameworkMatch {
@@ -33,8 +34,11 @@ function derivations(d: KeyDerivation, candidate: Buffer, cache?: DerivationCach
       const text = candidate.toString('utf8');
       return [{ key: text.startsWith('base64:') ? Buffer.from(text.slice(7), 'base64') : candidate, note: '' }];
     }
-    case 'itsdangerous':
-      return [{ key: createHash('sha1').update(`${d.salt}signer`).update(candidate).digest(), note: `salt ${d.salt}` }];
+    case 'itsdangerous': {
+      const prefix = Buffer.from(`${d.salt}signer`);
+      const data = Buffer.concat([prefix, candidate]);
+      return [{ key: oneShotHash ? oneShotHash('sha1', data, 'buffer') : createHash('sha1').update(data).digest(), note: `salt ${d.salt}` }];
+    }
     case 'pbkdf2':
       return d.digests.flatMap((digest) =>
         d.salts.map((salt) => ({
@@ -50,9 +54,43 @@ function derivations(d: KeyDerivation, candidate: Buffer, cache?: DerivationCach
   }
 }
 
+const BLOCK = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 } as const;
+
+/**
+ * HMAC (RFC 2104) as two one-shot hashes over buffers prepared once per cookie: each candidate only
+ * rewrites the padded key bytes — no Hmac object per candidate (node:crypto `crypto.hash`, Node ≥ 20.12).
+ */
+function oneShotHmac(c: Extract<AuditCheck, { kind: 'hmac' }>): ((key: Buffer) => boolean) | undefined {
+  const hash = oneShotHash;
+  if (!hash) return undefined;
+  const block = BLOCK[c.hash];
+  const inner = Buffer.alloc(block + c.message.length);
+  inner.set(c.message, block);
+  const digestLength = createHash(c.hash).digest().length;
+  const outer = Buffer.alloc(block + digestLength);
+  const expected = Buffer.from(c.mac);
+  return (key) => {
+    const k = key.length > block ? hash(c.hash, key, 'buffer') : key;
+    inner.fill(0x36, 0, block);
+    outer.fill(0x5c, 0, block);
+    for (let i = 0; i < k.length; i++) {
+      inner[i] = k[i]! ^ 0x36;
+      outer[i] = k[i]! ^ 0x5c;
+    }
+    hash(c.hash, inner, 'buffer').copy(outer, block);
+    const mac = hash(c.hash, outer, 'buffer');
+    return mac.length === expected.length && timingSafeEqual(mac, expected);
+  };
+}
+
+const fastHmac = new WeakMap<AuditCheck, ((key: Buffer) => boolean) | undefined>();
+
 function passes(c: AuditCheck, key: Buffer): boolean {
   switch (c.kind) {
     case 'hmac': {
+      if (!fastHmac.has(c)) fastHmac.set(c, oneShotHmac(c));
+      const fast = fastHmac.get(c);
+      if (fast) return fast(key);
       const mac = createHmac(c.hash, key).update(c.message).digest();
       return mac.length === c.mac.length && timingSafeEqual(mac, c.mac);
     }

@@ -1,0 +1,199 @@
+/**
+ * `session-lens audit` on other frameworks' cookies: candidate keys per second per family, against a
+ * Python loop measured in the same run — on the framework's own verification code where it runs
+ * here (Starlette: itsdangerous `TimestampSigner.unsign`, Tornado: `decode_signed_value`), else the
+ * same primitive in Python (hmac / hashlib.pbkdf2_hmac / cryptography's AESGCM and HKDF), doing the
+ * same work per candidate as the audit (e.g. both Rails key-generator digests). The cookies are
+ * the committed vectors the real frameworks wrote (tests/fixtures/frameworks); the real key is
+ * the wordlist's last line. Target: ≥ 10× the Python loop. The Django figure is audit.bench.ts's.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { frameworkAuditSpec, normalizeValue } from '../lib/codec/index.ts';
+import { runAudit } from '../lib/cli/audit/run.ts';
+
+const PY = '/usr/bin/python3';
+const FIX = join(process.cwd(), 'tests/fixtures/frameworks');
+const fx = (n: string) => JSON.parse(readFileSync(join(FIX, n), 'utf8')) as Record<string, Record<string, string>[]>;
+const ruby = fx('ruby.json');
+const php = fx('php.json');
+const py = fx('python.json');
+const go = fx('go.json');
+const node = fx('node.json');
+const SCALE = Number(process.env.AUDIT_BENCH_SCALE ?? 1);
+
+/** Python prelude: `value`, `key`, `name`, `n` from argv; `cands` random 50-character keys. */
+const PRELUDE = `import sys, time, random, hmac, hashlib, base64, json
+value, key, name, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+cands = ["".join(random.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(50)) for _ in range(n)]
+`;
+
+interface Case {
+  family: string;
+  vector: Record<string, string>;
+  /** Candidates for the audit's wordlist / the Python loop. */
+  n: number;
+  pyN: number;
+  reference: string;
+  /** Python: per candidate `c` (a str), do the work; `t` is started by the harness. */
+  loop: string;
+}
+
+const cases: Case[] = [
+  {
+    family: 'starlette',
+    vector: py.starlette![0]!,
+    n: 400_000,
+    pyN: 30_000,
+    reference: "itsdangerous TimestampSigner(key).unsign (Starlette's own check)",
+    loop: `import itsdangerous
+for c in cands:
+    try:
+        itsdangerous.TimestampSigner(c).unsign(value)
+    except itsdangerous.BadSignature:
+        pass`,
+  },
+  {
+    family: 'tornado',
+    vector: py.tornado![0]!,
+    n: 400_000,
+    pyN: 30_000,
+    reference: "tornado.web.decode_signed_value (Tornado's own check)",
+    loop: `import tornado.web
+for c in cands:
+    tornado.web.decode_signed_value(c, name, value, max_age_days=1e6)`,
+  },
+  {
+    family: 'laravel-encrypted (CBC)',
+    vector: php.laravel![0]!,
+    n: 400_000,
+    pyN: 50_000,
+    reference: 'hmac.new(APP_KEY, iv + value, sha256) (Laravel is PHP: same primitive)',
+    loop: `o = json.loads(base64.b64decode(value))
+msg, mac = (o["iv"] + o["value"]).encode(), o["mac"]
+for c in cands:
+    k = base64.b64decode(c[7:]) if c.startswith("base64:") else c.encode()
+    hmac.compare_digest(hmac.new(k, msg, hashlib.sha256).hexdigest(), mac)`,
+  },
+  {
+    family: 'yii2',
+    vector: php.yii2![0]!,
+    n: 400_000,
+    pyN: 50_000,
+    reference: 'hmac.new(cookieValidationKey, data, sha256) (Yii2 is PHP: same primitive)',
+    loop: `data, mac = value[64:].encode(), value[:64]
+for c in cands:
+    hmac.compare_digest(hmac.new(c.encode(), data, hashlib.sha256).hexdigest(), mac)`,
+  },
+  {
+    family: 'rack',
+    vector: ruby.rack![0]!,
+    n: 400_000,
+    pyN: 50_000,
+    reference: 'hmac.new(secret, data, sha1), then the Rails signed-cookie PBKDF2s (the audit checks both)',
+    loop: `data, mac = value.rsplit("--", 1)
+for c in cands:
+    hmac.compare_digest(hmac.new(c.encode(), data.encode(), hashlib.sha1).hexdigest(), mac)
+    for d in ("sha1", "sha256"):
+        hmac.compare_digest(hmac.new(hashlib.pbkdf2_hmac(d, c.encode(), b"signed cookie", 1000, 64), data.encode(), hashlib.sha1).hexdigest(), mac)`,
+  },
+  {
+    family: 'rails-encrypted (GCM)',
+    vector: ruby.rails![0]!,
+    n: 6_000,
+    pyN: 1_000,
+    reference: 'hashlib.pbkdf2_hmac SHA1 + SHA256 (1000 iterations) + AESGCM.decrypt (Rails is Ruby: same primitive)',
+    loop: `from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+ct, iv, tag = (base64.b64decode(p) for p in value.split("--"))
+for c in cands:
+    for d in ("sha1", "sha256"):
+        try:
+            AESGCM(hashlib.pbkdf2_hmac(d, c.encode(), b"authenticated encrypted cookie", 1000, 32)).decrypt(iv, ct + tag, None)
+        except Exception:
+            pass`,
+  },
+  {
+    family: 'gorilla',
+    vector: go.gorilla![0]!,
+    n: 400_000,
+    pyN: 50_000,
+    reference: 'hmac.new(hashKey, name|date|value, sha256) (securecookie is Go: same primitive)',
+    loop: `raw = base64.urlsafe_b64decode(value)
+date, v, mac = raw.split(b"|", 2)
+msg = name.encode() + b"|" + date + b"|" + v
+for c in cands:
+    hmac.compare_digest(hmac.new(c.encode(), msg, hashlib.sha256).digest(), mac)`,
+  },
+  {
+    family: 'iron-session',
+    vector: node.iron![0]!,
+    n: 200_000,
+    pyN: 30_000,
+    reference: 'hashlib.pbkdf2_hmac SHA1 (1 iteration) + hmac sha256 (iron is JavaScript: same primitive)',
+    loop: `p = value.split("~")[0].split("*")
+base, salt, mac = "*".join(p[:6]).encode(), p[6].encode(), p[7]
+for c in cands:
+    d = hmac.new(hashlib.pbkdf2_hmac("sha1", c.encode(), salt, 1, 32), base, hashlib.sha256).digest()
+    hmac.compare_digest(base64.urlsafe_b64encode(d).rstrip(b"=").decode(), mac)`,
+  },
+  {
+    family: 'nextauth (v4, A256GCM)',
+    vector: node.nextauth![0]!,
+    n: 100_000,
+    pyN: 10_000,
+    reference: "cryptography HKDF + AESGCM over NextAuth's 5 key salts (NextAuth is JavaScript: same primitive)",
+    loop: `from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import hashes
+h, _, iv, ct, tag = value.split(".")
+b = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+iv, ct, tag = b(iv), b(ct), b(tag)
+params = [(b"", b"NextAuth.js Generated Encryption Key")] + [(s.encode(), ("Auth.js Generated Encryption Key (%s)" % s).encode()) for s in ("authjs.session-token", "__Secure-authjs.session-token", "next-auth.session-token", "__Secure-next-auth.session-token")]
+for c in cands:
+    for salt, info in params:
+        try:
+            AESGCM(HKDF(hashes.SHA256(), 32, salt, info).derive(c.encode())).decrypt(iv, ct + tag, h.encode())
+        except Exception:
+            pass`,
+  },
+];
+
+function randomKey(): string {
+  const a = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  for (const x of randomBytes(50)) s += a[x % a.length];
+  return s;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const dir = mkdtempSync(join(tmpdir(), 'sl-audit-fw-bench-'));
+const rows: string[] = [];
+try {
+  for (const c of cases) {
+    const value = normalizeValue(c.vector.value!);
+    const spec = frameworkAuditSpec(value, { ...(c.vector.cookieName ? { cookieName: c.vector.cookieName } : {}) });
+    if (!spec) throw new Error(`${c.family}: no audit spec`);
+    const n = Math.max(100, Math.round(c.n * SCALE));
+    const words = join(dir, `${c.family.replace(/\W+/g, '-')}.txt`);
+    writeFileSync(words, `${Array.from({ length: n - 1 }, randomKey).join('\n')}\n${c.vector.key}\n`);
+    const pyN = Math.max(50, Math.round(c.pyN * SCALE));
+    const pyRun = spawnSync(PY, ['-c', `${PRELUDE}t = time.perf_counter()\n${c.loop}\nprint(n / (time.perf_counter() - t))`, value, c.vector.key!, c.vector.cookieName ?? 'session', String(pyN)], {
+      encoding: 'utf8',
+    });
+    if (pyRun.status !== 0) throw new Error(`${c.family}: Python loop failed: ${pyRun.stderr}`);
+    const pyRate = Number(pyRun.stdout.trim());
+    const r = await runAudit({ targets: [], salts: [], frameworks: [spec], wordlist: words, bundled: false });
+    if (r.matches[0]?.key !== c.vector.key) throw new Error(`${c.family}: the audit did not find the key`);
+    const ratio = r.keysPerSecond / pyRate;
+    rows.push(
+      `${c.family.padEnd(26)} audit ${fmt(r.keysPerSecond).padStart(10)} keys/s (${r.threads} threads) | Python ${fmt(pyRate).padStart(9)} keys/s | ${ratio.toFixed(1).padStart(5)}× ${ratio >= 10 ? 'OK' : 'BELOW TARGET'} — ${c.reference}`,
+    );
+    console.log(rows[rows.length - 1]);
+  }
+  console.log(`load average while measuring: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
