@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../../../components/App.tsx';
 import { createPanelSource } from '../../../components/client-source.ts';
 import { createPortHub } from '../../../lib/background/port-hub.ts';
-import { createRouter, ProtocolError, type Handlers } from '../../../lib/background/router.ts';
-import { createClient, type CookieSnapshot, type CookieView } from '../../../lib/protocol/index.ts';
+import { createRouter, type Handlers } from '../../../lib/background/index.ts';
+import { ProtocolError, createClient, type CookieSnapshot, type CookieView } from '../../../lib/protocol/index.ts';
 import { createMemoryTransport } from '../../support/memory-transport.ts';
 import { $, flush, mount } from './helpers.ts';
 
