@@ -1,7 +1,7 @@
 /**
  * The parts of the WebExtension API that WXT's fakeBrowser leaves unimplemented — cookies (with
  * Chrome's change events), permissions, webRequest and runtime ports — added to fakeBrowser so the
- * real background (lib/browser/background.ts) runs unchanged in tests.
+ * real background (lib/background's service on lib/browser/platform.ts) runs unchanged in tests.
  */
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { vi } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The options page against the real background (lib/browser/background.ts on WXT's fakeBrowser,
+ * The options page against the real background (lib/background's service on lib/browser's platform over WXT's fakeBrowser,
  * plus the cookie/permission fakes), over the real typed client.
  */
 import { fakeBrowser } from 'wxt/testing/fake-browser';
