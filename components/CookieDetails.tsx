@@ -102,6 +102,15 @@ export function CookieDetails(props: CookieDetailsProps): JSX.Element {
               {decoded.result.serializer && decoded.result.serializer !== 'none' ? ` · ${decoded.result.serializer}` : ''}
               {decoded.result.compressed ? ' · compressed' : ''}
             </dd>
+            {decoded.result.framework ? (
+              <>
+                <dt>Framework</dt>
+                <dd data-testid="framework">
+                  {decoded.result.framework}
+                  {decoded.result.keyName ? ` · key: ${decoded.result.keyName}` : ''}
+                </dd>
+              </>
+            ) : null}
             <dt>Signature</dt>
             <dd>
               <SignatureBadge signature={decoded.result.signature} onAddKey={onAddKey} />

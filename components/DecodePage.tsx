@@ -96,6 +96,15 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
                 {result.serializer && result.serializer !== 'none' ? ` · ${result.serializer}` : ''}
                 {result.compressed ? ' · compressed' : ''}
               </dd>
+              {result.framework ? (
+                <>
+                  <dt>Framework</dt>
+                  <dd data-testid="framework">
+                    {result.framework}
+                    {result.keyName ? ` · key: ${result.keyName}` : ''}
+                  </dd>
+                </>
+              ) : null}
               <dt>Signature</dt>
               <dd>
                 <SignatureBadge signature={result.signature} />

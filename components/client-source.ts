@@ -389,6 +389,8 @@ export function toDecoded(d: DecodeView): DecodedView {
   const details = d.details ? reviveJson(d.details) : undefined;
   return {
     format: d.format,
+    ...(d.framework !== undefined ? { framework: d.framework } : {}),
+    ...(d.keyName !== undefined ? { keyName: d.keyName } : {}),
     data: reviveJson(d.json),
     signature: toSignature(d),
     timestamp: d.timestamp,

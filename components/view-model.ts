@@ -70,6 +70,9 @@ export type SignatureView =
 /** What decoding a cookie value gave. */
 export interface DecodedView {
   format: string;
+  /** Other frameworks' cookies: the framework (e.g. `Laravel`) and the setting its key is in (`APP_KEY`). */
+  framework?: string;
+  keyName?: string;
   /** The session data; `null` for an opaque key (data lives on the server). */
   data: SessionValue;
   signature: SignatureView;

@@ -53,6 +53,8 @@ export function toDecodeView(r: DecodeResult, ctx: Pick<DecodeContext, 'keys' | 
     const label = ctx.keys[r.keyIndex]?.label;
     if (label !== undefined) view.keyLabel = label;
   }
+  if (r.framework !== undefined) view.framework = r.framework;
+  if (r.keyName !== undefined) view.keyName = r.keyName;
   if (r.salt !== undefined) view.salt = r.salt;
   if (r.algorithm !== undefined) view.algorithm = r.algorithm;
   if (r.timestamp !== undefined) {

@@ -12,6 +12,9 @@ export type SignatureState = z.infer<typeof SignatureStateSchema>;
 /** A decoded session value, safe to send: the data is JSON text. */
 export const DecodeViewSchema = z.object({
   format: z.string(),
+  /** Other frameworks' cookies: the framework, and the setting holding the key it needs. */
+  framework: z.optional(z.string()),
+  keyName: z.optional(z.string()),
   /** `stringifyJson(data, 2)`: exact (bigints as digits, Python objects as `{"$py": …}`). */
   json: z.string(),
   signature: SignatureStateSchema,
