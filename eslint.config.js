@@ -9,7 +9,7 @@ const ONE_DOOR = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.output', '.output-*', '.wxt', 'coverage', 'test-results', 'playwright-report', '**/*.py'] },
+  { ignores: ['node_modules', 'dist', '.output', '.output-*', '.wxt', 'coverage', 'test-results', 'playwright-report', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -87,7 +87,10 @@ export interface AuditRun {
 const COOKIE_KEY_PREFIX = 'django.http.cookies';
 
 function workerSource(): string {
-  // Workers are plain Node threads: load the TypeScript worker through tsx's API.
+  // The built CLI (scripts/build-cli.mjs) puts the worker beside its chunks, as plain JavaScript.
+  const built = new URL('./audit-worker.mjs', import.meta.url);
+  if (existsSync(built)) return `import(${JSON.stringify(built.href)})`;
+  // From the sources, workers are plain Node threads: load the TypeScript worker through tsx's API.
   const require = createRequire(import.meta.url);
   let api = require.resolve('tsx/esm/api');
   const esm = api.replace(/\.cjs$/, '.mjs');

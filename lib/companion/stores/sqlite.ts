@@ -3,10 +3,24 @@
  * better-sqlite3 opened `readonly` (and `PRAGMA query_only`) unless the server allows writes.
  * A missing file or table is "unavailable" until it appears; the database is reopened after a failure.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
 import { rowToSession, sessionQueries } from './sql-common.ts';
 import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+
+/**
+ * better-sqlite3, loaded on first use: a native module, so an installed CLI that could not build it
+ * still serves every other store (and `decode` never loads it).
+ */
+function loadSqlite(): typeof Database {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (e) {
+    // An optional peer dependency: `npm install -g better-sqlite3` beside a global install.
+    throw Object.assign(new Error('better-sqlite3 is not installed'), { code: 'ENOSQLITE', cause: e });
+  }
+}
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -43,7 +57,8 @@ export class SqliteStore implements StoreAdapter {
   private open() {
     if (this.stmts) return this.stmts;
     try {
-      const db = new Database(this.opts.path, { readonly: this.opts.readOnly, fileMustExist: true, timeout: 2000 });
+      const Sqlite = loadSqlite();
+      const db = new Sqlite(this.opts.path, { readonly: this.opts.readOnly, fileMustExist: true, timeout: 2000 });
       try {
         if (this.opts.readOnly) db.pragma('query_only = ON');
         const q = sessionQueries(this.opts.table, '"');
