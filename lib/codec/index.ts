@@ -32,6 +32,7 @@ export { phpUnserialize } from './php-serialize.ts';
 export { binaryToTerm } from './erlang-term.ts';
 export {
   frameworkDecoder,
+  detectFramework,
   decodeRailsEncrypted,
   decodeRailsSigned,
   decodeLaravel,

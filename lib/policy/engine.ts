@@ -13,6 +13,7 @@ import type { PolicyCookie } from './cookie.ts';
 import { getPreset, resolvePolicy, type Policy } from './policy.ts';
 import type { RuleContext } from './rule.ts';
 import { RULES } from './rules.ts';
+import { frameworkFix } from './framework-fixes.ts';
 import { parseSetCookie, safeUrl } from './set-cookie.ts';
 import { SEVERITIES, severityRank, type Finding, type Severity } from './types.ts';
 
@@ -84,7 +85,9 @@ export function evaluateCookie(cookie: PolicyCookie, context: EvaluateContext = 
     if (!hit) continue;
     let severity = setting ?? hit.severity;
     if (policy.escalate) severity = escalate(severity);
-    findings.push({ ...identity, rule: rule.id, severity, message: hit.message, fix: hit.fix });
+    // Another framework's session cookie (Rails, Laravel, …): its own setting, not Django's.
+    const fix = frameworkFix(rule.id, cookie.value) ?? hit.fix;
+    findings.push({ ...identity, rule: rule.id, severity, message: hit.message, fix });
   }
   return findings;
 }

@@ -18,7 +18,7 @@
  */
 import type { CodecBackend } from '../backend.ts';
 import { stdB64Decode } from '../base64.ts';
-import type { DecodeOptions, DecodeResult } from '../types.ts';
+import type { DecodeOptions, DecodeResult, FrameworkFormat } from '../types.ts';
 import { decodeGorilla, GORILLA_RE, parseGorilla } from './gorilla.ts';
 import { decodeIron, IRON_RE } from './iron.ts';
 import { decodeLaravel, LARAVEL_RE, parseLaravel } from './laravel.ts';
@@ -51,20 +51,29 @@ function b64Ok(v: string): boolean {
 }
 
 /**
+ * The format family `value` belongs to and its decoder, or `undefined` when it is none of them.
+ * (`rails-signed` stands for the whole `DATA--HEX` group: `rack` when the payload is Marshal.)
+ * @example detectFramework('Fe26.2*1*…~2')?.format // 'iron-session'
+ */
+export function detectFramework(value: string): { format: FrameworkFormat; decoder: FrameworkDecoder } | undefined {
+  if (IRON_RE.test(value)) return { format: 'iron-session', decoder: decodeIron };
+  if (JWE_DIR_RE.test(value) && jweHeader(value)) return { format: 'nextauth', decoder: decodeNextAuth };
+  if (PHOENIX_SIGNED_RE.test(value)) return { format: 'phoenix-signed', decoder: decodePhoenixSigned };
+  if (PHOENIX_ENCRYPTED_RE.test(value)) return { format: 'phoenix-encrypted', decoder: decodePhoenixEncrypted };
+  if (TORNADO_RE.test(value)) return { format: 'tornado', decoder: decodeTornado };
+  if (YII2_RE.test(value)) return { format: 'yii2', decoder: decodeYii2 };
+  if (LARAVEL_RE.test(value) && parseLaravel(value)) return { format: 'laravel-encrypted', decoder: decodeLaravel };
+  if (RAILS_GCM_RE.test(value) && railsGcmShape(value)) return { format: 'rails-encrypted', decoder: (v, o) => decodeRailsEncrypted(v, o) };
+  if (RAILS_SIGNED_RE.test(value) && b64Ok(value)) return { format: value.startsWith('BAh') ? 'rack' : 'rails-signed', decoder: decodeRailsSigned };
+  if (GORILLA_RE.test(value) && parseGorilla(value)) return { format: 'gorilla', decoder: decodeGorilla };
+  if (STARLETTE_RE.test(value) && looksLikeStarlette(value)) return { format: 'starlette', decoder: decodeStarlette };
+  return undefined;
+}
+
+/**
  * The decoder for the family `value` belongs to, or `undefined` when it is none of them.
  * @example frameworkDecoder('Fe26.2*1*…~2') // decodeIron
  */
 export function frameworkDecoder(value: string): FrameworkDecoder | undefined {
-  if (IRON_RE.test(value)) return decodeIron;
-  if (JWE_DIR_RE.test(value) && jweHeader(value)) return decodeNextAuth;
-  if (PHOENIX_SIGNED_RE.test(value)) return decodePhoenixSigned;
-  if (PHOENIX_ENCRYPTED_RE.test(value)) return decodePhoenixEncrypted;
-  if (TORNADO_RE.test(value)) return decodeTornado;
-  if (YII2_RE.test(value)) return decodeYii2;
-  if (LARAVEL_RE.test(value) && parseLaravel(value)) return decodeLaravel;
-  if (RAILS_GCM_RE.test(value) && railsGcmShape(value)) return (v, o) => decodeRailsEncrypted(v, o);
-  if (RAILS_SIGNED_RE.test(value) && b64Ok(value)) return decodeRailsSigned;
-  if (GORILLA_RE.test(value) && parseGorilla(value)) return decodeGorilla;
-  if (STARLETTE_RE.test(value) && looksLikeStarlette(value)) return decodeStarlette;
-  return undefined;
+  return detectFramework(value)?.decoder;
 }

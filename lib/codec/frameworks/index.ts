@@ -2,7 +2,7 @@
  * lib/codec/frameworks: session cookies of web frameworks beyond Django — recognised by shape,
  * verified or decrypted with the framework's own key (WebCrypto only).
  */
-export { frameworkDecoder, type FrameworkDecoder } from './detect.ts';
+export { detectFramework, frameworkDecoder, type FrameworkDecoder } from './detect.ts';
 export { decodeRailsEncrypted, decodeRailsSigned } from './rails.ts';
 export { decodeLaravel, laravelKey } from './laravel.ts';
 export { decodeStarlette } from './starlette.ts';
