@@ -57,7 +57,7 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
         id="sl-value"
         value={value}
         spellcheck={false}
-        placeholder="e.g. eyJ1c2VyIjoiYWxpY2UifQ:1uG…:…, a sessionid, a JWT"
+        placeholder="e.g. eyJ1c2VyIjoiYWxpY2UifQ:1uG…:…, a sessionid, a JWT, a whole Cookie: header"
         onInput={(e) => setValue((e.currentTarget as HTMLTextAreaElement).value)}
         data-testid="decode-input"
       />
@@ -89,53 +89,72 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
         ) : null}
         {result ? (
           <>
-            <dl class="facts">
-              <dt>Format</dt>
-              <dd data-testid="format">
-                {result.format}
-                {result.serializer && result.serializer !== 'none' ? ` · ${result.serializer}` : ''}
-                {result.compressed ? ' · compressed' : ''}
-              </dd>
-              {result.framework ? (
-                <>
-                  <dt>Framework</dt>
-                  <dd data-testid="framework">
-                    {result.framework}
-                    {result.keyName ? ` · key: ${result.keyName}` : ''}
-                  </dd>
-                </>
-              ) : null}
-              <dt>Signature</dt>
-              <dd>
-                <SignatureBadge signature={result.signature} />
-              </dd>
-              {result.timestamp !== undefined ? (
-                <>
-                  <dt>Signed</dt>
-                  <dd>
-                    {formatExpires(result.timestamp)} ({formatDuration(now() - result.timestamp)} ago)
-                  </dd>
-                </>
-              ) : null}
-            </dl>
-            <div class="toolbar">
-              <button
-                type="button"
-                onClick={async () => setCopied((await copyText(toJsonText(result.data))) ? 'JSON copied' : 'Copy failed')}
-              >
-                Copy JSON
-              </button>
-              <span class="muted">{copied}</span>
-            </div>
-            {result.data !== null ? <DecodedTree value={result.data} /> : null}
-            {result.format === 'django-session-key' ? (
-              <p class="muted">An opaque session key: the data lives on the server (see the companion server).</p>
-            ) : null}
-            {result.details ? <DecodedTree value={result.details} label="details" /> : null}
+            <DecodedResult result={result} now={now} copied={copied} onCopy={async () => setCopied((await copyText(toJsonText(result.data))) ? 'JSON copied' : 'Copy failed')} />
+            {(result.others ?? []).map((other, i) => (
+              <section key={`${other.cookie ?? ''}-${i}`} class="other-cookie" data-testid="decode-other">
+                <h2>Cookie {other.cookie ?? `#${i + 2}`}</h2>
+                <DecodedResult result={other} now={now} />
+              </section>
+            ))}
           </>
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** One decoded value: its facts, its data as a tree, its details. Everything renders as text. */
+function DecodedResult(props: { result: DecodedView; now: () => number; copied?: string; onCopy?: () => void }): JSX.Element {
+  const { result, now, copied, onCopy } = props;
+  return (
+    <>
+      <dl class="facts">
+        {result.cookie !== undefined ? (
+          <>
+            <dt>Cookie</dt>
+            <dd data-testid="cookie-name">{result.cookie}</dd>
+          </>
+        ) : null}
+        <dt>Format</dt>
+        <dd data-testid="format">
+          {result.format}
+          {result.serializer && result.serializer !== 'none' ? ` · ${result.serializer}` : ''}
+          {result.compressed ? ' · compressed' : ''}
+        </dd>
+        {result.framework ? (
+          <>
+            <dt>Framework</dt>
+            <dd data-testid="framework">
+              {result.framework}
+              {result.keyName ? ` · key: ${result.keyName}` : ''}
+            </dd>
+          </>
+        ) : null}
+        <dt>Signature</dt>
+        <dd>
+          <SignatureBadge signature={result.signature} />
+        </dd>
+        {result.timestamp !== undefined ? (
+          <>
+            <dt>Signed</dt>
+            <dd>
+              {formatExpires(result.timestamp)} ({formatDuration(now() - result.timestamp)} ago)
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {onCopy ? (
+        <div class="toolbar">
+          <button type="button" onClick={onCopy}>
+            Copy JSON
+          </button>
+          <span class="muted">{copied}</span>
+        </div>
+      ) : null}
+      {result.data !== null ? <DecodedTree value={result.data} /> : null}
+      {result.format === 'django-session-key' ? <p class="muted">An opaque session key: the data lives on the server (see the companion server).</p> : null}
+      {result.details ? <DecodedTree value={result.details} label="details" /> : null}
+    </>
   );
 }
 

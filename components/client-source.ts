@@ -388,6 +388,8 @@ function toEntry(e: TimelineEvent): TimelineEntry {
 export function toDecoded(d: DecodeView): DecodedView {
   const details = d.details ? reviveJson(d.details) : undefined;
   return {
+    ...(d.cookie !== undefined ? { cookie: d.cookie } : {}),
+    ...('others' in d && d.others?.length ? { others: d.others.map(toDecoded) } : {}),
     format: d.format,
     ...(d.framework !== undefined ? { framework: d.framework } : {}),
     ...(d.keyName !== undefined ? { keyName: d.keyName } : {}),

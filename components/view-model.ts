@@ -69,6 +69,10 @@ export type SignatureView =
 
 /** What decoding a cookie value gave. */
 export interface DecodedView {
+  /** The cookie's name, when the decoded text named it. */
+  cookie?: string;
+  /** A pasted Cookie header's other readable cookies, after the session cookie. */
+  others?: DecodedView[];
   format: string;
   /** Other frameworks' cookies: the framework (e.g. `Laravel`) and the setting its key is in (`APP_KEY`). */
   framework?: string;

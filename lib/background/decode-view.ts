@@ -2,7 +2,7 @@
  * Decoding in the background: the stored keys stay here, pages get a {@link DecodeView} whose data
  * is the codec's exact JSON text (bigints as digits, never structured-cloned).
  */
-import { decode, isSessionLensError, isSessionObject, stringifyJson, type DecodeResult } from '../codec/index.ts';
+import { decode, decodeCookies, isSessionLensError, isSessionObject, stringifyJson, type DecodeResult } from '../codec/index.ts';
 import type { CookieDecode, DecodeView, SignatureState } from '../protocol/index.ts';
 import type { SessionFacts } from './timeline.ts';
 
@@ -78,7 +78,11 @@ export async function decodeToView(value: string, ctx: DecodeContext): Promise<D
   const opts: Parameters<typeof decode>[1] = { keys: ctx.keys.map((k) => k.key), now: ctx.now };
   if (ctx.cookieName !== undefined) opts.cookieName = ctx.cookieName;
   if (ctx.maxAge !== undefined) opts.maxAge = ctx.maxAge;
-  return toDecodeView(await decode(value, opts), ctx);
+  // a pasted Cookie header: every cookie with its name, the session cookie first
+  const all = (await decodeCookies(value, opts)).filter((c) => c.result);
+  if (all.length === 0) return toDecodeView(await decode(value, opts), ctx);
+  const [first, ...rest] = all.map((c) => ({ ...toDecodeView(c.result!, ctx), ...(c.name !== undefined ? { cookie: c.name } : {}) }));
+  return rest.length ? { ...first!, others: rest } : first!;
 }
 
 async function sha256Hex(text: string): Promise<string> {

@@ -10,7 +10,9 @@ export const SignatureStateSchema = z.enum(['verified', 'unverified', 'bad', 'ex
 export type SignatureState = z.infer<typeof SignatureStateSchema>;
 
 /** A decoded session value, safe to send: the data is JSON text. */
-export const DecodeViewSchema = z.object({
+const DecodeViewBaseSchema = z.object({
+  /** The cookie's name, when the decoded text named it (`name=value`, a Set-Cookie or Cookie line). */
+  cookie: z.optional(z.string()),
   format: z.string(),
   /** Other frameworks' cookies: the framework, and the setting holding the key it needs. */
   framework: z.optional(z.string()),
@@ -34,6 +36,11 @@ export const DecodeViewSchema = z.object({
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
   /** `stringifyJson(details)` when the format has readable parts (JWT header …). */
   details: z.optional(z.string()),
+});
+
+/** A decoded value; for a pasted Cookie header, the session cookie, with the header's other readable cookies in `others`. */
+export const DecodeViewSchema = z.extend(DecodeViewBaseSchema, {
+  others: z.optional(z.array(DecodeViewBaseSchema).check(z.maxLength(200))),
 });
 export type DecodeView = z.infer<typeof DecodeViewSchema>;
 

@@ -1,7 +1,10 @@
 import { DecodePage } from '../../../components/DecodePage.tsx';
 import type { DecodedView } from '../../../components/view-model.ts';
 import { patternFor, reviveJson, toDecoded } from '../../../components/client-source.ts';
-import { PyObject } from '../../../lib/codec/index.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeToView } from '../../../lib/background/decode-view.ts';
+import { parseJson, PyObject } from '../../../lib/codec/index.ts';
 import { $, flush, mount, type } from './helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -34,6 +37,24 @@ describe('DecodePage', () => {
     expect(m.container.textContent).toContain('(2 min ago)');
     expect(m.container.querySelector('script')).toBeNull();
     expect($(m.container, '[data-testid="decoded-tree"]').textContent).toContain('"<script>x</script>"');
+    m.unmount();
+  });
+
+  it('decodes every cookie of a pasted Cookie header, session cookie first, through the real background decode', async () => {
+    const vectors = parseJson(readFileSync(join(process.cwd(), 'tests/fixtures/vectors/django.json'), 'utf8'), { maxInputLength: Infinity }) as unknown as {
+      cookies: { name: string; input: string; keys: string[]; now: number; expect: { cookie: string }[] }[];
+    };
+    const v = vectors.cookies.find((c) => c.name === 'document-cookie')!;
+    const decode = async (value: string, o: { cookieName?: string }) =>
+      toDecoded(await decodeToView(value, { keys: [{ label: 'k', key: v.keys[0]! }], now: v.now * 1000, ...o }));
+    const m = mount(<DecodePage decode={decode} theme="light" keyCount={1} now={() => v.now * 1000} />);
+    type($(m.container, '[data-testid="decode-input"]'), v.input);
+    for (let i = 0; i < 20 && !m.container.querySelector('[data-testid="decode-other"]'); i++) await flush();
+    const names = [...m.container.querySelectorAll('[data-testid="cookie-name"]')].map((e) => e.textContent);
+    expect(names).toEqual(v.expect.map((e) => e.cookie));
+    expect(m.container.querySelectorAll('[data-testid="decode-other"]')).toHaveLength(v.expect.length - 1);
+    expect($(m.container, '[data-testid="signature"]').textContent).toMatch(/^Verified/);
+    expect(m.container.textContent).toContain('django.contrib.messages.storage.base.Message');
     m.unmount();
   });
 
