@@ -185,7 +185,17 @@ try {
     });
     if (pyRun.status !== 0) throw new Error(`${c.family}: Python loop failed: ${pyRun.stderr}`);
     const pyRate = Number(pyRun.stdout.trim());
-    const r = await runAudit({ targets: [], salts: [], frameworks: [spec], wordlist: words, bundled: false });
+    // Starlette goes through the Django engine, as the audit command sends it (itsdangerous' key
+    // derivation is Django's salted_hmac, salt "itsdangerous.Signer").
+    const r =
+      spec.format === 'starlette' && spec.check.kind === 'hmac'
+        ? await runAudit({
+            targets: [{ signedPart: new TextDecoder().decode(spec.check.message), signature: spec.check.mac, algorithm: 'sha1' }],
+            salts: [{ salt: 'itsdangerous.Signer', signer: 'default' }],
+            wordlist: words,
+            bundled: false,
+          })
+        : await runAudit({ targets: [], salts: [], frameworks: [spec], wordlist: words, bundled: false });
     if (r.matches[0]?.key !== c.vector.key) throw new Error(`${c.family}: the audit did not find the key`);
     const ratio = r.keysPerSecond / pyRate;
     rows.push(

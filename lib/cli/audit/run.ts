@@ -54,6 +54,8 @@ export interface AuditOptions {
   salts: readonly AuditSalt[];
   /** Other frameworks' cookies (numbered after `targets` in matches). */
   frameworks?: readonly FrameworkAuditSpec[];
+  /** Also try the bundled keys of other frameworks (default: when `frameworks` are given). */
+  frameworkKeys?: boolean;
   /** A wordlist file, streamed after the bundled keys. */
   wordlist?: string;
   /** Try the bundled list of public keys (default true). */
@@ -106,7 +108,7 @@ type Task = { kind: 'keys'; keys: string[] } | { kind: 'range'; path: string; st
 
 async function* candidateTasks(o: AuditOptions, batchSize: number): AsyncGenerator<Task> {
   const range = Math.max(1, o.rangeBytes ?? RANGE_BYTES);
-  const bundled = o.bundled === false ? [] : [...(await loadKnownKeys()), ...(o.frameworks?.length ? await loadFrameworkKeys() : [])];
+  const bundled = o.bundled === false ? [] : [...(await loadKnownKeys()), ...((o.frameworkKeys ?? Boolean(o.frameworks?.length)) ? await loadFrameworkKeys() : [])];
   const first = [...new Set([...(o.extraKeys ?? []), ...bundled])];
   for (let i = 0; i < first.length; i += batchSize) yield { kind: 'keys', keys: first.slice(i, i + batchSize) };
   if (o.wordlist) {

@@ -53,6 +53,9 @@ Exit status: 1 a key was found (critical), 0 none found, 2 usage error or unread
 
 const FIX = 'Rotate SECRET_KEY now (django.core.management.utils.get_random_secret_key()), keep it out of the repository, and do not list the old key in SECRET_KEY_FALLBACKS: every signed session and token must be re-issued.';
 
+/** itsdangerous' default Signer salt (Starlette's SessionMiddleware). */
+const ITSDANGEROUS_SALT = 'itsdangerous.Signer';
+
 /** One value's answer. */
 interface ValueReport {
   value: string;
@@ -126,7 +129,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
   const targets: AuditTarget[] = [];
   const frameworks: FrameworkAuditSpec[] = [];
   /** Per value: its target number in the run (Django targets first, then other frameworks'). */
-  const slots: { framework: boolean; index: number }[] = [];
+  const slots: { framework: boolean; index: number; starlette?: FrameworkAuditSpec }[] = [];
   /** Cookie names given by pasted `name=value` / Set-Cookie / Cookie lines: their set_signed_cookie salts are tried too. */
   const pastedNames = new Set<string>();
   for (const [i, raw] of positionals.entries()) {
@@ -138,6 +141,13 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
         ...(opts.salt === undefined ? {} : { salts: [opts.salt] }),
       });
       if (!spec) throw new UsageError(`value ${i + 1} (${safeText(preview(raw.trim()))}) is a cookie the audit cannot check alone (Phoenix: give its signing_salt with --salt; encrypted Phoenix cookies are not audited)`);
+      if (spec.format === 'starlette' && spec.check.kind === 'hmac') {
+        // itsdangerous' key derivation (SHA1(salt + "signer" + key), then HMAC-SHA1) is Django's
+        // salted_hmac: the Django engine checks it, with the salt "itsdangerous.Signer".
+        slots.push({ framework: false, index: targets.length, starlette: spec });
+        targets.push({ signedPart: new TextDecoder().decode(spec.check.message), signature: spec.check.mac, algorithm: 'sha1' });
+        continue;
+      }
       slots.push({ framework: true, index: frameworks.length });
       frameworks.push(spec);
       continue;
@@ -169,6 +179,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
       if (!salts.some((x) => x.salt === c.salt && x.signer === c.signer)) salts.push(c);
     }
   }
+  if (slots.some((s) => s.starlette)) salts.push({ salt: ITSDANGEROUS_SALT, signer: 'default' });
   const globalTarget = (slot: { framework: boolean; index: number }) => (slot.framework ? targets.length + slot.index : slot.index);
 
   const c = palette(io.stderr, io.env);
@@ -177,6 +188,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
     targets,
     salts,
     ...(frameworks.length ? { frameworks } : {}),
+    frameworkKeys: frameworks.length > 0 || slots.some((s) => s.starlette),
     ...(opts.wordlist === undefined ? {} : { wordlist: opts.wordlist }),
     bundled: !opts['no-bundled'],
     ...(threads === undefined ? {} : { threads }),
@@ -198,6 +210,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
       reports.push({ value, found: false });
       continue;
     }
+    if (slot.starlette) m.framework = { format: 'starlette', setting: slot.starlette.setting, note: `salt ${ITSDANGEROUS_SALT}` };
     if (m.framework) {
       const f = await frameworkFinding(normalizeValue(value), m, {
         ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
