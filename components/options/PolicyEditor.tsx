@@ -1,15 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { PolicyCatalog, PolicyIssueView, PolicyValidation } from '../../lib/protocol/index.ts';
+import type { PolicyCatalog, PolicyValidation } from '../../lib/protocol/index.ts';
 import { Field } from './Field.tsx';
-import {
-  RULE_SETTINGS,
-  formFromPolicy,
-  issuesByField,
-  policyFromForm,
-  type PolicyForm,
-  type RuleSettingChoice,
-  type SiteForm,
-} from './policy-form.ts';
+import { PolicyImportExport } from './PolicyImportExport.tsx';
+import { PolicyRules } from './PolicyRules.tsx';
+import { SiteOverrides } from './SiteOverrides.tsx';
+import { formFromPolicy, issuesByField, policyFromForm, type PolicyForm } from './policy-form.ts';
 
 /** Props of {@link PolicyEditor}. */
 export interface PolicyEditorProps {
@@ -23,10 +18,25 @@ export interface PolicyEditorProps {
   onSave: (policy: Record<string, unknown>) => Promise<void>;
 }
 
-const EMPTY_SITE: SiteForm = { host: '', maxAge: '', localExemption: 'inherit', sessionCookieNames: '', rulesOff: '' };
-
-/** Largest policy file read, as lib/policy's `parsePolicy`. */
-const MAX_POLICY_TEXT = 1024 * 1024;
+/**
+ * The validation of a form, redone on every change (the newest answer wins); `null` while it is
+ * being checked.
+ */
+function usePolicyValidation(form: PolicyForm, validate: PolicyEditorProps['validate']): PolicyValidation | null {
+  const [result, setResult] = useState<PolicyValidation | null>(null);
+  useEffect(() => {
+    let current = true;
+    setResult(null);
+    validate(policyFromForm(form)).then(
+      (r) => current && setResult(r),
+      (e: unknown) => current && setResult({ ok: false, policy: null, issues: [{ path: '', message: e instanceof Error ? e.message : String(e) }] }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [form, validate]);
+  return result;
+}
 
 /**
  * The policy form: presets, session cookie names, lifetimes, rules, per-site overrides, and JSON
@@ -40,24 +50,9 @@ const MAX_POLICY_TEXT = 1024 * 1024;
 export function PolicyEditor({ policy, catalog, validate, onSave }: PolicyEditorProps) {
   const [form, setForm] = useState<PolicyForm>(() => formFromPolicy(policy));
   const [preset, setPreset] = useState<string>(catalog.presets[0]?.name ?? '');
-  const [importText, setImportText] = useState('');
-  const [importIssues, setImportIssues] = useState<PolicyIssueView[]>([]);
   const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
-  /** The validation of the current form; `null` while it is being checked. */
-  const [result, setResult] = useState<PolicyValidation | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    setResult(null);
-    validate(policyFromForm(form)).then(
-      (r) => current && setResult(r),
-      (e: unknown) => current && setResult({ ok: false, policy: null, issues: [{ path: '', message: e instanceof Error ? e.message : String(e) }] }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [form, validate]);
+  const result = usePolicyValidation(form, validate);
 
   const errs = useMemo(() => issuesByField(result?.issues ?? []), [result]);
   const valid = result?.ok === true && result.policy !== null;
@@ -67,9 +62,8 @@ export function PolicyEditor({ policy, catalog, validate, onSave }: PolicyEditor
     setForm((f) => ({ ...f, ...patch }));
     setStatus(null);
   };
-  const setSite = (i: number, patch: Partial<SiteForm>) =>
-    set({ sites: form.sites.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   const text = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+  const checked = (e: Event) => (e.currentTarget as HTMLInputElement).checked;
 
   async function save() {
     if (!result?.ok || !result.policy) return;
@@ -82,49 +76,6 @@ export function PolicyEditor({ policy, catalog, validate, onSave }: PolicyEditor
     } finally {
       setSaving(false);
     }
-  }
-
-  /** Reads policy JSON like lib/policy's `parsePolicy`: size, JSON, then the schema. */
-  async function applyImport(source: string) {
-    if (source.length > MAX_POLICY_TEXT) {
-      setImportIssues([{ path: '', message: 'policy file larger than 1 MiB' }]);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(source);
-    } catch (e) {
-      setImportIssues([{ path: '', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
-      return;
-    }
-    const r = await validate(value);
-    if (!r.ok || !r.policy) {
-      setImportIssues(r.issues);
-      return;
-    }
-    setImportIssues([]);
-    setImportText('');
-    set({ ...formFromPolicy(r.policy) });
-    setStatus({ kind: 'ok', text: 'Imported: review and save' });
-  }
-
-  async function importFile(e: Event) {
-    const file = (e.currentTarget as HTMLInputElement).files?.[0];
-    if (!file) return;
-    if (file.size > MAX_POLICY_TEXT) {
-      setImportIssues([{ path: '', message: 'policy file larger than 1 MiB' }]);
-      return;
-    }
-    await applyImport(await file.text());
-  }
-
-  function download() {
-    const url = URL.createObjectURL(new Blob([exported], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `session-lens-policy-${form.name || 'custom'}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
   return (
@@ -162,11 +113,7 @@ export function PolicyEditor({ policy, catalog, validate, onSave }: PolicyEditor
         <textarea id="session-names" rows={2} value={form.sessionCookieNames} onInput={(e) => set({ sessionCookieNames: text(e) })} />
       </Field>
       <label class="opt-check">
-        <input
-          type="checkbox"
-          checked={form.sessionNameHeuristic}
-          onChange={(e) => set({ sessionNameHeuristic: (e.currentTarget as HTMLInputElement).checked })}
-        />
+        <input type="checkbox" checked={form.sessionNameHeuristic} onChange={(e) => set({ sessionNameHeuristic: checked(e) })} />
         Also treat names containing “sess” or “login” as session cookies
       </label>
       <Field id="csrf-names" label="CSRF cookie names" errors={errs.get('csrfCookieNames')}>
@@ -179,93 +126,19 @@ export function PolicyEditor({ policy, catalog, validate, onSave }: PolicyEditor
         <input id="app-path" placeholder="/" value={form.path} onInput={(e) => set({ path: text(e) })} />
       </Field>
       <label class="opt-check">
-        <input
-          type="checkbox"
-          checked={form.localExemption}
-          onChange={(e) => set({ localExemption: (e.currentTarget as HTMLInputElement).checked })}
-        />
+        <input type="checkbox" checked={form.localExemption} onChange={(e) => set({ localExemption: checked(e) })} />
         http://localhost and 127.0.0.1 need not set Secure
       </label>
       <label class="opt-check">
-        <input type="checkbox" checked={form.escalate} onChange={(e) => set({ escalate: (e.currentTarget as HTMLInputElement).checked })} />
+        <input type="checkbox" checked={form.escalate} onChange={(e) => set({ escalate: checked(e) })} />
         Raise every finding one severity step
       </label>
 
       <h3>Rules</h3>
-      <table class="opt-rules">
-        <thead>
-          <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">Setting</th>
-          </tr>
-        </thead>
-        <tbody>
-          {catalog.rules.map((r) => (
-            <tr key={r.id}>
-              <td>
-                <label for={`rule-${r.id}`} title={r.description}>
-                  {r.title} <code>{r.id}</code>
-                </label>
-              </td>
-              <td>
-                <select
-                  id={`rule-${r.id}`}
-                  value={form.rules[r.id] ?? 'default'}
-                  onChange={(e) => set({ rules: { ...form.rules, [r.id]: text(e) as RuleSettingChoice } })}
-                >
-                  {RULE_SETTINGS.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
-                </select>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <PolicyRules rules={catalog.rules} value={form.rules} onChange={(rules) => set({ rules })} />
 
       <h3>Per-site overrides</h3>
-      {form.sites.length === 0 ? <p class="muted">None: the policy above applies everywhere.</p> : null}
-      {form.sites.map((s, i) => (
-        <fieldset class="opt-site" key={i}>
-          <legend>Site {i + 1}</legend>
-          <Field id={`site-${i}-host`} label="Host" hint="example.com, or *.example.com for its subdomains too" errors={errs.get(`sites[${i}].host`)}>
-            <input id={`site-${i}-host`} value={s.host} onInput={(e) => setSite(i, { host: text(e) })} />
-          </Field>
-          <Field id={`site-${i}-max-age`} label="Longest session lifetime (seconds)" errors={errs.get(`sites[${i}].maxAge`)}>
-            <input id={`site-${i}-max-age`} placeholder="inherit" value={s.maxAge} onInput={(e) => setSite(i, { maxAge: text(e) })} />
-          </Field>
-          <Field id={`site-${i}-local`} label="Local exemption" errors={errs.get(`sites[${i}].localExemption`)}>
-            <select
-              id={`site-${i}-local`}
-              value={s.localExemption}
-              onChange={(e) => setSite(i, { localExemption: text(e) as SiteForm['localExemption'] })}
-            >
-              <option value="inherit">inherit</option>
-              <option value="yes">yes</option>
-              <option value="no">no</option>
-            </select>
-          </Field>
-          <Field id={`site-${i}-names`} label="Session cookie names" errors={errs.get(`sites[${i}].sessionCookieNames`)}>
-            <input id={`site-${i}-names`} placeholder="inherit" value={s.sessionCookieNames} onInput={(e) => setSite(i, { sessionCookieNames: text(e) })} />
-          </Field>
-          <Field
-            id={`site-${i}-off`}
-            label="Rules off here"
-            hint="Rule ids, comma separated"
-            errors={[...(errs.get(`sites[${i}].rules`) ?? []), ...[...errs.entries()].filter(([k]) => k.startsWith(`sites[${i}].rules.`)).flatMap(([k, v]) => v.map((m) => `${k.slice(`sites[${i}].rules.`.length)}: ${m}`))]}
-          >
-            <input id={`site-${i}-off`} value={s.rulesOff} onInput={(e) => setSite(i, { rulesOff: text(e) })} />
-          </Field>
-          <button type="button" onClick={() => set({ sites: form.sites.filter((_, j) => j !== i) })}>
-            Remove site {i + 1}
-          </button>
-        </fieldset>
-      ))}
-      <button type="button" onClick={() => set({ sites: [...form.sites, { ...EMPTY_SITE }] })}>
-        Add a site override
-      </button>
+      <SiteOverrides sites={form.sites} errs={errs} onChange={(sites) => set({ sites })} />
       {errs.get('sites')?.length || errs.get('')?.length ? (
         <ul class="opt-errors" role="alert">
           {[...(errs.get('sites') ?? []), ...(errs.get('') ?? [])].map((m) => (
@@ -286,35 +159,15 @@ export function PolicyEditor({ policy, catalog, validate, onSave }: PolicyEditor
         ) : null}
       </div>
 
-      <details class="opt-io">
-        <summary>Import / export (JSON)</summary>
-        <Field id="policy-export" label="This policy as JSON">
-          <textarea id="policy-export" rows={8} readOnly value={exported} />
-        </Field>
-        <div class="opt-actions">
-          <button type="button" disabled={!valid} onClick={download}>
-            Download policy.json
-          </button>
-          <button type="button" disabled={!valid} onClick={() => void navigator.clipboard?.writeText(exported)}>
-            Copy JSON
-          </button>
-        </div>
-        <Field
-          id="policy-import"
-          label="Paste a policy to import"
-          errors={importIssues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))}
-        >
-          <textarea id="policy-import" rows={6} value={importText} onInput={(e) => setImportText(text(e))} />
-        </Field>
-        <div class="opt-actions">
-          <button type="button" disabled={importText.trim() === ''} onClick={() => void applyImport(importText)}>
-            Import
-          </button>
-          <label class="opt-file">
-            or a file: <input type="file" accept="application/json,.json" onChange={(e) => void importFile(e)} />
-          </label>
-        </div>
-      </details>
+      <PolicyImportExport
+        exported={exported}
+        name={form.name}
+        validate={validate}
+        onImport={(p) => {
+          set({ ...formFromPolicy(p) });
+          setStatus({ kind: 'ok', text: 'Imported: review and save' });
+        }}
+      />
     </section>
   );
 }
