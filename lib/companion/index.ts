@@ -14,7 +14,8 @@ export {
 } from './config.ts';
 export { CompanionError, describeFailure, StoreUnavailableError } from './errors.ts';
 export { generateToken, hostName, isAllowedHost, isAllowedOrigin, RateLimiter, tokenChecker } from './security.ts';
-export { COMPANION_VERSION, sessionBody, startCompanionServer, type CompanionServer, type CompanionServerOptions } from './server.ts';
+export { COMPANION_VERSION, sessionBody } from './http-handler.ts';
+export { startCompanionServer, type CompanionServer, type CompanionServerOptions } from './server.ts';
 export {
   resolveExpiry,
   SessionService,

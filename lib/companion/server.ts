@@ -8,24 +8,18 @@
  * route, under a per-request timeout (504). Slow headers get 408; answers sent while shutting down
  * carry `Connection: close`. A store that is down answers 503
  * ERR_STORE_UNAVAILABLE. Errors are caught here, once, and written as `{ ok: false, code, message }`.
- * The log (only with `verbose`, plus store up/down changes) never holds keys, tokens or data.
+ * The log (only with `verbose`, plus store up/down changes) never holds keys, tokens or data. The
+ * checks and routes live in http-handler.ts; this file listens, times requests out and shuts down.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { stringifyJson } from '../codec/index.ts';
-import { COMPANION_API_PREFIX, SessionKeySchema, SessionListQuerySchema, type CompanionErrorCode } from '../protocol/index.ts';
 import { EXPOSE_FLAG, isLoopbackAddress, type CompanionConfig } from './config.ts';
 import { CompanionError } from './errors.ts';
-import { generateToken, isAllowedHost, isAllowedOrigin, RateLimiter, tokenChecker } from './security.ts';
-import { SessionService, type SessionRecord } from './sessions.ts';
+import { createRequestHandler, errorBody, writeError, type RequestContext } from './http-handler.ts';
+import { generateToken, RateLimiter, tokenChecker } from './security.ts';
+import { SessionService } from './sessions.ts';
 import { createStores } from './stores/create.ts';
 import type { StoreAdapter } from './stores/types.ts';
-
-/** The companion's version, reported by health. */
-export const COMPANION_VERSION = '0.1.0';
-
-/** Longest request target accepted. */
-const MAX_URL = 2048;
 
 /** Options of {@link startCompanionServer}. */
 export interface CompanionServerOptions {
@@ -52,58 +46,64 @@ export interface CompanionServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Sent with every answer (a flat name/value list: cheaper for node:http than an object). */
-const BASE_HEADERS: readonly string[] = [
-  'content-type',
-  'application/json; charset=utf-8',
-  'cache-control',
-  'no-store',
-  'x-content-type-options',
-  'nosniff',
-  'referrer-policy',
-  'no-referrer',
-];
-
-function writeError(res: ServerResponse, status: number, body: string, cors?: readonly string[]): void {
-  if (res.headersSent || res.writableEnded) return;
-  res.writeHead(status, [...BASE_HEADERS, 'content-length', String(Buffer.byteLength(body)), ...(cors ?? [])]);
-  res.end(body);
+/** One request in flight, watched by the timeout sweeper. */
+interface Pending {
+  res: ServerResponse;
+  route: RequestContext;
+  deadline: number;
+  done: Promise<void>;
 }
 
-/** What the handler learns about a request that the error and timeout paths need too. */
-interface RequestContext {
-  /** The route template, for the log (never the path itself: it holds the key). */
-  name: string;
-  /** CORS headers for an allowed Origin, sent with every answer, errors included. */
-  cors?: string[];
+/**
+ * Per-request timeouts: one sweeper instead of a timer per request (this is the hot path). A request
+ * still unanswered at its deadline gets 504 ERR_TIMEOUT.
+ */
+function startTimeoutSweeper(pending: Set<Pending>, timeoutMs: number): NodeJS.Timeout {
+  const sweeper = setInterval(
+    () => {
+      const t = performance.now();
+      for (const p of pending) {
+        if (p.deadline > t || p.res.headersSent) continue;
+        writeError(p.res, 504, errorBody('ERR_TIMEOUT', `No answer within ${timeoutMs} ms`), p.route.cors);
+        pending.delete(p);
+      }
+    },
+    Math.max(10, Math.min(100, timeoutMs / 4)),
+  );
+  sweeper.unref();
+  return sweeper;
 }
 
-/** `GET /v1/health` without a token. */
-const ALIVE_BODY = JSON.stringify({ ok: true, name: 'session-lens-companion', version: COMPANION_VERSION });
-
-/** How many Host headers a request carried (node:http keeps only the first in `headers.host`). */
-function hostHeaderCount(raw: readonly string[]): number {
-  let n = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') n++;
-  return n;
+/** Malformed requests, headers too large, headers too slow: a bare status line, then close. */
+function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  else socket.destroy();
 }
 
-function errorBody(code: CompanionErrorCode, message: string, store?: string): string {
-  return JSON.stringify({ ok: false, code, message, ...(store ? { store } : {}) });
-}
-
-/** The JSON of a found session, written by the codec's exact-JSON writer. */
-export function sessionBody(r: SessionRecord): string {
-  return stringifyJson({
-    key: r.key,
-    found: true,
-    store: r.store,
-    expireDate: r.expireDate ? r.expireDate.toISOString() : null,
-    expired: r.expired,
-    verified: r.verified,
-    data: r.data,
-    error: r.error ? { code: r.error.code, message: r.error.message } : undefined,
+/** Listens, then warns when the address is reachable from the network; resolves to its URL. */
+async function listen(server: Server, config: CompanionConfig, log: (line: string) => void): Promise<{ url: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  const addr = server.address() as AddressInfo;
+  if (!isLoopbackAddress(addr.address)) {
+    log(
+      `WARNING: listening on ${addr.address}, reachable from the network. The API is plain HTTP: the token ` +
+        'and every session it serves cross the network unencrypted. Use this only on a network you trust.',
+    );
+  }
+  const hostForUrl = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
+  return { url: `http://${hostForUrl}:${addr.port}`, port: addr.port };
 }
 
 /**
@@ -132,116 +132,12 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
     now,
     onStoreState: (store, up, reason) => log(up ? `store ${store} is back` : `store ${store} is unavailable (${reason ?? 'unknown'})`),
   });
-  const allowMethods = config.allowWrite ? 'GET, DELETE, OPTIONS' : 'GET, OPTIONS';
-
-  const handle = async (req: IncomingMessage, res: ServerResponse, route: RequestContext): Promise<void> => {
-    const send = (status: number, body: string, extra?: Record<string, string>) => {
-      if (res.headersSent || res.writableEnded) return;
-      const h = [...BASE_HEADERS, 'content-length', String(Buffer.byteLength(body))];
-      if (route.cors) h.push(...route.cors);
-      if (extra) for (const k in extra) h.push(k, extra[k]!);
-      if (closing && !extra?.connection) h.push('connection', 'close');
-      res.writeHead(status, h);
-      res.end(req.method === 'HEAD' ? undefined : body);
-    };
-    const fail = (status: number, code: CompanionErrorCode, message: string, extra?: Record<string, string>) => send(status, errorBody(code, message), extra);
-    const unauthorized = () => fail(401, 'ERR_UNAUTHORIZED', 'Missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="session-lens"' });
-
-    const target = req.url ?? '/';
-    if (target.length > MAX_URL) return fail(414, 'ERR_TOO_LARGE', `Request target longer than ${MAX_URL} characters`, { connection: 'close' });
-    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody) return fail(413, 'ERR_TOO_LARGE', 'This API takes no request body', { connection: 'close' });
-    if (hostHeaderCount(req.rawHeaders) > 1) return fail(400, 'ERR_BAD_REQUEST', 'More than one Host header', { connection: 'close' });
-    if (!isAllowedHost(req.headers.host, config.allowHosts)) return fail(403, 'ERR_FORBIDDEN_HOST', 'Host header must name the loopback interface');
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      if (!isAllowedOrigin(origin, config.allowOrigins)) return fail(403, 'ERR_FORBIDDEN_ORIGIN', 'Origin not allowed');
-      route.cors = ['access-control-allow-origin', origin, 'vary', 'Origin'];
-    }
-    const client = req.socket.remoteAddress ?? 'unknown';
-    if (!limiter.take(client)) return fail(429, 'ERR_RATE_LIMITED', 'Too many requests', { 'retry-after': '1' });
-
-    const q = target.indexOf('?');
-    const path = q === -1 ? target : target.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : target.slice(q + 1));
-    const method = req.method ?? 'GET';
-
-    if (method === 'OPTIONS') {
-      route.name = 'preflight';
-      return send(204, '', {
-        'access-control-allow-methods': allowMethods,
-        'access-control-allow-headers': 'Authorization',
-        'access-control-max-age': '600',
-      });
-    }
-    const isGet = method === 'GET' || method === 'HEAD';
-
-    if (path === `${COMPANION_API_PREFIX}/health`) {
-      route.name = '/v1/health';
-      if (!isGet) return fail(405, 'ERR_METHOD_NOT_ALLOWED', 'Use GET', { allow: 'GET' });
-      // Without a token: alive, nothing more (store names, kinds and reachability need the token).
-      if (req.headers.authorization === undefined) return send(200, ALIVE_BODY);
-      if (!checkToken(req.headers.authorization)) return unauthorized();
-      const stores = await service.health();
-      return send(200, JSON.stringify({ ok: stores.every((s) => s.reachable), name: 'session-lens-companion', version: COMPANION_VERSION, readOnly: !config.allowWrite, stores }));
-    }
-
-    if (!checkToken(req.headers.authorization)) return unauthorized();
-
-    if (path === `${COMPANION_API_PREFIX}/sessions`) {
-      route.name = '/v1/sessions';
-      if (!isGet) return fail(405, 'ERR_METHOD_NOT_ALLOWED', 'Use GET', { allow: 'GET' });
-      const parsed = SessionListQuerySchema.safeParse({ limit: query.get('limit') ?? undefined });
-      if (!parsed.success) return fail(400, 'ERR_BAD_REQUEST', 'limit must be a whole number from 1 to 1000');
-      const { sessions, unlisted } = await service.list(parsed.data.limit);
-      const body = JSON.stringify({
-        sessions: sessions.map((s) => ({ ...s, expireDate: s.expireDate ? s.expireDate.toISOString() : null })),
-        unlisted,
-      });
-      return send(200, body);
-    }
-
-    const prefix = `${COMPANION_API_PREFIX}/sessions/`;
-    if (path.startsWith(prefix) && !path.slice(prefix.length).includes('/')) {
-      route.name = '/v1/sessions/{key}';
-      const key = path.slice(prefix.length);
-      if (method === 'DELETE') {
-        if (!config.allowWrite) return fail(405, 'ERR_READ_ONLY', 'The server is read-only; start it with --allow-write to delete', { allow: 'GET' });
-      } else if (!isGet) {
-        return fail(405, 'ERR_METHOD_NOT_ALLOWED', `Use ${config.allowWrite ? 'GET or DELETE' : 'GET'}`, { allow: config.allowWrite ? 'GET, DELETE' : 'GET' });
-      }
-      // Validated before any store sees it: 8–40 characters of [a-z0-9], nothing else.
-      if (!SessionKeySchema.safeParse(key).success) return fail(400, 'ERR_BAD_KEY', 'A session key is 8–40 characters of [a-z0-9]');
-      if (method === 'DELETE') {
-        const deleted = await service.delete(key);
-        return send(200, JSON.stringify({ key, deleted }));
-      }
-      const record = await service.get(key);
-      if (!record) return send(404, JSON.stringify({ key, found: false }));
-      return send(200, sessionBody(record));
-    }
-
-    route.name = '(unknown)';
-    return fail(404, 'ERR_NOT_FOUND', 'No such endpoint');
-  };
-
-  // Per-request timeouts: one sweeper instead of a timer per request (this is the hot path).
-  const pending = new Set<{ res: ServerResponse; route: RequestContext; deadline: number; done: Promise<void> }>();
-  const sweeper = setInterval(
-    () => {
-      const t = performance.now();
-      for (const p of pending) {
-        if (p.deadline > t || p.res.headersSent) continue;
-        writeError(p.res, 504, errorBody('ERR_TIMEOUT', `No answer within ${config.timeoutMs} ms`), p.route.cors);
-        pending.delete(p);
-      }
-    },
-    Math.max(10, Math.min(100, config.timeoutMs / 4)),
-  );
-  sweeper.unref();
+  let closing: Promise<void> | undefined;
+  const handle = createRequestHandler({ config, service, checkToken, limiter, isClosing: () => closing !== undefined });
+  const pending = new Set<Pending>();
+  const sweeper = startTimeoutSweeper(pending, config.timeoutMs);
 
   const headersTimeout = config.headersTimeoutMs ?? 10_000;
-  let closing: Promise<void> | undefined;
   const server: Server = createServer(
     {
       maxHeaderSize: 8192,
@@ -254,7 +150,7 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
     (req, res) => {
       const started = performance.now();
       const route: RequestContext = { name: '(rejected)' };
-      const entry = {
+      const entry: Pending = {
         res,
         route,
         deadline: started + config.timeoutMs,
@@ -275,32 +171,8 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
       req.resume();
     },
   );
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? '408 Request Timeout'
-          : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-    else socket.destroy();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  if (!isLoopbackAddress(addr.address)) {
-    log(
-      `WARNING: listening on ${addr.address}, reachable from the network. The API is plain HTTP: the token ` +
-        'and every session it serves cross the network unencrypted. Use this only on a network you trust.',
-    );
-  }
-  const hostForUrl = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
+  server.on('clientError', onClientError);
+  const { url, port } = await listen(server, config, log);
 
   const close = (graceMs = 3000): Promise<void> => {
     closing ??= (async () => {
@@ -316,5 +188,5 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
     return closing;
   };
 
-  return { url: `http://${hostForUrl}:${addr.port}`, port: addr.port, token, tokenGenerated, service, close };
+  return { url, port, token, tokenGenerated, service, close };
 }
