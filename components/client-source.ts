@@ -381,7 +381,12 @@ export function patternFor(origin: string | null): string | null {
 }
 
 function toEntry(e: TimelineEvent): TimelineEntry {
-  return { id: e.id, at: e.at, kind: e.kind, cookie: e.cookie, domain: e.site, detail: e.detail || undefined };
+  const entry: TimelineEntry = { id: e.id, at: e.at, kind: e.kind, cookie: e.cookie, domain: e.site, detail: e.detail || undefined };
+  if (e.count !== undefined && e.count > 1) {
+    entry.count = e.count;
+    entry.firstAt = e.firstAt ?? e.at;
+  }
+  return entry;
 }
 
 /** A wire decode result as the panel's view. */

@@ -55,20 +55,33 @@ export interface BackgroundHandle {
   stop(): void;
 }
 
+/** How long changes gather before a batch is handled: about one animation frame. */
+const COALESCE_MS = 16;
+/** Changes of one cookie per batch handled one by one; more are a burst, coalesced. */
+const MAX_SEPARATE_CHANGES = 8;
+
 const defaultOnError = (where: string, e: unknown) => console.warn(`[session-lens] ${where}:`, e instanceof Error ? e.name : typeof e);
 
 /**
  * The timeline, for session cookies: kept per cookie domain (cookies have no port or scheme),
  * shown on every site whose host sees that domain's cookies.
  */
-async function recordTimeline(ctx: ServiceContext, panels: Panels, change: CookieChange, tabs: TabInfo[], at: number, decodeOn: ChangeDecoder): Promise<void> {
+async function recordTimeline(
+  ctx: ServiceContext,
+  panels: Panels,
+  change: CookieChange,
+  tabs: TabInfo[],
+  at: number,
+  decodeOn: ChangeDecoder,
+  burst: { count: number; firstAt: number },
+): Promise<void> {
   const c = change.cookie;
   const host = c.domain.replace(/^\./, '').toLowerCase();
   if (!isSessionCookie(c.name, host, ctx.settings().policy)) return;
   const expires = !c.session && typeof c.expirationDate === 'number' ? Math.round(c.expirationDate * 1000) : null;
   const facts = await sessionFacts(c.value, expires, (await decodeOn(host)).result);
   const event = await ctx.store.update(host, (s) =>
-    applyChange(s.timeline, host, { cause: change.cause, removed: change.removed, id: cookieId(c), name: c.name, storeId: c.storeId, facts, at }),
+    applyChange(s.timeline, host, { cause: change.cause, removed: change.removed, id: cookieId(c), name: c.name, storeId: c.storeId, facts, at, ...burst }),
   );
   if (event) for (const t of tabs) if (t.site) panels.push(t.tabId, { type: 'timeline/event', tabId: t.tabId, event: { ...event, site: t.site } });
 }
@@ -141,35 +154,90 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
   );
   ctx.hub.onConnect((tabId, port) => panels.connected(tabId, port, ready));
 
-  // Changes are handled one after another, in the order the browser reports them: an overwrite
-  // is a removal then an addition of the same cookie, and must reach the panel in that order.
-  // Pushes and timeline run in two queues, so a slow timeline step never delays the next push.
-  let pushQueue: Promise<unknown> = Promise.resolve();
+  // Changes are coalesced per cookie: a burst (1,000 document.cookie writes in a second, a site at
+  // the per-site limit) costs one pass per cookie per frame, not one per write, so the panel shows
+  // the final value right after the last write. A batch is handled in the order its cookies first
+  // changed; the next batch waits for this one (bounded work per second). Pushes and timeline run
+  // in two queues, so a slow timeline step never delays the next push.
+  interface Pending {
+    /** The cookie's changes in this batch, in order, up to {@link MAX_SEPARATE_CHANGES}. */
+    changes: { change: CookieChange; at: number }[];
+    /** Past that, a burst: only its last change is handled, standing for `count` changes. */
+    last?: { change: CookieChange; at: number };
+    count: number;
+    firstAt: number;
+  }
+  let batch = new Map<string, Pending>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let flushing: Promise<unknown> = Promise.resolve();
   let timelineQueue: Promise<unknown> = Promise.resolve();
+
+  function handle(change: CookieChange, at: number, burst: { count: number; firstAt: number }): Promise<unknown> {
+    let decodeOn: ChangeDecoder | undefined;
+    const decoder = () => (decodeOn ??= changeDecoder(change.cookie, settings, at));
+    const pushed = panels.pushChange(change, at, (host) => decoder()(host)).then((tabs) => {
+      for (const t of tabs) badges.schedule(t.tabId);
+      return tabs;
+    });
+    timelineQueue = ctx.track(
+      Promise.all([timelineQueue, pushed])
+        .then(async ([, tabs]) => {
+          if (change.cause === 'evicted') await watch.evicted(change, tabs);
+          await recordTimeline(ctx, panels, change, tabs, at, (host) => decoder()(host), burst);
+        })
+        .catch((e: unknown) => onError('timeline', e)),
+    );
+    return pushed.catch((e: unknown) => onError('cookies.onChanged', e));
+  }
+
+  /** Schedules the next batch; tracked, so `idle()` waits for changes not yet handled. */
+  function schedule(): void {
+    let done: () => void = () => undefined;
+    void ctx.track(new Promise<void>((r) => (done = r)));
+    flushTimer = setTimeout(() => {
+      flush();
+      done();
+    }, COALESCE_MS);
+  }
+
+  function flush(): void {
+    flushTimer = undefined;
+    flushing = ctx.track(
+      flushing
+        .then(() => ready)
+        .then(async () => {
+          // Taken when this batch's turn comes: changes made while the previous one ran join it.
+          const current = batch;
+          batch = new Map();
+          for (const p of current.values()) {
+            for (const c of p.changes) await handle(c.change, c.at, { count: 1, firstAt: c.at });
+            if (p.last) await handle(p.last.change, p.last.at, { count: p.count, firstAt: p.firstAt });
+          }
+        })
+        .catch((e: unknown) => onError('cookies.onChanged', e)),
+    );
+  }
+
   disposers.push(
     platform.cookies.onChanged((change) => {
       if (stopped) return;
       const at = ctx.now();
-      let decodeOn: ChangeDecoder | undefined;
-      const decoder = () => (decodeOn ??= changeDecoder(change.cookie, settings, at));
-      const pushed = pushQueue
-        .then(() => ready)
-        .then(() => panels.pushChange(change, at, (host) => decoder()(host)))
-        .then((tabs) => {
-          for (const t of tabs) badges.schedule(t.tabId);
-          return tabs;
-        });
-      pushQueue = ctx.track(pushed.catch((e: unknown) => onError('cookies.onChanged', e)));
-      timelineQueue = ctx.track(
-        Promise.all([timelineQueue, pushed])
-          .then(async ([, tabs]) => {
-            if (change.cause === 'evicted') await watch.evicted(change, tabs);
-            await recordTimeline(ctx, panels, change, tabs, at, (host) => decoder()(host));
-          })
-          .catch((e: unknown) => onError('timeline', e)),
-      );
+      const id = cookieId(change.cookie);
+      const prev = batch.get(id);
+      // Per cookie and batch, a few changes are handled one by one (a login's removal and new key
+      // stay a rotation; an overwrite keeps its order); beyond that only the last, with a count.
+      const counts = !(change.removed && change.cause === 'overwrite');
+      if (!prev) batch.set(id, { changes: [{ change, at }], count: 0, firstAt: at });
+      else if (prev.changes.length < MAX_SEPARATE_CHANGES && !prev.last) prev.changes.push({ change, at });
+      else {
+        if (!prev.last) prev.firstAt = at;
+        prev.last = { change, at };
+        if (counts) prev.count++;
+      }
+      if (flushTimer === undefined) schedule();
     }),
   );
+  disposers.push(() => clearTimeout(flushTimer));
 
   disposers.push(
     platform.tabs.onUpdated((tabId, change, tab) => {

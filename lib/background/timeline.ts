@@ -46,6 +46,9 @@ export interface SessionCookieChange {
   facts: SessionFacts;
   /** When, ms since the epoch. */
   at: number;
+  /** Browser changes coalesced into this one (a burst), and when the first happened. */
+  count?: number;
+  firstAt?: number;
 }
 
 /** A site's timeline state: JSON-serialisable, persisted as one storage item. */
@@ -156,6 +159,10 @@ export function applyChange(state: SiteTimeline, site: string, change: SessionCo
     storeId: change.storeId,
     detail: result[1],
   };
+  if (change.count !== undefined && change.count > 1) {
+    event.count = change.count;
+    event.firstAt = change.firstAt ?? at;
+  }
   state.events.push(event);
   if (state.events.length > MAX_EVENTS_PER_SITE) state.events.splice(0, state.events.length - MAX_EVENTS_PER_SITE);
   return event;

@@ -156,5 +156,8 @@ export const TimelineEventSchema = z.object({
   storeId: z.string(),
   /** Short human text, e.g. "login: new session key". Never a secret; values are shortened. */
   detail: z.string(),
+  /** Changes this event stands for when a burst was coalesced (absent: one), and when the first was. */
+  count: z.optional(z.int().check(z.positive())),
+  firstAt: z.optional(z.number()),
 });
 export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
