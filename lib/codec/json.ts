@@ -16,7 +16,7 @@
  */
 import { LimitExceededError, MalformedInputError } from './errors.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { keepKeyOrder, PyObject, pyFloat, pyFloatRepr, sessionKeys, type PyObjectFields, type SessionObject, type SessionValue } from './value.ts';
+import { KEY_ORDER, keepKeyOrder, PyObject, pyFloat, pyFloatRepr, sessionKeys, type PyObjectFields, type SessionObject, type SessionValue } from './value.ts';
 
 export { pyFloatRepr };
 
@@ -375,7 +375,56 @@ function write(v: ExactJson, indent: string, depth: number): string {
  * @example stringifyJson({ id: 12345678901234567890n, f: pyFloat(1) }) // '{"id":12345678901234567890,"f":1.0}'
  */
 export function stringifyJson(value: ExactJson | object, indent?: number): string {
+  if (value !== undefined && isPlainJson(value, 0)) return JSON.stringify(value, null, indent || undefined);
   return write(value as ExactJson, indent ? ' '.repeat(indent) : '', 0);
+}
+
+/** Past this depth the fast path's check gives up (the writer below handles any depth it can). */
+const PLAIN_MAX_DEPTH = 64;
+
+/**
+ * Whether the engine's `JSON.stringify` writes `v` exactly as {@link write} does, so the writer can
+ * hand it over: strings, booleans, null, integers other than -0, floats whose Python repr and
+ * JavaScript text agree (non-integers of magnitude ≥ 1e-4: both print the shortest round-trip
+ * digits in fixed notation), valid `Date`s, and plain arrays (no holes, no `undefined`) and plain objects
+ * holding only those — no `bigint`, `PyObject`, `$py` key, or Python key order ({@link KEY_ORDER})
+ * that JavaScript would enumerate differently. One walk without allocation.
+ */
+function isPlainJson(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      if (Number.isInteger(v)) return !Object.is(v, -0);
+      return Number.isFinite(v) && Math.abs(v) >= 1e-4;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return true;
+  if (depth > PLAIN_MAX_DEPTH) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto === Array.prototype) {
+    const a = v as readonly unknown[];
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (x === undefined || !isPlainJson(x, depth + 1)) return false;
+    }
+    return true;
+  }
+  // an invalid Date: JSON.stringify writes null where the writer throws, as it always has
+  if (proto === Date.prototype) return !Object.hasOwn(v, 'toJSON') && !Number.isNaN((v as Date).getTime());
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.hasOwn(v, '$py') || Object.hasOwn(v, KEY_ORDER)) return false;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) return false;
+    const x = o[k];
+    if (x !== undefined && !isPlainJson(x, depth + 1)) return false;
+  }
+  return true;
 }
 
 function revive(v: SessionValue): SessionValue {

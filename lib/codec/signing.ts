@@ -212,7 +212,49 @@ export interface SignatureMatch {
 }
 
 /**
- * Tries every key (in order) against every candidate salt. `null` when none verifies.
+ * The (key index, salt, signer) that verified last with each key list: a batch (the CLI reading
+ * lines, the companion listing a store) mostly repeats it, so {@link verifySigned} tries it first.
+ * Keyed by the caller's key array, so it goes when that does.
+ */
+const lastMatch = new WeakMap<readonly string[], { keyIndex: number; salt: string; signer: SaltCandidate['signer'] }>();
+
+/** `H(salt + "signer" + secret)`'s input for candidate `c` with key `keyIndex`. */
+function derivationInput(keys: readonly string[], keyIndex: number, c: SaltCandidate): string {
+  return `${c.salt}signer${c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX : ''}${keys[keyIndex]!}`;
+}
+
+/** Whether the signature verifies with key `keyIndex` and candidate `c`: a boolean, no error built. */
+async function verifiesWith(
+  parsed: ParsedSigned,
+  algorithm: SignatureAlgorithm,
+  secret: string,
+  c: SaltCandidate,
+  backend: CodecBackend,
+): Promise<boolean> {
+  let key = derivedKey(backend, algorithm, c.salt, secret);
+  if (key instanceof Promise) key = await key;
+  let mac: string;
+  if (backend.hmacBase64Url) mac = backend.hmacBase64Url(algorithm, key, parsed.signedPart);
+  else {
+    let raw = backend.hmac(algorithm, key, parsed.signedPart);
+    if (raw instanceof Promise) raw = await raw;
+    mac = b64Encode(raw);
+  }
+  return constantTimeEqualText(mac, parsed.signature);
+}
+
+/**
+ * Tries every key (in order) against every candidate salt, and reports the first in that order
+ * that verifies. `null` when none verifies.
+ *
+ * Fast path: the pair that verified last with the same key list is tried first. When it verifies
+ * it is reported only if no pair before it in the order shares its derived-key input
+ * (`salt + "signer" + secret`, e.g. salt "x" with key "django.http.cookiesK" and the cookie signer's
+ * salt "x" with key "K"): such a pair has the same HMAC key and would verify too, so then the full
+ * ordered loop runs. Any other earlier pair has a different HMAC key (the derived key is a hash of
+ * a different input), and a MAC that verifies under two different keys is an HMAC forgery — not
+ * something a value can do — so the earlier pairs cannot change the answer and are skipped. When
+ * the remembered pair does not verify, the ordered loop runs as before, skipping only that pair.
  * @example await verifySigned(parseSigned(v), ['new-key', 'old-key'], saltCandidates({}))
  */
 export async function verifySigned(
@@ -223,22 +265,40 @@ export async function verifySigned(
 ): Promise<SignatureMatch | null> {
   const algorithm = parsed.algorithm;
   if (!algorithm) return null;
-  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
-    for (const c of candidates) {
-      const secret = c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + keys[keyIndex]! : keys[keyIndex]!;
-      let key = derivedKey(backend, algorithm, c.salt, secret);
-      if (key instanceof Promise) key = await key;
-      let mac: string;
-      if (backend.hmacBase64Url) mac = backend.hmacBase64Url(algorithm, key, parsed.signedPart);
-      else {
-        let raw = backend.hmac(algorithm, key, parsed.signedPart);
-        if (raw instanceof Promise) raw = await raw;
-        mac = b64Encode(raw);
+  const last = lastMatch.get(keys);
+  const hinted = last && last.keyIndex < keys.length ? candidates.findIndex((c) => c.salt === last.salt && c.signer === last.signer) : -1;
+  if (last && hinted >= 0) {
+    const c = candidates[hinted]!;
+    if (await verifiesWith(parsed, algorithm, derivationInputSecret(keys[last.keyIndex]!, c), c, backend)) {
+      const input = derivationInput(keys, last.keyIndex, c);
+      const secretLength = derivationInputSecret(keys[last.keyIndex]!, c).length;
+      let shadowed = false;
+      for (let k = 0; k <= last.keyIndex && !shadowed; k++) {
+        for (let i = 0; i < (k < last.keyIndex ? candidates.length : hinted); i++) {
+          const e = candidates[i]!;
+          // only a same-length input can be the same: build the text only then
+          if (e.salt.length + derivationInputSecret(keys[k]!, e).length === c.salt.length + secretLength && derivationInput(keys, k, e) === input) shadowed = true;
+        }
       }
-      if (constantTimeEqualText(mac, parsed.signature)) return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
+      if (!shadowed) return { keyIndex: last.keyIndex, salt: c.salt, signer: c.signer, algorithm };
+    }
+  }
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      if (keyIndex === last?.keyIndex && i === hinted) continue; // tried above: it does not verify, or an earlier pair shares its key
+      if (await verifiesWith(parsed, algorithm, derivationInputSecret(keys[keyIndex]!, c), c, backend)) {
+        lastMatch.set(keys, { keyIndex, salt: c.salt, signer: c.signer });
+        return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
+      }
     }
   }
   return null;
+}
+
+/** The secret the derived key uses: the cookie signer prefixes it. */
+function derivationInputSecret(key: string, c: SaltCandidate): string {
+  return c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + key : key;
 }
 
 /**

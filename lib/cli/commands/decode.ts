@@ -112,19 +112,21 @@ function severity(a: Answer): number {
 const TOO_LONG = Symbol('too long');
 
 /**
- * The lines of a stream (LF or CRLF), holding at most `max` characters of any one line: the rest
- * of a longer line is skipped and the line comes out as {@link TOO_LONG}.
+ * The lines of a stream (LF or CRLF), a batch per chunk read (so the caller answers a chunk's
+ * lines with one write), holding at most `max` characters of any one line: the rest of a longer
+ * line is skipped and the line comes out as {@link TOO_LONG}.
  */
-async function* boundedLines(stream: NodeJS.ReadableStream, max: number): AsyncGenerator<string | typeof TOO_LONG> {
+async function* boundedLines(stream: NodeJS.ReadableStream, max: number): AsyncGenerator<(string | typeof TOO_LONG)[]> {
   let line = '';
   let over = false;
   const decoder = new TextDecoder();
   for await (const chunk of stream) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+    const batch: (string | typeof TOO_LONG)[] = [];
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       const piece = text.slice(start, nl);
-      yield over || line.length + piece.length > max ? TOO_LONG : (line + piece).replace(/\r$/, '');
+      batch.push(over || line.length + piece.length > max ? TOO_LONG : stripCr(line + piece));
       line = '';
       over = false;
       start = nl + 1;
@@ -136,9 +138,14 @@ async function* boundedLines(stream: NodeJS.ReadableStream, max: number): AsyncG
         line = '';
       }
     }
+    if (batch.length) yield batch;
   }
-  if (over) yield TOO_LONG;
-  else if (line !== '') yield line.replace(/\r$/, '');
+  if (over) yield [TOO_LONG];
+  else if (line !== '') yield [stripCr(line)];
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 /** `session-lens decode`. */
@@ -196,24 +203,40 @@ export const decode: Command = async (argv, io) => {
     }
   };
   const colors = palette(io.stdout, io.env);
-  const emitAll = (as: Answer[]) => {
-    as.forEach((a, i) => io.stdout.write((i && !values.json ? '\n' : '') + (values.json ? `${toJsonLine(a)}\n` : toText(a, colors, now))));
-    return Math.max(...as.map(severity));
+  /** The answers' text, with their worst exit status. */
+  const render = (as: Answer[]): [string, number] => {
+    let out = '';
+    let worst: number = EXIT.ok;
+    as.forEach((a, i) => {
+      out += (i && !values.json ? '\n' : '') + (values.json ? `${toJsonLine(a)}\n` : toText(a, colors, now));
+      worst = Math.max(worst, severity(a));
+    });
+    return [out, worst];
   };
   let worst: number = EXIT.ok;
-  if (single !== undefined && single !== '-') return emitAll(await answer(single));
+  if (single !== undefined && single !== '-') {
+    const [out, status] = render(await answer(single));
+    io.stdout.write(out);
+    return status;
+  }
   if (single === undefined && io.stdin.isTTY) throw new UsageError('no VALUE given (use "-" to read from standard input)');
-  const rl = boundedLines(io.stdin, DEFAULT_LIMITS.maxInputLength);
   let first = true;
-  for await (const line of rl) {
-    if (line !== TOO_LONG && line.trim() === '') continue;
-    if (!values.json && !first) io.stdout.write('\n');
-    first = false;
-    const as: Answer[] =
-      line === TOO_LONG
-        ? [{ error: toErrorInfo(new LimitExceededError(`Input line is over the limit of ${DEFAULT_LIMITS.maxInputLength} characters`)) }]
-        : await answer(line);
-    worst = Math.max(worst, emitAll(as));
+  // one write per chunk read: a pipe's worth of lines answered at once, an interactive line at once
+  for await (const batch of boundedLines(io.stdin, DEFAULT_LIMITS.maxInputLength)) {
+    let out = '';
+    for (const line of batch) {
+      if (line !== TOO_LONG && line.trim() === '') continue;
+      if (!values.json && !first) out += '\n';
+      first = false;
+      const as: Answer[] =
+        line === TOO_LONG
+          ? [{ error: toErrorInfo(new LimitExceededError(`Input line is over the limit of ${DEFAULT_LIMITS.maxInputLength} characters`)) }]
+          : await answer(line);
+      const [text, status] = render(as);
+      out += text;
+      worst = Math.max(worst, status);
+    }
+    if (out) io.stdout.write(out);
   }
   return worst;
 };

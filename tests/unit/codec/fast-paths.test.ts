@@ -1,0 +1,101 @@
+/**
+ * The batch fast paths give exactly what the slow paths give: the exact-JSON writer's hand-over to
+ * the engine's JSON.stringify for plain values, and verifySigned trying the pair that verified last
+ * first (the reported key and salt are still the first in the documented order that verifies).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dumps, parseJson, saltCandidates, stringifyJson, type SaltCandidate } from '../../../lib/codec/index.ts';
+import { COOKIE_SIGNER_KEY_PREFIX, parseSigned, verifySigned } from '../../../lib/codec/signing.ts';
+import { nodeBackend } from '../../../lib/node/index.ts';
+
+/** The writer's own text for `v`: a bigint beside it keeps the whole off the fast path. */
+const slow = (v: unknown, indent?: number) => {
+  const text = stringifyJson([1n, v] as never, indent);
+  return indent ? null : text.slice('[1,'.length, -1);
+};
+
+describe('exact JSON: the plain-value fast path', () => {
+  it.each([
+    [0.5, '0.5'],
+    [0.0001, '0.0001'],
+    [1.5e-5, '1.5e-05'],
+    [-0, '0'],
+    [2 ** 53 + 2, '9007199254740994'],
+    [1e21, '1e+21'],
+    [9.99, '9.99'],
+  ])('the number %s prints as %s', (x, text) => {
+    expect(stringifyJson(x)).toBe(text);
+    expect(stringifyJson({ x })).toBe(`{"x":${text}}`);
+  });
+
+  it('keeps Python key order, a "$py" key and undefined fields as the writer does', () => {
+    const ordered = parseJson('{"b":1,"2":2}');
+    expect(stringifyJson(ordered)).toBe('{"b":1,"2":2}');
+    expect(stringifyJson({ $py: 'x' })).toBe('{"$py":"dict","entries":[["$py","x"]]}');
+    expect(stringifyJson({ a: undefined, b: [null, true] })).toBe('{"b":[null,true]}');
+    expect(stringifyJson(parseJson('{"__proto__":1,"s":"\\u2028\\ud800"}'))).toBe('{"__proto__":1,"s":"\u2028\\ud800"}');
+    expect(stringifyJson(new Date(0))).toBe('"1970-01-01T00:00:00.000Z"');
+    expect(() => stringifyJson({ d: new Date(NaN) })).toThrow(RangeError);
+  });
+
+  it('writes any JSON value exactly as the writer does', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(stringifyJson(v as never)).toBe(slow(v));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), (x) => {
+        expect(stringifyJson(x)).toBe(slow(x));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('indents as the writer does', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(stringifyJson(v as never, 2)).toBe(stringifyJson([1n, v] as never, 2).slice('[\n  1,\n  '.length, -2).replace(/\n {2}/g, '\n'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('verifySigned: the pair that verified last is tried first', () => {
+  const sign = (key: string, c: SaltCandidate) => dumps({ a: 1 }, { key: c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + key : key, salt: c.salt, timestamp: 1700000000, backend: nodeBackend });
+
+  it('reports the first pair in order, whatever verified before', async () => {
+    const keys = ['k0', 'k1', 'k2'];
+    const candidates = saltCandidates({ cookieName: 'pref', salt: 'custom' });
+    const signed: { value: string; keyIndex: number; salt: string }[] = [];
+    for (let k = 0; k < keys.length; k++) for (const c of candidates) signed.push({ value: await sign(keys[k]!, c), keyIndex: k, salt: c.salt });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: signed.length - 1 }), { minLength: 1, maxLength: 30 }), async (order) => {
+        for (const i of order) {
+          const hinted = await verifySigned(parseSigned(signed[i]!.value), keys, candidates, nodeBackend);
+          const fresh = await verifySigned(parseSigned(signed[i]!.value), [...keys], candidates, nodeBackend);
+          expect(hinted).toEqual(fresh);
+          expect(hinted).toMatchObject({ keyIndex: signed[i]!.keyIndex, salt: signed[i]!.salt });
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('falls back to the ordered loop when an earlier pair derives the same key', async () => {
+    // salt "x" with key "django.http.cookiesK" and the cookie signer's salt "x" with key "K": one HMAC key
+    const candidates: SaltCandidate[] = [
+      { salt: 'x', signer: 'default' },
+      { salt: 'x', signer: 'cookie' },
+    ];
+    const value = await sign('K', candidates[1]!);
+    const keys = ['other', 'K'];
+    expect(await verifySigned(parseSigned(value), keys, candidates, nodeBackend)).toMatchObject({ keyIndex: 1, signer: 'cookie' });
+    keys[0] = `${COOKIE_SIGNER_KEY_PREFIX}K`; // the remembered pair still verifies, but key 0 comes first
+    expect(await verifySigned(parseSigned(value), keys, candidates, nodeBackend)).toMatchObject({ keyIndex: 0, salt: 'x', signer: 'default' });
+    expect(await verifySigned(parseSigned(await sign('nope', candidates[0]!)), keys, candidates, nodeBackend)).toBeNull();
+  });
+});
