@@ -32,20 +32,18 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** JSON bytes as text: ASCII as is; otherwise UTF-8 when valid, else latin-1 (and which). */
 function jsonText(bytes: Uint8Array): { text: string; encoding?: TextEncodingName } {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return { text: latin1(bytes) };
+  // ASCII is valid UTF-8 and decodes to the same text: one native pass, then a native search
+  // tells ASCII (no reading to report) from other UTF-8.
+  let text: string;
   try {
-    return { text: STRICT_UTF8.decode(bytes), encoding: 'utf-8' };
+    text = STRICT_UTF8.decode(bytes);
   } catch {
     return { text: latin1(bytes), encoding: 'latin-1' };
   }
+  return NON_ASCII_RE.test(text) ? { text, encoding: 'utf-8' } : { text };
 }
+
+const NON_ASCII_RE = /[^\0-\x7f]/;
 
 /**
  * Deserialises a payload, telling JSON from pickle by its bytes.
