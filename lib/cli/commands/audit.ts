@@ -25,7 +25,7 @@ import {
 } from '../../codec/index.ts';
 import { frameworkFinding } from '../audit/framework-report.ts';
 import { nodeBackend } from '../../node/index.ts';
-import { runAudit, type AuditMatch, type AuditSalt, type AuditTarget } from '../audit/run.ts';
+import { runAudit, type AuditMatch, type AuditRun, type AuditSalt, type AuditTarget } from '../audit/run.ts';
 import { palette, safeText } from '../format/text.ts';
 import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
 
@@ -94,6 +94,192 @@ async function decodeWith(value: string, m: AuditMatch): Promise<{ data: Session
   }
 }
 
+/** The command's options, as parsed. */
+interface AuditFlags {
+  wordlist?: string | undefined;
+  salt?: string | undefined;
+  'cookie-name'?: string | undefined;
+  threads?: string | undefined;
+  'no-bundled'?: boolean | undefined;
+  json?: boolean | undefined;
+}
+
+/** The thread count asked for, after checking the options that can be checked before the run. */
+async function checkOptions(opts: AuditFlags): Promise<number | undefined> {
+  let threads: number | undefined;
+  if (opts.threads !== undefined) {
+    if (!/^\d+$/.test(opts.threads) || Number(opts.threads) < 1 || Number(opts.threads) > 64) throw new UsageError(`--threads must be 1 to 64, not "${opts.threads}"`);
+    threads = Number(opts.threads);
+  }
+  if (opts.wordlist !== undefined) {
+    try {
+      const s = await stat(opts.wordlist);
+      if (!s.isFile()) throw new Error('not a file');
+    } catch (e) {
+      throw new UsageError(`cannot read wordlist ${opts.wordlist}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (opts['no-bundled'] && opts.wordlist === undefined) throw new UsageError('--no-bundled needs --wordlist: there would be no key to try');
+  return threads;
+}
+
+/** Where a value went in the run: Django targets first, then other frameworks'. */
+interface Slot {
+  framework: boolean;
+  index: number;
+  starlette?: FrameworkAuditSpec;
+}
+
+/** What the run checks, value by value. */
+interface AuditPlan {
+  targets: AuditTarget[];
+  frameworks: FrameworkAuditSpec[];
+  /** Per value: its target number in the run. */
+  slots: Slot[];
+  /** Cookie names given by pasted `name=value` / Set-Cookie / Cookie lines: their set_signed_cookie salts are tried too. */
+  pastedNames: Set<string>;
+}
+
+/** Another framework's cookie (Rails, Laravel, …), pasted alone or as a cookie line: its slot in the plan. */
+function planFramework(plan: AuditPlan, i: number, raw: string, framework: string, opts: AuditFlags): void {
+  const spec = frameworkAuditSpec(framework, {
+    ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
+    ...(opts.salt === undefined ? {} : { salts: [opts.salt] }),
+  });
+  if (!spec) throw new UsageError(`value ${i + 1} (${safeText(preview(raw.trim()))}) is a cookie the audit cannot check alone (Phoenix: give its signing_salt with --salt; encrypted Phoenix cookies are not audited)`);
+  if (spec.format === 'starlette' && spec.check.kind === 'hmac') {
+    // itsdangerous' key derivation (SHA1(salt + "signer" + key), then HMAC-SHA1) is Django's
+    // salted_hmac: the Django engine checks it, with the salt "itsdangerous.Signer".
+    plan.slots.push({ framework: false, index: plan.targets.length, starlette: spec });
+    plan.targets.push({ signedPart: new TextDecoder().decode(spec.check.message), signature: spec.check.mac, algorithm: 'sha1' });
+    return;
+  }
+  plan.slots.push({ framework: true, index: plan.frameworks.length });
+  plan.frameworks.push(spec);
+}
+
+/** A Django signed value, alone, quoted or in a cookie line: its slot in the plan. */
+function planDjango(plan: AuditPlan, i: number, raw: string): void {
+  // a quoted value as DevTools shows it is unquoted as Django reads it; a pasted cookie line gives its name
+  let value = normalizeValue(raw);
+  if (!value.includes(':') || parseCookieHeader(raw).length > 0) {
+    const pairs = parseCookieHeader(raw);
+    const pair = pairs.find((c) => isSessionCookieName(c.name) && c.value.includes(':')) ?? pairs.find((c) => c.value.includes(':'));
+    if (pair) {
+      value = normalizeValue(pair.value);
+      plan.pastedNames.add(pair.name);
+    }
+  }
+  let p: ParsedSigned;
+  try {
+    p = parseSigned(value);
+  } catch (e) {
+    throw new UsageError(`value ${i + 1} (${safeText(preview(value))}) is not a Django signed value: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!p.algorithm) throw new UsageError(`value ${i + 1}: a ${p.signature.length}-character signature is not sha256, sha1, sha384 or sha512`);
+  plan.slots.push({ framework: false, index: plan.targets.length });
+  plan.targets.push({ signedPart: p.signedPart, signature: b64Decode(p.signature), algorithm: p.algorithm });
+}
+
+/** Reads every value given into what the run checks; a value that cannot be audited is a usage error. */
+function planAudit(positionals: readonly string[], opts: AuditFlags): AuditPlan {
+  const plan: AuditPlan = { targets: [], frameworks: [], slots: [], pastedNames: new Set() };
+  for (const [i, raw] of positionals.entries()) {
+    const framework = [normalizeValue(raw), ...parseCookieHeader(raw).map((c) => normalizeValue(c.value))].find((v) => frameworkDecoder(v));
+    if (framework) planFramework(plan, i, raw, framework, opts);
+    else planDjango(plan, i, raw);
+  }
+  return plan;
+}
+
+/** The salts to try: `--salt`, then Django's defaults, for each cookie name given (and itsdangerous' for Starlette). */
+function auditSalts(plan: AuditPlan, opts: AuditFlags): AuditSalt[] {
+  const names = opts['cookie-name'] === undefined ? [...plan.pastedNames] : [opts['cookie-name'], ...plan.pastedNames];
+  const salts: AuditSalt[] = [];
+  for (const cookieName of names.length ? names : [undefined]) {
+    for (const c of saltCandidates({ ...(opts.salt === undefined ? {} : { salt: opts.salt }), ...(cookieName === undefined ? {} : { cookieName }) })) {
+      if (!salts.some((x) => x.salt === c.salt && x.signer === c.signer)) salts.push(c);
+    }
+  }
+  if (plan.slots.some((s) => s.starlette)) salts.push({ salt: ITSDANGEROUS_SALT, signer: 'default' });
+  return salts;
+}
+
+/** One report per value given, in order: the key found (with the decoded session) or none. */
+async function buildReports(positionals: readonly string[], plan: AuditPlan, run: AuditRun, opts: AuditFlags): Promise<ValueReport[]> {
+  const globalTarget = (slot: Slot) => (slot.framework ? plan.targets.length + slot.index : slot.index);
+  const reports: ValueReport[] = [];
+  for (const [i, raw] of positionals.entries()) {
+    const value = raw.trim();
+    const slot = plan.slots[i]!;
+    const m = run.matches.find((x) => x.target === globalTarget(slot));
+    if (!m) {
+      reports.push({ value, found: false });
+      continue;
+    }
+    if (slot.starlette) m.framework = { format: 'starlette', setting: slot.starlette.setting, note: `salt ${ITSDANGEROUS_SALT}` };
+    if (m.framework) {
+      const f = await frameworkFinding(normalizeValue(value), m, {
+        ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
+        ...(opts.salt === undefined ? {} : { salt: opts.salt }),
+      });
+      reports.push({ value, found: true, finding: { rule: 'known-secret-key', severity: 'critical', key: m.key, keySource: m.source, salt: m.salt, signer: 'default', ...f } });
+      continue;
+    }
+    const decoded = await decodeWith(value, m);
+    const algorithm = plan.targets[slot.index]!.algorithm;
+    reports.push({
+      value,
+      found: true,
+      finding: {
+        rule: 'known-secret-key',
+        severity: 'critical',
+        message: `Signed with a ${m.source === 'bundled' ? 'publicly known' : 'wordlist'} SECRET_KEY: whoever knows it can forge sessions.`,
+        fix: FIX,
+        key: m.key,
+        keySource: m.source,
+        salt: m.salt,
+        signer: m.signer,
+        algorithm,
+        ...(decoded ? { session: decoded.data, verified: decoded.verified } : {}),
+      },
+    });
+  }
+  return reports;
+}
+
+/** The reports as text for a person (colours only on a terminal), ending with the run's figures. */
+function formatText(io: CliIO, reports: readonly ValueReport[], run: AuditRun, saltCount: number): string {
+  const o = palette(io.stdout, io.env);
+  const lines: string[] = [];
+  reports.forEach((r, i) => {
+    const head = `value ${i + 1} ${o.dim(safeText(preview(r.value)))}`;
+    if (!r.finding) {
+      lines.push(`${head}\n  ${o.green('no known or weak key found')}`);
+      return;
+    }
+    const f = r.finding;
+    lines.push(
+      [
+        head,
+        `  ${o.severity('critical', 'CRITICAL')} ${safeText(f.message)}`,
+        `  key:     ${o.bold(JSON.stringify(f.key))} (${f.keySource === 'bundled' ? 'bundled list' : 'wordlist'})`,
+        ...(f.format ? [`  format:  ${f.format} (${safeText(f.setting ?? '')})`] : []),
+        ...(f.salt ? [`  salt:    ${safeText(f.salt)}${f.signer === 'cookie' ? ' (cookie signer: key "django.http.cookies" + SECRET_KEY)' : ''}`] : []),
+        `  algo:    ${f.algorithm}`,
+        ...(f.session !== undefined ? [`  session: ${safeText(stringifyJson(f.session))}`] : []),
+        `  fix:     ${f.fix}`,
+      ].join('\n'),
+    );
+  });
+  lines.push(
+    o.dim(
+      `tried ${run.tried.toLocaleString('en')} keys × ${saltCount} salts in ${run.seconds.toFixed(2)} s (${Math.round(run.keysPerSecond).toLocaleString('en')} keys/s, ${run.threads} threads)`,
+    ),
+  );
+  return `${lines.join('\n\n')}\n`;
+}
+
 /** The `audit` command. */
 export const audit: Command = async (argv: string[], io: CliIO): Promise<number> => {
   const parsed = parseCommandArgs(argv, {
@@ -111,76 +297,10 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError('give at least one signed value');
-  let threads: number | undefined;
-  if (opts.threads !== undefined) {
-    if (!/^\d+$/.test(opts.threads) || Number(opts.threads) < 1 || Number(opts.threads) > 64) throw new UsageError(`--threads must be 1 to 64, not "${opts.threads}"`);
-    threads = Number(opts.threads);
-  }
-  if (opts.wordlist !== undefined) {
-    try {
-      const s = await stat(opts.wordlist);
-      if (!s.isFile()) throw new Error('not a file');
-    } catch (e) {
-      throw new UsageError(`cannot read wordlist ${opts.wordlist}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-
-  if (opts['no-bundled'] && opts.wordlist === undefined) throw new UsageError('--no-bundled needs --wordlist: there would be no key to try');
-  const targets: AuditTarget[] = [];
-  const frameworks: FrameworkAuditSpec[] = [];
-  /** Per value: its target number in the run (Django targets first, then other frameworks'). */
-  const slots: { framework: boolean; index: number; starlette?: FrameworkAuditSpec }[] = [];
-  /** Cookie names given by pasted `name=value` / Set-Cookie / Cookie lines: their set_signed_cookie salts are tried too. */
-  const pastedNames = new Set<string>();
-  for (const [i, raw] of positionals.entries()) {
-    // Another framework's cookie (Rails, Laravel, …), pasted alone or as a cookie line.
-    const framework = [normalizeValue(raw), ...parseCookieHeader(raw).map((c) => normalizeValue(c.value))].find((v) => frameworkDecoder(v));
-    if (framework) {
-      const spec = frameworkAuditSpec(framework, {
-        ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
-        ...(opts.salt === undefined ? {} : { salts: [opts.salt] }),
-      });
-      if (!spec) throw new UsageError(`value ${i + 1} (${safeText(preview(raw.trim()))}) is a cookie the audit cannot check alone (Phoenix: give its signing_salt with --salt; encrypted Phoenix cookies are not audited)`);
-      if (spec.format === 'starlette' && spec.check.kind === 'hmac') {
-        // itsdangerous' key derivation (SHA1(salt + "signer" + key), then HMAC-SHA1) is Django's
-        // salted_hmac: the Django engine checks it, with the salt "itsdangerous.Signer".
-        slots.push({ framework: false, index: targets.length, starlette: spec });
-        targets.push({ signedPart: new TextDecoder().decode(spec.check.message), signature: spec.check.mac, algorithm: 'sha1' });
-        continue;
-      }
-      slots.push({ framework: true, index: frameworks.length });
-      frameworks.push(spec);
-      continue;
-    }
-    // a quoted value as DevTools shows it is unquoted as Django reads it; a pasted cookie line gives its name
-    let value = normalizeValue(raw);
-    if (!value.includes(':') || parseCookieHeader(raw).length > 0) {
-      const pairs = parseCookieHeader(raw);
-      const pair = pairs.find((c) => isSessionCookieName(c.name) && c.value.includes(':')) ?? pairs.find((c) => c.value.includes(':'));
-      if (pair) {
-        value = normalizeValue(pair.value);
-        pastedNames.add(pair.name);
-      }
-    }
-    let p: ParsedSigned;
-    try {
-      p = parseSigned(value);
-    } catch (e) {
-      throw new UsageError(`value ${i + 1} (${safeText(preview(value))}) is not a Django signed value: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (!p.algorithm) throw new UsageError(`value ${i + 1}: a ${p.signature.length}-character signature is not sha256, sha1, sha384 or sha512`);
-    slots.push({ framework: false, index: targets.length });
-    targets.push({ signedPart: p.signedPart, signature: b64Decode(p.signature), algorithm: p.algorithm });
-  }
-  const names = opts['cookie-name'] === undefined ? [...pastedNames] : [opts['cookie-name'], ...pastedNames];
-  const salts: AuditSalt[] = [];
-  for (const cookieName of names.length ? names : [undefined]) {
-    for (const c of saltCandidates({ ...(opts.salt === undefined ? {} : { salt: opts.salt }), ...(cookieName === undefined ? {} : { cookieName }) })) {
-      if (!salts.some((x) => x.salt === c.salt && x.signer === c.signer)) salts.push(c);
-    }
-  }
-  if (slots.some((s) => s.starlette)) salts.push({ salt: ITSDANGEROUS_SALT, signer: 'default' });
-  const globalTarget = (slot: { framework: boolean; index: number }) => (slot.framework ? targets.length + slot.index : slot.index);
+  const threads = await checkOptions(opts);
+  const plan = planAudit(positionals, opts);
+  const { targets, frameworks, slots } = plan;
+  const salts = auditSalts(plan, opts);
 
   const c = palette(io.stderr, io.env);
   const tty = Boolean(io.stderr.isTTY) && !opts.json;
@@ -201,44 +321,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
   });
   if (tty) io.stderr.write('\r\x1b[K');
 
-  const reports: ValueReport[] = [];
-  for (const [i, raw] of positionals.entries()) {
-    const value = raw.trim();
-    const slot = slots[i]!;
-    const m = run.matches.find((x) => x.target === globalTarget(slot));
-    if (!m) {
-      reports.push({ value, found: false });
-      continue;
-    }
-    if (slot.starlette) m.framework = { format: 'starlette', setting: slot.starlette.setting, note: `salt ${ITSDANGEROUS_SALT}` };
-    if (m.framework) {
-      const f = await frameworkFinding(normalizeValue(value), m, {
-        ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
-        ...(opts.salt === undefined ? {} : { salt: opts.salt }),
-      });
-      reports.push({ value, found: true, finding: { rule: 'known-secret-key', severity: 'critical', key: m.key, keySource: m.source, salt: m.salt, signer: 'default', ...f } });
-      continue;
-    }
-    const decoded = await decodeWith(value, m);
-    const algorithm = targets[slot.index]!.algorithm;
-    reports.push({
-      value,
-      found: true,
-      finding: {
-        rule: 'known-secret-key',
-        severity: 'critical',
-        message: `Signed with a ${m.source === 'bundled' ? 'publicly known' : 'wordlist'} SECRET_KEY: whoever knows it can forge sessions.`,
-        fix: FIX,
-        key: m.key,
-        keySource: m.source,
-        salt: m.salt,
-        signer: m.signer,
-        algorithm,
-        ...(decoded ? { session: decoded.data, verified: decoded.verified } : {}),
-      },
-    });
-  }
-
+  const reports = await buildReports(positionals, plan, run, opts);
   if (opts.json) {
     const out = {
       tried: run.tried,
@@ -250,34 +333,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
     };
     io.stdout.write(`${stringifyJson(out, 2)}\n`);
   } else {
-    const o = palette(io.stdout, io.env);
-    const lines: string[] = [];
-    reports.forEach((r, i) => {
-      const head = `value ${i + 1} ${o.dim(safeText(preview(r.value)))}`;
-      if (!r.finding) {
-        lines.push(`${head}\n  ${o.green('no known or weak key found')}`);
-        return;
-      }
-      const f = r.finding;
-      lines.push(
-        [
-          head,
-          `  ${o.severity('critical', 'CRITICAL')} ${safeText(f.message)}`,
-          `  key:     ${o.bold(JSON.stringify(f.key))} (${f.keySource === 'bundled' ? 'bundled list' : 'wordlist'})`,
-          ...(f.format ? [`  format:  ${f.format} (${safeText(f.setting ?? '')})`] : []),
-          ...(f.salt ? [`  salt:    ${safeText(f.salt)}${f.signer === 'cookie' ? ' (cookie signer: key "django.http.cookies" + SECRET_KEY)' : ''}`] : []),
-          `  algo:    ${f.algorithm}`,
-          ...(f.session !== undefined ? [`  session: ${safeText(stringifyJson(f.session))}`] : []),
-          `  fix:     ${f.fix}`,
-        ].join('\n'),
-      );
-    });
-    lines.push(
-      o.dim(
-        `tried ${run.tried.toLocaleString('en')} keys × ${salts.length} salts in ${run.seconds.toFixed(2)} s (${Math.round(run.keysPerSecond).toLocaleString('en')} keys/s, ${run.threads} threads)`,
-      ),
-    );
-    io.stdout.write(`${lines.join('\n\n')}\n`);
+    io.stdout.write(formatText(io, reports, run, salts.length));
   }
   return reports.some((r) => r.found) ? EXIT.failed : EXIT.ok;
 };
