@@ -94,32 +94,11 @@ export function CookieTable(props: CookieTableProps): JSX.Element {
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const page = Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1);
-    switch (e.key) {
-      case 'ArrowDown':
-        move(selectedIndex + 1);
-        break;
-      case 'ArrowUp':
-        move(selectedIndex < 0 ? 0 : selectedIndex - 1);
-        break;
-      case 'Home':
-        move(0);
-        break;
-      case 'End':
-        move(rows.length - 1);
-        break;
-      case 'PageDown':
-        move(selectedIndex + page);
-        break;
-      case 'PageUp':
-        move(selectedIndex - page);
-        break;
-      case 'Enter':
-        if (selectedId !== null) onOpen?.(selectedId);
-        break;
-      default:
-        return;
-    }
+    const target = keyTarget(e.key, selectedIndex, rows.length, Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1));
+    if (target === null) return;
+    if (target === 'open') {
+      if (selectedId !== null) onOpen?.(selectedId);
+    } else move(target);
     e.preventDefault();
   };
 
@@ -137,83 +116,25 @@ export function CookieTable(props: CookieTableProps): JSX.Element {
       onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
       data-testid="cookie-table"
     >
-      <div class="ct-row ct-head" role="row" aria-rowindex={1}>
-        {COLUMNS.map(([label, key]) => {
-          const active = sort?.key === key && label !== 'Max-Age';
-          return (
-            <div
-              role="columnheader"
-              class="ct-cell"
-              key={label}
-              aria-sort={active ? (sort?.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-            >
-              {onSort ? (
-                <button
-                  type="button"
-                  class="ct-sort"
-                  tabIndex={-1}
-                  onClick={() => onSort({ key, dir: active && sort?.dir === 'asc' ? 'desc' : 'asc' })}
-                >
-                  {label}
-                  {active ? (sort?.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-                </button>
-              ) : (
-                label
-              )}
-            </div>
-          );
-        })}
-      </div>
+      <CookieTableHead sort={sort} onSort={onSort} />
       {rows.length === 0 ? (
         <div class="ct-empty" role="row">
           <div role="gridcell">{emptyText}</div>
         </div>
       ) : (
         <div class="ct-body" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
-          {visible.map((r, k) => {
-            const i = first + k;
-            const n = findingCounts?.get(cookieKeyOf(r)) ?? 0;
-            return (
-              <div
-                key={r.id}
-                id={rowDomId(i)}
-                role="row"
-                aria-rowindex={i + 2}
-                aria-selected={r.id === selectedId}
-                class={`ct-row${r.isSession ? ' session' : ''}${r.id === selectedId ? ' selected' : ''}`}
-                style={{ top: `${i * ROW_HEIGHT}px` }}
-                data-cookie={r.name}
-                onClick={() => onSelect(r.id)}
-                onDblClick={() => onOpen?.(r.id)}
-              >
-                <div role="gridcell" class="ct-cell ct-name" title={escapeLine(r.name)}>
-                  {r.isSession ? (
-                    <span class="session-mark" title="Session cookie" aria-label="session cookie">
-                      ●{' '}
-                    </span>
-                  ) : null}
-                  {escapeLine(r.name)}
-                  {n > 0 ? (
-                    <span class="finding-count" aria-label={plural(n, 'finding')}>
-                      {' '}⚠{n}
-                    </span>
-                  ) : null}
-                </div>
-                <div role="gridcell" class="ct-cell ct-value" title={escapeLine(r.value.slice(0, 512))}>
-                  {escapeLine(r.value.length > 200 ? `${r.value.slice(0, 200)}…` : r.value)}
-                </div>
-                <div role="gridcell" class="ct-cell">{escapeLine(r.domain)}</div>
-                <div role="gridcell" class="ct-cell">{escapeLine(r.path)}</div>
-                <div role="gridcell" class="ct-cell">{formatExpires(r.expires)}</div>
-                <div role="gridcell" class="ct-cell">{formatMaxAge(r.expires, now)}</div>
-                <div role="gridcell" class="ct-cell ct-num">{r.size}</div>
-                <div role="gridcell" class="ct-cell ct-flag">{r.httpOnly ? '✓' : ''}</div>
-                <div role="gridcell" class="ct-cell ct-flag">{r.secure ? '✓' : ''}</div>
-                <div role="gridcell" class="ct-cell">{formatSameSite(r.sameSite)}</div>
-                <div role="gridcell" class="ct-cell">{escapeLine(r.partition ?? '')}</div>
-              </div>
-            );
-          })}
+          {visible.map((r, k) => (
+            <CookieTableRow
+              key={r.id}
+              row={r}
+              index={first + k}
+              selected={r.id === selectedId}
+              findings={findingCounts?.get(cookieKeyOf(r)) ?? 0}
+              now={now}
+              onSelect={onSelect}
+              onOpen={onOpen}
+            />
+          ))}
         </div>
       )}
     </div>
@@ -222,4 +143,108 @@ export function CookieTable(props: CookieTableProps): JSX.Element {
 
 function rowDomId(index: number): string {
   return `cookie-row-${index}`;
+}
+
+/**
+ * Where a key moves the selection: a row index (clamped by the caller), `'open'` for Enter, or
+ * `null` for a key the table leaves alone.
+ */
+function keyTarget(key: string, selectedIndex: number, rowCount: number, page: number): number | 'open' | null {
+  switch (key) {
+    case 'ArrowDown':
+      return selectedIndex + 1;
+    case 'ArrowUp':
+      return selectedIndex < 0 ? 0 : selectedIndex - 1;
+    case 'Home':
+      return 0;
+    case 'End':
+      return rowCount - 1;
+    case 'PageDown':
+      return selectedIndex + page;
+    case 'PageUp':
+      return selectedIndex - page;
+    case 'Enter':
+      return 'open';
+    default:
+      return null;
+  }
+}
+
+/** The header row: one sort button per column (Max-Age sorts as Expires, and never shows as active). */
+function CookieTableHead({ sort, onSort }: Pick<CookieTableProps, 'sort' | 'onSort'>): JSX.Element {
+  return (
+    <div class="ct-row ct-head" role="row" aria-rowindex={1}>
+      {COLUMNS.map(([label, key]) => {
+        const active = sort?.key === key && label !== 'Max-Age';
+        return (
+          <div role="columnheader" class="ct-cell" key={label} aria-sort={active ? (sort?.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+            {onSort ? (
+              <button type="button" class="ct-sort" tabIndex={-1} onClick={() => onSort({ key, dir: active && sort?.dir === 'asc' ? 'desc' : 'asc' })}>
+                {label}
+                {active ? (sort?.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+              </button>
+            ) : (
+              label
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Props of {@link CookieTableRow}. */
+interface CookieTableRowProps {
+  row: CookieRow;
+  /** Position in the (filtered, sorted) rows: the row's place and its ARIA row index. */
+  index: number;
+  selected: boolean;
+  /** Policy findings for this cookie. */
+  findings: number;
+  now: number;
+  onSelect: (id: string) => void;
+  onOpen?: ((id: string) => void) | undefined;
+}
+
+/** One cookie: every value as escaped text, placed absolutely at its index (the table is windowed). */
+function CookieTableRow({ row: r, index: i, selected, findings: n, now, onSelect, onOpen }: CookieTableRowProps): JSX.Element {
+  return (
+    <div
+      id={rowDomId(i)}
+      role="row"
+      aria-rowindex={i + 2}
+      aria-selected={selected}
+      class={`ct-row${r.isSession ? ' session' : ''}${selected ? ' selected' : ''}`}
+      style={{ top: `${i * ROW_HEIGHT}px` }}
+      data-cookie={r.name}
+      onClick={() => onSelect(r.id)}
+      onDblClick={() => onOpen?.(r.id)}
+    >
+      <div role="gridcell" class="ct-cell ct-name" title={escapeLine(r.name)}>
+        {r.isSession ? (
+          <span class="session-mark" title="Session cookie" aria-label="session cookie">
+            ●{' '}
+          </span>
+        ) : null}
+        {escapeLine(r.name)}
+        {n > 0 ? (
+          <span class="finding-count" aria-label={plural(n, 'finding')}>
+            {' '}⚠{n}
+          </span>
+        ) : null}
+      </div>
+      <div role="gridcell" class="ct-cell ct-value" title={escapeLine(r.value.slice(0, 512))}>
+        {escapeLine(r.value.length > 200 ? `${r.value.slice(0, 200)}…` : r.value)}
+      </div>
+      <div role="gridcell" class="ct-cell">{escapeLine(r.domain)}</div>
+      <div role="gridcell" class="ct-cell">{escapeLine(r.path)}</div>
+      <div role="gridcell" class="ct-cell">{formatExpires(r.expires)}</div>
+      <div role="gridcell" class="ct-cell">{formatMaxAge(r.expires, now)}</div>
+      <div role="gridcell" class="ct-cell ct-num">{r.size}</div>
+      <div role="gridcell" class="ct-cell ct-flag">{r.httpOnly ? '✓' : ''}</div>
+      <div role="gridcell" class="ct-cell ct-flag">{r.secure ? '✓' : ''}</div>
+      <div role="gridcell" class="ct-cell">{formatSameSite(r.sameSite)}</div>
+      <div role="gridcell" class="ct-cell">{escapeLine(r.partition ?? '')}</div>
+    </div>
+  );
 }

@@ -42,7 +42,6 @@ const MAX_FUNCTION_LINES = 150;
  * file to land. Only ever shrinks; each name must still be a function somewhere.
  */
 const LONG_FUNCTIONS_PENDING: readonly string[] = [
-  'components/CookieTable.tsx:CookieTable',
   'components/client-source.ts:createPanelSource',
   'lib/background/service.ts:startService',
 ];
