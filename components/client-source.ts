@@ -78,46 +78,14 @@ export function createPanelSource(
   let pageUrl: string | null | undefined;
   /** Bumped on every navigation: answers for an older page are dropped. */
   let generation = 0;
-  let timeline: TimelineEntry[] = [];
-  /** The site whose timeline is loaded or loading (one fetch per site). */
-  let timelineSite: string | null = null;
   /** `load()` calls waiting for the first snapshot (a reply or the push that follows connect). */
   let waiting: ((s: CookieSnapshot) => void)[] = [];
-  const listeners = new Set<(u: PanelUpdate) => void>();
-  let unsubscribe: (() => void) | null = null;
-
-  const emit = (u: PanelUpdate) => {
-    for (const l of [...listeners]) l(u);
-  };
-  const accessOf = (s: CookieSnapshot) => {
-    const origin = s.site ?? knownOrigin;
-    return { origin, pattern: s.originPattern ?? patternFor(origin), granted: s.access === 'granted' };
-  };
-  const cookieFields = (s: CookieSnapshot): PanelUpdate => ({
-    url: s.url ?? knownOrigin,
-    access: accessOf(s),
-    cookies: s.cookies.map(toRow),
-    findings: findingsOf(s),
-    findingCount: s.findingCount,
-  });
-
-  /** Loads the site's timeline once per site, after the cookies are on screen. */
-  function loadTimeline(site: string | null): void {
-    if (site === timelineSite) return;
-    timelineSite = site;
-    timeline = [];
-    if (site === null) return;
-    client.getTimeline(site).then(
-      (events) => {
-        if (timelineSite !== site) return;
-        const pushed = timeline; // events pushed while the request was in flight
-        const ids = new Set(events.map((e) => e.id));
-        timeline = [...events.map(toEntry), ...pushed.filter((e) => !ids.has(e.id))].slice(-TIMELINE_CAP);
-        emit({ timeline });
-      },
-      () => undefined, // the timeline is an extra: the cookies still show
-    );
-  }
+  const updates = createUpdates(() => client.subscribe(tabId, onPush));
+  const emit = updates.emit;
+  const log = createTimelineLog(client, emit);
+  const accessOf = (s: CookieSnapshot) => accessFields(s, knownOrigin);
+  const cookieFields = (s: CookieSnapshot): PanelUpdate => cookieUpdate(s, knownOrigin);
+  const loadTimeline = log.load;
 
   /** A snapshot is for the inspected page (when the panel knows it): same site, or both none. */
   function forThisPage(s: CookieSnapshot): boolean {
@@ -145,9 +113,9 @@ export function createPanelSource(
     waiting = [];
     for (const resolve of w) resolve(s);
     emit(cookieFields(s));
-    if (s.site !== timelineSite) {
+    if (s.site !== log.site()) {
       loadTimeline(s.site);
-      emit({ timeline });
+      emit({ timeline: log.entries() });
     }
   }
 
@@ -165,13 +133,9 @@ export function createPanelSource(
         wire = withChange(wire, push);
         emit(cookieFields(wire));
         return;
-      case 'timeline/event': {
-        if (wire && push.event.site !== wire.site) return;
-        if (timeline.some((e) => e.id === push.event.id)) return;
-        timeline = [...timeline, toEntry(push.event)].slice(-TIMELINE_CAP);
-        emit({ timeline });
+      case 'timeline/event':
+        if (!wire || push.event.site === wire.site) log.add(push.event);
         return;
-      }
       case 'findings':
         if (!wire || push.site !== wire.site) return;
         wire = { ...wire, dropped: push.dropped, findingCount: push.findingCount };
@@ -203,12 +167,7 @@ export function createPanelSource(
   async function recheck(): Promise<void> {
     if (!options.inspectedUrl) return;
     const gen = generation;
-    let url: string | null = null;
-    // While a page commits, evaluating in it can fail for a moment: only a page that keeps failing is an error page.
-    for (let i = 0; i < 4 && url === null && gen === generation; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 150));
-      url = await options.inspectedUrl().catch(() => null);
-    }
+    const url = await pollInspectedUrl(options.inspectedUrl, () => gen === generation);
     if (gen === generation && (url ?? ERROR_PAGE_URL) !== pageUrl) navigated(url ?? ERROR_PAGE_URL);
   }
 
@@ -222,7 +181,7 @@ export function createPanelSource(
       // Nothing of the previous site stays on screen while the new one loads.
       wire = blankFor(url);
       loadTimeline(site);
-      emit({ ...cookieFields(wire), timeline, pending: true });
+      emit({ ...cookieFields(wire), timeline: log.entries(), pending: true });
     }
     const gen = generation;
     fetchSnapshot().then(
@@ -252,27 +211,11 @@ export function createPanelSource(
       if (wire === null || wire === s || wire.site !== s.site) wire = s;
       if (wire.site === null && wire.access === 'missing') knownOrigin = httpSiteOf(pageUrl ?? null);
       loadTimeline(wire.site);
-      return { ...(cookieFields(wire) as Omit<PanelSnapshot, 'timeline'>), timeline };
+      return { ...(cookieFields(wire) as Omit<PanelSnapshot, 'timeline'>), timeline: log.entries() };
     },
     navigated,
-    subscribe(listener) {
-      listeners.add(listener);
-      if (!unsubscribe) unsubscribe = client.subscribe(tabId, onPush);
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0 && unsubscribe) {
-          unsubscribe();
-          unsubscribe = null;
-        }
-      };
-    },
-    async decode(cookie: CookieRow): Promise<DecodedView> {
-      const pushed = wire?.cookies.find((c) => c.value === cookie.value && cookieId(c) === cookie.id)?.decoded;
-      if (pushed?.ok) return toDecoded(pushed.view);
-      if (pushed) throw new ProtocolError(isWireErrorCode(pushed.code) ? pushed.code : 'ERR_INTERNAL', pushed.message);
-      const site = wire?.site ?? undefined;
-      return toDecoded(await client.decode(cookie.value, { cookieName: cookie.name, ...(site ? { site } : {}) }));
-    },
+    subscribe: updates.subscribe,
+    decode: (cookie: CookieRow) => decodeCookie(client, wire, cookie),
     companion: (key: string) => lookupCompanion(client, key),
     async requestAccess(pattern: string): Promise<boolean> {
       const granted = await client.requestPermission(pattern);
@@ -283,13 +226,110 @@ export function createPanelSource(
       const site = wire?.site;
       if (!site) return;
       await client.clearTimeline(site);
-      timeline = [];
-      emit({ timeline });
+      log.clear();
     },
     openFullWindow: options.openFullWindow,
     openDecoder: options.openDecoder,
     openOptions: options.openOptions,
   };
+}
+
+/** The panel's listeners; the port opens with the first and closes with the last. */
+function createUpdates(connect: () => () => void): { emit: (u: PanelUpdate) => void; subscribe: PanelSource['subscribe'] } {
+  const listeners = new Set<(u: PanelUpdate) => void>();
+  let unsubscribe: (() => void) | null = null;
+  return {
+    emit: (u) => {
+      for (const l of [...listeners]) l(u);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!unsubscribe) unsubscribe = connect();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && unsubscribe) {
+          unsubscribe();
+          unsubscribe = null;
+        }
+      };
+    },
+  };
+}
+
+/** The timeline of one site at a time: loaded once per site, pushed events added, bounded. */
+function createTimelineLog(client: SessionLensClient, emit: (u: PanelUpdate) => void) {
+  let timeline: TimelineEntry[] = [];
+  /** The site whose timeline is loaded or loading (one fetch per site). */
+  let timelineSite: string | null = null;
+  return {
+    entries: () => timeline,
+    site: () => timelineSite,
+    /** Loads the site's timeline once per site, after the cookies are on screen. */
+    load(site: string | null): void {
+      if (site === timelineSite) return;
+      timelineSite = site;
+      timeline = [];
+      if (site === null) return;
+      client.getTimeline(site).then(
+        (events) => {
+          if (timelineSite !== site) return;
+          const pushed = timeline; // events pushed while the request was in flight
+          const ids = new Set(events.map((e) => e.id));
+          timeline = [...events.map(toEntry), ...pushed.filter((e) => !ids.has(e.id))].slice(-TIMELINE_CAP);
+          emit({ timeline });
+        },
+        () => undefined, // the timeline is an extra: the cookies still show
+      );
+    },
+    add(event: TimelineEvent): void {
+      if (timeline.some((e) => e.id === event.id)) return;
+      timeline = [...timeline, toEntry(event)].slice(-TIMELINE_CAP);
+      emit({ timeline });
+    },
+    clear(): void {
+      timeline = [];
+      emit({ timeline });
+    },
+  };
+}
+
+/** Who may see the site: its origin (the background's, else the one the panel knows) and the grant. */
+function accessFields(s: CookieSnapshot, knownOrigin: string | null): PanelSnapshot['access'] {
+  const origin = s.site ?? knownOrigin;
+  return { origin, pattern: s.originPattern ?? patternFor(origin), granted: s.access === 'granted' };
+}
+
+/** The view fields a cookie snapshot sets. */
+function cookieUpdate(s: CookieSnapshot, knownOrigin: string | null): PanelUpdate {
+  return {
+    url: s.url ?? knownOrigin,
+    access: accessFields(s, knownOrigin),
+    cookies: s.cookies.map(toRow),
+    findings: findingsOf(s),
+    findingCount: s.findingCount,
+  };
+}
+
+/** A cookie decoded: as the background pushed it (session cookies), else asked for. */
+async function decodeCookie(client: SessionLensClient, wire: CookieSnapshot | null, cookie: CookieRow): Promise<DecodedView> {
+  const pushed = wire?.cookies.find((c) => c.value === cookie.value && cookieId(c) === cookie.id)?.decoded;
+  if (pushed?.ok) return toDecoded(pushed.view);
+  if (pushed) throw new ProtocolError(isWireErrorCode(pushed.code) ? pushed.code : 'ERR_INTERNAL', pushed.message);
+  const site = wire?.site ?? undefined;
+  return toDecoded(await client.decode(cookie.value, { cookieName: cookie.name, ...(site ? { site } : {}) }));
+}
+
+/**
+ * The inspected page's URL, or `null` when it cannot be evaluated. While a page commits,
+ * evaluating in it can fail for a moment: only a page that keeps failing is an error page.
+ */
+async function pollInspectedUrl(inspectedUrl: () => Promise<string | null>, current: () => boolean): Promise<string | null> {
+  let url: string | null = null;
+  for (let i = 0; i < 4 && url === null && current(); i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 150));
+    url = await inspectedUrl().catch(() => null);
+  }
+  return url;
 }
 
 /** A snapshot with one cookie change applied (the cookie replaced, added or removed). */
