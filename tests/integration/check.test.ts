@@ -122,7 +122,7 @@ describe('session-lens check (plain Node server)', () => {
         'theme secure-missing low',
       ]),
     );
-    for (const f of out.findings) expect(Object.keys(f).sort()).toEqual(['cookie', 'fix', 'message', 'rule', 'severity']);
+    for (const f of out.findings) expect(Object.keys(f).sort()).toEqual(['cookie', 'domain', 'fix', 'message', 'partition', 'path', 'rule', 'severity']);
     // Sorted highest first.
     expect(out.findings[0].severity).toBe('high');
   });
