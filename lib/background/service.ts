@@ -13,7 +13,8 @@
  * runtime messages ─▶ router ─▶ handlers          runtime ports ─▶ port hub ─▶ panels
  * ```
  */
-import { createBadgeUpdates } from './badge-updates.ts';
+import { createBadgeUpdates, type BadgeUpdates } from './badge-updates.ts';
+import { createChangeBatch, type Burst } from './change-batch.ts';
 import type { ServiceContext } from './context.ts';
 import { isSessionCookie } from './cookie-view.ts';
 import { sessionFacts } from './decode-view.ts';
@@ -55,11 +56,6 @@ export interface BackgroundHandle {
   stop(): void;
 }
 
-/** How long changes gather before a batch is handled: about one animation frame. */
-const COALESCE_MS = 16;
-/** Changes of one cookie per batch handled one by one; more are a burst, coalesced. */
-const MAX_SEPARATE_CHANGES = 8;
-
 const defaultOnError = (where: string, e: unknown) => console.warn(`[session-lens] ${where}:`, e instanceof Error ? e.name : typeof e);
 
 /**
@@ -73,7 +69,7 @@ async function recordTimeline(
   tabs: TabInfo[],
   at: number,
   decodeOn: ChangeDecoder,
-  burst: { count: number; firstAt: number },
+  burst: Burst,
 ): Promise<void> {
   const c = change.cookie;
   const host = c.domain.replace(/^\./, '').toLowerCase();
@@ -84,6 +80,16 @@ async function recordTimeline(
     applyChange(s.timeline, host, { cause: change.cause, removed: change.removed, id: cookieId(c), name: c.name, storeId: c.storeId, facts, at, ...burst }),
   );
   if (event) for (const t of tabs) if (t.site) panels.push(t.tabId, { type: 'timeline/event', tabId: t.tabId, event: { ...event, site: t.site } });
+}
+
+/** After a permission change: an open panel learns its tab's access, gets a fresh snapshot, and the badge is redone. */
+async function refreshAccess(ctx: ServiceContext, panels: Panels, badges: Pick<BadgeUpdates, 'schedule'>, tabId: number): Promise<void> {
+  const info = await ctx.tabs.info(tabId).catch(() => null);
+  if (!info) return;
+  const access = (await ctx.hasAccess(originPatternOf(info.url))) ? 'granted' : 'missing';
+  panels.push(tabId, { type: 'access/changed', tabId, access });
+  await panels.pushSnapshot(tabId);
+  badges.schedule(tabId);
 }
 
 /**
@@ -154,25 +160,11 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
   );
   ctx.hub.onConnect((tabId, port) => panels.connected(tabId, port, ready));
 
-  // Changes are coalesced per cookie: a burst (1,000 document.cookie writes in a second, a site at
-  // the per-site limit) costs one pass per cookie per frame, not one per write, so the panel shows
-  // the final value right after the last write. A batch is handled in the order its cookies first
-  // changed; the next batch waits for this one (bounded work per second). Pushes and timeline run
-  // in two queues, so a slow timeline step never delays the next push.
-  interface Pending {
-    /** The cookie's changes in this batch, in order, up to {@link MAX_SEPARATE_CHANGES}. */
-    changes: { change: CookieChange; at: number }[];
-    /** Past that, a burst: only its last change is handled, standing for `count` changes. */
-    last?: { change: CookieChange; at: number };
-    count: number;
-    firstAt: number;
-  }
-  let batch = new Map<string, Pending>();
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  let flushing: Promise<unknown> = Promise.resolve();
+  // Changes are coalesced per cookie and frame (change-batch.ts). Pushes and timeline run in two
+  // queues, so a slow timeline step never delays the next push.
   let timelineQueue: Promise<unknown> = Promise.resolve();
 
-  function handle(change: CookieChange, at: number, burst: { count: number; firstAt: number }): Promise<unknown> {
+  function handle(change: CookieChange, at: number, burst: Burst): Promise<unknown> {
     let decodeOn: ChangeDecoder | undefined;
     const decoder = () => (decodeOn ??= changeDecoder(change.cookie, settings, at));
     const pushed = panels.pushChange(change, at, (host) => decoder()(host)).then((tabs) => {
@@ -190,54 +182,14 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
     return pushed.catch((e: unknown) => onError('cookies.onChanged', e));
   }
 
-  /** Schedules the next batch; tracked, so `idle()` waits for changes not yet handled. */
-  function schedule(): void {
-    let done: () => void = () => undefined;
-    void ctx.track(new Promise<void>((r) => (done = r)));
-    flushTimer = setTimeout(() => {
-      flush();
-      done();
-    }, COALESCE_MS);
-  }
-
-  function flush(): void {
-    flushTimer = undefined;
-    flushing = ctx.track(
-      flushing
-        .then(() => ready)
-        .then(async () => {
-          // Taken when this batch's turn comes: changes made while the previous one ran join it.
-          const current = batch;
-          batch = new Map();
-          for (const p of current.values()) {
-            for (const c of p.changes) await handle(c.change, c.at, { count: 1, firstAt: c.at });
-            if (p.last) await handle(p.last.change, p.last.at, { count: p.count, firstAt: p.firstAt });
-          }
-        })
-        .catch((e: unknown) => onError('cookies.onChanged', e)),
-    );
-  }
+  const changes = createChangeBatch({ handle, ready, track: ctx.track, onError });
 
   disposers.push(
     platform.cookies.onChanged((change) => {
-      if (stopped) return;
-      const at = ctx.now();
-      const id = cookieId(change.cookie);
-      const prev = batch.get(id);
-      // Per cookie and batch, a few changes are handled one by one (a login's removal and new key
-      // stay a rotation; an overwrite keeps its order); beyond that only the last, with a count.
-      const counts = !(change.removed && change.cause === 'overwrite');
-      if (!prev) batch.set(id, { changes: [{ change, at }], count: 0, firstAt: at });
-      else if (prev.changes.length < MAX_SEPARATE_CHANGES && !prev.last) prev.changes.push({ change, at });
-      else {
-        if (!prev.last) prev.firstAt = at;
-        prev.last = { change, at };
-        if (counts) prev.count++;
-      }
-      if (flushTimer === undefined) schedule();
+      if (!stopped) changes.add(change, ctx.now());
     }),
   );
-  disposers.push(() => clearTimeout(flushTimer));
+  disposers.push(() => changes.stop());
 
   disposers.push(
     platform.tabs.onUpdated((tabId, change, tab) => {
@@ -256,18 +208,7 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
       panels.forget(tabId);
     }),
     platform.permissions.onChanged(() => {
-      for (const tabId of ctx.hub.tabs()) {
-        void ctx.track(
-          (async () => {
-            const info = await ctx.tabs.info(tabId).catch(() => null);
-            if (!info) return;
-            const access = (await ctx.hasAccess(originPatternOf(info.url))) ? 'granted' : 'missing';
-            panels.push(tabId, { type: 'access/changed', tabId, access });
-            await panels.pushSnapshot(tabId);
-            badges.schedule(tabId);
-          })(),
-        );
-      }
+      for (const tabId of ctx.hub.tabs()) void ctx.track(refreshAccess(ctx, panels, badges, tabId));
     }),
     platform.storage.onLocalChanged((changes) => {
       if (SETTINGS_STORAGE_KEY in changes) settings = readSettings(changes[SETTINGS_STORAGE_KEY]?.newValue);
