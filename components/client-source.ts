@@ -83,7 +83,6 @@ export function createPanelSource(
   const updates = createUpdates(() => client.subscribe(tabId, onPush));
   const emit = updates.emit;
   const log = createTimelineLog(client, emit);
-  const accessOf = (s: CookieSnapshot) => accessFields(s, knownOrigin);
   const cookieFields = (s: CookieSnapshot): PanelUpdate => cookieUpdate(s, knownOrigin);
   const loadTimeline = log.load;
 
@@ -92,11 +91,7 @@ export function createPanelSource(
     return pageUrl === undefined || s.site === httpSiteOf(pageUrl);
   }
 
-  /** The state of a page the background has not answered for yet: its address, nothing else. */
-  function blankFor(url: string | null): CookieSnapshot {
-    const site = httpSiteOf(url);
-    return { tabId, url, site, originPattern: patternFor(site), access: 'missing', cookies: [], dropped: [], findingCount: 0 };
-  }
+  const blankFor = (url: string | null) => blankSnapshot(tabId, url);
 
   async function fetchSnapshot(): Promise<CookieSnapshot> {
     const s = await client.listCookies(tabId, pageUrl ?? undefined);
@@ -128,25 +123,19 @@ export function createPanelSource(
         // error pages): ask the page. (A snapshot without a site knows less than the panel.)
         else if (push.snapshot.site !== null) void recheck();
         return;
-      case 'cookies/changed':
-        if (!wire || push.site !== wire.site) return;
-        wire = withChange(wire, push);
-        emit(cookieFields(wire));
-        return;
       case 'timeline/event':
         if (!wire || push.event.site === wire.site) log.add(push.event);
         return;
+      case 'cookies/changed':
       case 'findings':
-        if (!wire || push.site !== wire.site) return;
-        wire = { ...wire, dropped: push.dropped, findingCount: push.findingCount };
-        emit({ findings: findingsOf(wire), findingCount: push.findingCount });
+      case 'access/changed': {
+        const patched = wire && patchWire(wire, push, knownOrigin);
+        if (!patched) return;
+        wire = patched.wire;
+        emit(patched.update);
+        if (push.type === 'access/changed' && push.access === 'granted') void reload();
         return;
-      case 'access/changed':
-        if (!wire) return;
-        wire = { ...wire, access: push.access };
-        emit({ access: accessOf(wire) });
-        if (push.access === 'granted') void reload();
-        return;
+      }
     }
   }
 
@@ -217,21 +206,52 @@ export function createPanelSource(
     subscribe: updates.subscribe,
     decode: (cookie: CookieRow) => decodeCookie(client, wire, cookie),
     companion: (key: string) => lookupCompanion(client, key),
-    async requestAccess(pattern: string): Promise<boolean> {
-      const granted = await client.requestPermission(pattern);
-      if (granted) await reload();
-      return granted;
-    },
-    async clearTimeline(): Promise<void> {
-      const site = wire?.site;
-      if (!site) return;
-      await client.clearTimeline(site);
-      log.clear();
-    },
+    requestAccess: (pattern: string) => requestAccess(client, pattern, reload),
+    clearTimeline: () => clearTimeline(client, wire?.site ?? null, log.clear),
     openFullWindow: options.openFullWindow,
     openDecoder: options.openDecoder,
     openOptions: options.openOptions,
   };
+}
+
+/** The state of a page the background has not answered for yet: its address, nothing else. */
+function blankSnapshot(tabId: number, url: string | null): CookieSnapshot {
+  const site = httpSiteOf(url);
+  return { tabId, url, site, originPattern: patternFor(site), access: 'missing', cookies: [], dropped: [], findingCount: 0 };
+}
+
+type PatchPush = Extract<PanelPush, { type: 'cookies/changed' | 'findings' | 'access/changed' }>;
+
+/** A push that patches the current snapshot: the new snapshot and the update to emit, or null when it is another site's. */
+function patchWire(wire: CookieSnapshot, push: PatchPush, knownOrigin: string | null): { wire: CookieSnapshot; update: PanelUpdate } | null {
+  switch (push.type) {
+    case 'cookies/changed': {
+      if (push.site !== wire.site) return null;
+      const next = withChange(wire, push);
+      return { wire: next, update: cookieUpdate(next, knownOrigin) };
+    }
+    case 'findings': {
+      if (push.site !== wire.site) return null;
+      const next = { ...wire, dropped: push.dropped, findingCount: push.findingCount };
+      return { wire: next, update: { findings: findingsOf(next), findingCount: push.findingCount } };
+    }
+    case 'access/changed': {
+      const next = { ...wire, access: push.access };
+      return { wire: next, update: { access: accessFields(next, knownOrigin) } };
+    }
+  }
+}
+
+async function requestAccess(client: SessionLensClient, pattern: string, reload: () => Promise<void>): Promise<boolean> {
+  const granted = await client.requestPermission(pattern);
+  if (granted) await reload();
+  return granted;
+}
+
+async function clearTimeline(client: SessionLensClient, site: string | null, clearLog: () => void): Promise<void> {
+  if (!site) return;
+  await client.clearTimeline(site);
+  clearLog();
 }
 
 /** The panel's listeners; the port opens with the first and closes with the last. */
