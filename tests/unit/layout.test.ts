@@ -169,6 +169,14 @@ describe('layout', () => {
     expect(LONG_FUNCTIONS_PENDING.filter((n) => !all.some((f) => f.name === n))).toEqual([]);
   });
 
+  it('no source file in lib/, components/ or entrypoints/ is over 500 lines', () => {
+    const long = ['lib', 'components', 'entrypoints']
+      .flatMap(files)
+      .map((f) => ({ f, lines: readFileSync(join(ROOT, f), 'utf8').split('\n').length }))
+      .filter(({ lines }) => lines > 500);
+    expect(long.map(({ f, lines }) => `${f} (${lines} lines)`)).toEqual([]);
+  });
+
   it('every lib folder has an index.ts with explicit exports', () => {
     for (const dir of ['codec', 'policy', 'protocol', 'background', 'browser', 'node']) {
       const text = readFileSync(join(ROOT, 'lib', dir, 'index.ts'), 'utf8');
