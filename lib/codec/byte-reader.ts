@@ -10,8 +10,8 @@ import type { SessionValue } from './value.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** A cursor over untrusted bytes, with the budget of one payload. */
-export class ByteReader {
+/** A cursor over untrusted bytes, with the budget of one payload; a format reader supplies `value0`. */
+export abstract class ByteReader {
   pos = 0;
   private items = 0;
   private depth = 0;
@@ -22,6 +22,20 @@ export class ByteReader {
     /** Names the format in error messages, e.g. `Ruby Marshal`. */
     readonly what: string,
   ) {}
+
+  /** One value, counted against the item budget and the nesting depth. */
+  value(): SessionValue {
+    this.addItems();
+    this.enter();
+    try {
+      return this.value0();
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** Reads one value of the format at the cursor. */
+  protected abstract value0(): SessionValue;
 
   get left(): number {
     return this.bytes.length - this.pos;

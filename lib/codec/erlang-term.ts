@@ -47,16 +47,6 @@ export function isCompressedTerm(bytes: Uint8Array): boolean {
 }
 
 class TermReader extends ByteReader {
-  value(): SessionValue {
-    this.addItems();
-    this.enter();
-    try {
-      return this.value0();
-    } finally {
-      this.leave();
-    }
-  }
-
   private atom(bytes: Uint8Array, utf8: boolean): SessionValue {
     const name = utf8 ? (ByteReader.utf8(bytes) ?? this.fail('atom is not UTF-8')) : LATIN1.decode(bytes);
     if (name === 'true') return true;
@@ -87,7 +77,7 @@ class TermReader extends ByteReader {
     return new PyObject(`erlang:${kind}`, { value: hex(this.bytes.subarray(start, this.pos)) });
   }
 
-  private value0(): SessionValue {
+  protected value0(): SessionValue {
     const start = this.pos;
     const t = this.byte();
     switch (t) {

@@ -111,17 +111,7 @@ class MarshalReader extends ByteReader {
     return new PyObject('ruby:bytes', { value: hex(bytes) });
   }
 
-  value(): SessionValue {
-    this.addItems();
-    this.enter();
-    try {
-      return this.value0();
-    } finally {
-      this.leave();
-    }
-  }
-
-  private value0(): SessionValue {
+  protected value0(): SessionValue {
     const t = this.byte();
     switch (t) {
       case 0x30 /* 0 */:

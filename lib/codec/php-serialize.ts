@@ -81,17 +81,7 @@ class PhpReader extends ByteReader {
     return s ?? new PyObject('php:bytes', { value: hex(bytes) });
   }
 
-  value(): SessionValue {
-    this.addItems();
-    this.enter();
-    try {
-      return this.value0();
-    } finally {
-      this.leave();
-    }
-  }
-
-  private value0(): SessionValue {
+  protected value0(): SessionValue {
     const t = this.byte();
     if (t === 0x4e /* N */) {
       this.expect(0x3b);
