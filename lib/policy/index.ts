@@ -36,3 +36,15 @@ export { SET_COOKIE_FIX } from './rule.ts';
 export type { Rule, RuleContext, RuleHit } from './rule.ts';
 export { evaluateCookie, evaluateCookies, evaluateSetCookieHeaders, sortFindings, summarize } from './engine.ts';
 export type { EvaluateContext, IgnoredHeader, SeveritySummary } from './engine.ts';
+export {
+  MASK,
+  MASKED_KEY_PATTERN,
+  MAX_DIFF_KEYS,
+  MAX_SUMMARY_KEYS,
+  MAX_VALUE_TEXT,
+  diffSessions,
+  isMaskedSessionKey,
+  shortValueText,
+  summarizeSession,
+} from './session-diff.ts';
+export type { SessionDiff, SessionDiffEntry, SessionKeyText, SessionSummary } from './session-diff.ts';
