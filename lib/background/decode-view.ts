@@ -3,6 +3,7 @@
  * is the codec's exact JSON text (bigints as digits, never structured-cloned).
  */
 import { decode, decodeCookies, isSessionLensError, isSessionObject, stringifyJson, type DecodeResult } from '../codec/index.ts';
+import { summarizeSession } from '../policy/index.ts';
 import type { CookieDecode, DecodeView, SignatureState } from '../protocol/index.ts';
 import type { SessionFacts } from './timeline.ts';
 
@@ -118,8 +119,8 @@ export async function decodeCookie(value: string, ctx: DecodeContext): Promise<C
 }
 
 /**
- * What the timeline keeps about a session cookie value: a hash, and the logged-in user when the
- * value is readable (a signed cookie). Pass the value's decode result when there is one, so the
+ * What the timeline keeps about a session cookie value: a hash, and the logged-in user and a masked
+ * summary of the data when the value is readable (a signed cookie). Pass the value's decode result when there is one, so the
  * value is not decoded twice. Never throws.
  *
  * @example
@@ -132,7 +133,8 @@ export async function sessionFacts(value: string, expires: number | null, decode
     if (r === null || r.format === 'django-session-key' || !isSessionObject(r.data)) return { fingerprint, user: null, opaque: true, expires };
     const uid = r.data._auth_user_id;
     const user = typeof uid === 'string' || typeof uid === 'number' || typeof uid === 'bigint' ? String(uid) : null;
-    return { fingerprint, user, opaque: false, expires };
+    const data = summarizeSession(r.data);
+    return data ? { fingerprint, user, opaque: false, expires, data } : { fingerprint, user, opaque: false, expires };
   } catch {
     return { fingerprint, user: null, opaque: true, expires };
   }

@@ -66,6 +66,9 @@ export interface ResponseHeaders {
   tabId: number;
   url: string;
   type?: string;
+  /** The request's method (`GET`, `POST` …) and the response's status code. */
+  method?: string;
+  statusCode?: number;
   responseHeaders?: { name: string; value?: string }[];
 }
 

@@ -10,6 +10,7 @@
  * cookies.onChanged ─▶ push queue ─▶ panels (cookies/changed, decoded once) ─▶ badges
  *                              └───▶ timeline queue ─▶ store ─▶ panels (timeline/event)
  * webRequest ─▶ Set-Cookie watch ─▶ dropped findings ─▶ panels (findings) ─▶ badges
+ *           └─▶ request log ─▶ (the timeline event's request)
  * runtime messages ─▶ router ─▶ handlers          runtime ports ─▶ port hub ─▶ panels
  * ```
  */
@@ -22,6 +23,7 @@ import { createHandlers } from './handlers.ts';
 import { changeDecoder, createPanels, type ChangeDecoder, type Panels } from './panels.ts';
 import type { CookieChange, Platform, Unsubscribe } from './platform.ts';
 import { createPortHub, type PortHub } from './port-hub.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
 import { createRouter, type RequestContext, type Router } from './router.ts';
 import { createSetCookieWatch } from './set-cookie-watch.ts';
 import { SETTINGS_STORAGE_KEY, readSettings, storeSettings, type Settings } from './settings.ts';
@@ -70,14 +72,27 @@ async function recordTimeline(
   at: number,
   decodeOn: ChangeDecoder,
   burst: Burst,
+  requests: RequestLog,
 ): Promise<void> {
   const c = change.cookie;
   const host = c.domain.replace(/^\./, '').toLowerCase();
   if (!isSessionCookie(c.name, host, ctx.settings().policy)) return;
   const expires = !c.session && typeof c.expirationDate === 'number' ? Math.round(c.expirationDate * 1000) : null;
   const facts = await sessionFacts(c.value, expires, (await decodeOn(host)).result);
+  // An overwrite's removal makes no event: the set that follows claims the request.
+  const request = change.removed && change.cause === 'overwrite' ? undefined : requests.claim(c.name, c.domain, c.hostOnly, at);
   const event = await ctx.store.update(host, (s) =>
-    applyChange(s.timeline, host, { cause: change.cause, removed: change.removed, id: cookieId(c), name: c.name, storeId: c.storeId, facts, at, ...burst }),
+    applyChange(s.timeline, host, {
+      cause: change.cause,
+      removed: change.removed,
+      id: cookieId(c),
+      name: c.name,
+      storeId: c.storeId,
+      facts,
+      at,
+      ...burst,
+      ...(request ? { request } : {}),
+    }),
   );
   if (event) for (const t of tabs) if (t.site) panels.push(t.tabId, { type: 'timeline/event', tabId: t.tabId, event: { ...event, site: t.site } });
 }
@@ -129,6 +144,7 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
   const panels = createPanels(ctx);
   const badges = createBadgeUpdates(ctx, panels, options.badgeDelay ?? 30);
   const watch = createSetCookieWatch(ctx, panels, badges);
+  const requests = createRequestLog();
   const saveSettings = async (next: Settings) => {
     settings = next;
     await platform.storage.local.set({ [SETTINGS_STORAGE_KEY]: storeSettings(next) });
@@ -175,7 +191,7 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
       Promise.all([timelineQueue, pushed])
         .then(async ([, tabs]) => {
           if (change.cause === 'evicted') await watch.evicted(change, tabs);
-          await recordTimeline(ctx, panels, change, tabs, at, (host) => decoder()(host), burst);
+          await recordTimeline(ctx, panels, change, tabs, at, (host) => decoder()(host), burst, requests);
         })
         .catch((e: unknown) => onError('timeline', e)),
     );
@@ -218,7 +234,10 @@ export function startService(platform: Platform, options: ServiceOptions = {}): 
   if (platform.webRequest) {
     const web = platform.webRequest;
     disposers.push(
-      web.onHeadersReceived((d) => watch.headersReceived(d)),
+      web.onHeadersReceived((d) => {
+        watch.headersReceived(d);
+        requests.record(d, ctx.now());
+      }),
       web.onCompleted((d) => void ctx.track(ready.then(() => watch.completed(d))).catch((e: unknown) => onError('webRequest', e))),
       web.onErrorOccurred((d) => watch.failed(d)),
     );

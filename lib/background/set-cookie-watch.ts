@@ -10,6 +10,7 @@ import { countBadge } from './badge.ts';
 import { PER_SITE_COOKIE_LIMIT, cookiesToStore, droppedFindings, isStored, mergeDropped, perSiteLimitFinding } from './dropped.ts';
 import type { Panels } from './panels.ts';
 import type { CookieChange, ResponseHeaders } from './platform.ts';
+import { setCookieHeaders } from './request-log.ts';
 import { cookieMatchesHost, hostOf, siteOf, type CookieLike } from './site.ts';
 import type { TabInfo } from './tabs.ts';
 
@@ -68,12 +69,7 @@ export function createSetCookieWatch(
   return {
     headersReceived(details) {
       if (details.type === 'main_frame' && details.tabId >= 0) ctx.tabs.navigated(details.tabId, details.url);
-      const headers: string[] = [];
-      for (const h of details.responseHeaders ?? []) {
-        if (h.name.toLowerCase() !== 'set-cookie' || h.value === undefined) continue;
-        // Firefox joins several Set-Cookie headers with newlines.
-        headers.push(...h.value.split('\n').filter((v) => v.trim() !== ''));
-      }
+      const headers = setCookieHeaders(details);
       if (headers.length === 0) return;
       if (requests.size > MAX_PENDING_REQUESTS) requests.clear(); // never grows without bound
       requests.set(details.requestId, { tabId: details.tabId, url: details.url, headers });

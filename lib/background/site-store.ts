@@ -23,6 +23,7 @@ const FactsSchema = z.object({
   user: z.string().nullable(),
   opaque: z.boolean(),
   expires: z.number().nullable(),
+  data: z.record(z.string(), z.object({ text: z.string(), hash: z.string() })).optional(),
   at: z.number(),
 });
 

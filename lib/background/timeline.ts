@@ -12,8 +12,12 @@
  * whose `_auth_user_id` changes, or a session cookie set again within {@link ROTATION_WINDOW_MS}
  * of being removed is a `rotated` event. Pure: the caller supplies {@link SessionFacts} (a hash of
  * the value, never the value) and persists the state.
+ *
+ * Each event also says what changed in the data (a {@link SessionDiff} of the summaries the facts
+ * carry for readable values, masked by the policy) and which request caused it, when known.
  */
-import type { TimelineEvent, TimelineKind } from '../protocol/index.ts';
+import { diffSessions, type SessionDiff, type SessionSummary } from '../policy/index.ts';
+import type { TimelineEvent, TimelineKind, TimelineRequest } from '../protocol/index.ts';
 
 /** How long after a removal a new session cookie counts as the same session rotating. */
 export const ROTATION_WINDOW_MS = 2_000;
@@ -32,6 +36,8 @@ export interface SessionFacts {
   opaque: boolean;
   /** Expiry, ms since the epoch; `null` for a browser-session cookie. */
   expires: number | null;
+  /** The data's keys, summarised and masked (lib/policy `summarizeSession`), when the value is readable. */
+  data?: SessionSummary;
 }
 
 /** One change of a session cookie, as the background feeds it in. */
@@ -49,6 +55,8 @@ export interface SessionCookieChange {
   /** Browser changes coalesced into this one (a burst), and when the first happened. */
   count?: number;
   firstAt?: number;
+  /** The request whose Set-Cookie header made the change, when webRequest saw it. */
+  request?: TimelineRequest;
 }
 
 /** A site's timeline state: JSON-serialisable, persisted as one storage item. */
@@ -89,6 +97,9 @@ function classifySet(prev: (SessionFacts & { at: number }) | undefined, next: Se
       return ['refreshed', `expiry extended ${describeExpiry(next.expires)}`];
     }
     if (next.opaque && prev.opaque) return ['rotated', 'new session key'];
+    if (prev.user === next.user && prev.data && next.data && diffSessions(prev.data, next.data)?.entries.length === 0) {
+      return ['refreshed', `re-signed, data unchanged, ${describeExpiry(next.expires)}`];
+    }
     if (prev.user !== next.user) {
       if (next.user !== null && prev.user === null) return ['rotated', `login: user ${next.user}`];
       if (next.user === null) return ['rotated', `logout: user ${prev.user} left`];
@@ -119,6 +130,7 @@ function trimRecord<T extends { at: number }>(rec: Record<string, T>, max: numbe
 export function applyChange(state: SiteTimeline, site: string, change: SessionCookieChange): TimelineEvent | null {
   const { id, at } = change;
   let result: [TimelineKind, string] | null;
+  let diff: SessionDiff | null = null;
   if (change.removed) {
     const prev = state.known[id];
     delete state.known[id];
@@ -135,6 +147,7 @@ export function applyChange(state: SiteTimeline, site: string, change: SessionCo
           : change.cause === 'evicted'
             ? ['removed', 'evicted by the browser']
             : ['removed', 'removed'];
+    if (prev?.data) diff = diffSessions(prev.data, null);
   } else {
     const pending = state.overwriting[id];
     delete state.overwriting[id];
@@ -145,6 +158,7 @@ export function applyChange(state: SiteTimeline, site: string, change: SessionCo
     state.known[id] = { ...change.facts, at };
     trimRecord(state.known, MAX_KNOWN_PER_SITE);
     result = classifySet(prev, change.facts, recentlyRemoved);
+    if (prev?.data || change.facts.data) diff = diffSessions(prev?.data ?? null, change.facts.data ?? null);
   }
   // Stale bookkeeping never outlives the rotation window by much.
   for (const [name, t] of Object.entries(state.removedAt)) if (at - t > ROTATION_WINDOW_MS) delete state.removedAt[name];
@@ -163,6 +177,8 @@ export function applyChange(state: SiteTimeline, site: string, change: SessionCo
     event.count = change.count;
     event.firstAt = change.firstAt ?? at;
   }
+  if (diff && (diff.entries.length > 0 || diff.more > 0)) event.diff = diff;
+  if (change.request) event.request = change.request;
   state.events.push(event);
   if (state.events.length > MAX_EVENTS_PER_SITE) state.events.splice(0, state.events.length - MAX_EVENTS_PER_SITE);
   return event;

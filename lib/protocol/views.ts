@@ -144,6 +144,32 @@ export const TimelineKindSchema = z.enum([
 ]);
 export type TimelineKind = z.infer<typeof TimelineKindSchema>;
 
+/** The request whose response changed the session cookie (webRequest): method, URL without its query, status. */
+export const TimelineRequestSchema = z.object({
+  method: z.string().check(z.maxLength(32)),
+  /** Origin and path; a query string is shown as `?…` (it may hold tokens). */
+  url: z.string().check(z.maxLength(2048)),
+  status: z.int(),
+});
+export type TimelineRequest = z.infer<typeof TimelineRequestSchema>;
+
+/** One session key that changed; values are short texts, `••••` where the policy masks them. */
+export const SessionDiffEntrySchema = z.object({
+  key: z.string().check(z.maxLength(1024)),
+  change: z.enum(['added', 'removed', 'changed']),
+  before: z.optional(z.string().check(z.maxLength(1024))),
+  after: z.optional(z.string().check(z.maxLength(1024))),
+  masked: z.optional(z.boolean()),
+});
+export type SessionDiffEntryView = z.infer<typeof SessionDiffEntrySchema>;
+
+/** What changed in the session's data (lib/policy's `diffSessions`): keys sorted, `more` past the cap. */
+export const SessionDiffSchema = z.object({
+  entries: z.array(SessionDiffEntrySchema).check(z.maxLength(100)),
+  more: z.int().check(z.nonnegative()),
+});
+export type SessionDiffView = z.infer<typeof SessionDiffSchema>;
+
 /** One event in a site's session timeline. */
 export const TimelineEventSchema = z.object({
   /** Unique, increasing per background instance. */
@@ -159,5 +185,9 @@ export const TimelineEventSchema = z.object({
   /** Changes this event stands for when a burst was coalesced (absent: one), and when the first was. */
   count: z.optional(z.int().check(z.positive())),
   firstAt: z.optional(z.number()),
+  /** What changed in the data, when the values are readable (signed cookies). */
+  diff: z.optional(SessionDiffSchema),
+  /** The request whose Set-Cookie caused it, when webRequest saw one. */
+  request: z.optional(TimelineRequestSchema),
 });
 export type TimelineEvent = z.infer<typeof TimelineEventSchema>;

@@ -87,6 +87,40 @@ describe('decode once, push the view', () => {
   });
 });
 
+describe('the timeline: what changed, and the request', () => {
+  it('a login pushes an event with the keys it added and the POST that set the cookie', async () => {
+    const pushes = subscribe();
+    await settle();
+    const anon = await dumps({ theme: 'dark' }, { key: SECRET, salt: SALT });
+    p.setCookie(cookie({ name: 'sessionid', value: anon, domain: 'localhost' }));
+    await settle();
+    const value = await dumps({ theme: 'dark', _auth_user_id: '1', _auth_user_hash: 'hash-of-the-password' }, { key: SECRET, salt: SALT });
+    // webRequest shows the response's headers before the browser stores the cookie.
+    p.events.headers.emit({
+      requestId: 'login',
+      tabId: 1,
+      url: `${SITE}/login?next=/`,
+      method: 'POST',
+      statusCode: 302,
+      responseHeaders: [{ name: 'Set-Cookie', value: `sessionid=${value}; HttpOnly; Path=/` }],
+    });
+    p.setCookie(cookie({ name: 'sessionid', value, domain: 'localhost' }));
+    await settle();
+    const events = pushes.flatMap((x) => (x.type === 'timeline/event' ? [x.event] : []));
+    expect(events.map((e) => e.kind)).toEqual(['created', 'rotated']);
+    expect(events[0]!.request).toBeUndefined(); // set without a response webRequest saw
+    expect(events[1]).toMatchObject({
+      site: SITE,
+      detail: 'login: user 1',
+      request: { method: 'POST', url: `${SITE}/login?…`, status: 302 },
+      diff: { entries: [{ key: '_auth_user_hash', change: 'added', after: '••••', masked: true }, { key: '_auth_user_id', change: 'added', after: '"1"' }], more: 0 },
+    });
+    // Stored and served the same; the masked value is nowhere.
+    expect(await client.getTimeline(SITE)).toEqual(events);
+    expect(JSON.stringify([...p.state.items.values()])).not.toContain('hash-of-the-password');
+  });
+});
+
 describe('the platform, and nothing else', () => {
   it('sets the badge through the platform after a change', async () => {
     p.setCookie(cookie({ name: 'sessionid', value: 'k'.repeat(32), domain: 'localhost', httpOnly: false }));
