@@ -3,10 +3,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { AccessBanner } from './AccessBanner.tsx';
 import { CookieDetails } from './CookieDetails.tsx';
 import { CookieTable } from './CookieTable.tsx';
+import { downloadText } from './download.ts';
 import { FindingsList } from './FindingsList.tsx';
 import { cookieKeyOf, filterCookies, findingKeyOf, sortCookies, type SortOrder } from './format.ts';
 import { errorText, useCompanionLookup, useDecoded, usePanelSnapshot, useVerifyEpoch } from './panel-hooks.ts';
 import type { PanelSource } from './panel-source.ts';
+import { buildReport, reportFileName, reportJson, reportMarkdown } from './report.ts';
 import { Timeline } from './Timeline.tsx';
 import { TopBar } from './TopBar.tsx';
 import type { CookieRow, PanelSnapshot, Theme } from './view-model.ts';
@@ -129,6 +131,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
           <Timeline
             entries={view.timeline}
             onClear={source.clearTimeline ? () => void source.clearTimeline?.().catch(() => undefined) : undefined}
+            onExport={(format) => exportReport(view, format, now())}
           />
         </div>
         <aside
@@ -157,6 +160,14 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
       </main>
     </>
   );
+}
+
+/** Downloads the site's findings and timeline as JSON or Markdown. */
+function exportReport(view: PanelSnapshot, format: 'json' | 'markdown', at: number): void {
+  const report = buildReport(view, at);
+  const name = reportFileName(report.site, at, format);
+  if (format === 'json') downloadText(name, 'application/json', reportJson(report));
+  else downloadText(name, 'text/markdown', reportMarkdown(report));
 }
 
 const EMPTY_SNAPSHOT: PanelSnapshot = Object.freeze({

@@ -1,6 +1,8 @@
 import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import { escapeLine, escapeText } from './escape.ts';
 import { formatClock, formatDuration, mergeBursts, plural } from './format.ts';
+import { ChangeDetails, DiffSummary, RequestSummary } from './TimelineChange.tsx';
 import type { TimelineEntry, TimelineKind } from './view-model.ts';
 
 export interface TimelineProps {
@@ -9,6 +11,8 @@ export interface TimelineProps {
   onClear?: () => void;
   /** Most entries shown (newest first). */
   limit?: number;
+  /** Download the timeline and the site's findings (absent: no Export buttons). */
+  onExport?: (format: 'json' | 'markdown') => void;
 }
 
 const LABEL: Record<TimelineKind, string> = {
@@ -26,8 +30,35 @@ function formatSpan(ms: number): string {
   return ms < 60_000 ? `${(Math.round(ms / 100) / 10).toFixed(1)} s` : formatDuration(ms);
 }
 
+/** One event: time, kind, cookie, detail, the request and the keys that changed; a click shows the before/after. */
+function EventRow({ e, open, onToggle }: { e: TimelineEntry; open: boolean; onToggle: () => void }): JSX.Element {
+  const line = (
+    <>
+      <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>{' '}
+      <span class={`badge tl-kind tl-${e.kind}`}>
+        {LABEL[e.kind]}
+        {(e.count ?? 1) > 1 ? ` ×${e.count} in ${formatSpan(e.at - (e.firstAt ?? e.at))}` : ''}
+      </span>{' '}
+      <code>{escapeLine(e.cookie)}</code>
+      {e.detail ? <span class="tl-detail"> — {escapeText(e.detail)}</span> : null}
+      {e.request ? <> <RequestSummary request={e.request} /></> : null}
+      {e.diff ? <> <DiffSummary diff={e.diff} /></> : null}
+    </>
+  );
+  const detailsId = `tl-details-${e.id}`;
+  return (
+    <li data-kind={e.kind} data-count={e.count ?? 1} data-open={open ? 'true' : undefined} title={escapeLine(e.domain)}>
+      <button type="button" class="tl-event" aria-expanded={open} aria-controls={open ? detailsId : undefined} onClick={onToggle}>
+        {line}
+      </button>
+      {open ? <ChangeDetails entry={e} id={detailsId} /> : null}
+    </li>
+  );
+}
+
 /** The site's session timeline, newest first; repeated events of one cookie merged ("key rotated ×500 in 1.2 s"). A live region: pushed events are announced. */
-export function Timeline({ entries, limit = 200, onClear }: TimelineProps): JSX.Element {
+export function Timeline({ entries, limit = 200, onClear, onExport }: TimelineProps): JSX.Element {
+  const [openId, setOpenId] = useState<string | null>(null);
   const newest = mergeBursts(entries).reverse().slice(0, limit);
   return (
     <section class="timeline" aria-label="Session timeline" data-testid="timeline">
@@ -37,6 +68,17 @@ export function Timeline({ entries, limit = 200, onClear }: TimelineProps): JSX.
           <button type="button" class="link" onClick={onClear}>
             Clear
           </button>
+        ) : null}{' '}
+        {onExport ? (
+          <span class="tl-export">
+            Export:{' '}
+            <button type="button" class="link" data-testid="export-json" onClick={() => onExport('json')}>
+              JSON
+            </button>{' '}
+            <button type="button" class="link" data-testid="export-markdown" onClick={() => onExport('markdown')}>
+              Markdown
+            </button>
+          </span>
         ) : null}
       </h3>
       {newest.length === 0 ? (
@@ -44,15 +86,7 @@ export function Timeline({ entries, limit = 200, onClear }: TimelineProps): JSX.
       ) : (
         <ol role="log" aria-live="polite">
           {newest.map((e) => (
-            <li key={e.id} data-kind={e.kind} data-count={e.count ?? 1} title={escapeLine(e.domain)}>
-              <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>{' '}
-              <span class={`badge tl-kind tl-${e.kind}`}>
-                {LABEL[e.kind]}
-                {(e.count ?? 1) > 1 ? ` ×${e.count} in ${formatSpan(e.at - (e.firstAt ?? e.at))}` : ''}
-              </span>{' '}
-              <code>{escapeLine(e.cookie)}</code>
-              {e.detail ? <span class="tl-detail"> — {escapeText(e.detail)}</span> : null}
-            </li>
+            <EventRow key={e.id} e={e} open={openId === e.id} onToggle={() => setOpenId(openId === e.id ? null : e.id)} />
           ))}
         </ol>
       )}

@@ -446,6 +446,8 @@ function toEntry(e: TimelineEvent): TimelineEntry {
     entry.count = e.count;
     entry.firstAt = e.firstAt ?? e.at;
   }
+  if (e.diff) entry.diff = e.diff;
+  if (e.request) entry.request = e.request;
   return entry;
 }
 

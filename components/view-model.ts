@@ -118,6 +118,32 @@ export interface TimelineEntry {
   count?: number;
   /** When the first of a merged burst happened (`at` is the last). */
   firstAt?: number;
+  /** What changed in the session's data (readable values only); masked values read `••••`. */
+  diff?: TimelineDiff;
+  /** The request whose response made the change. */
+  request?: TimelineRequestView;
+}
+
+/** One session key that changed: short value texts before and after. */
+export interface TimelineDiffEntry {
+  key: string;
+  change: 'added' | 'removed' | 'changed';
+  before?: string;
+  after?: string;
+  masked?: boolean;
+}
+
+/** The keys that changed, and how many more than are listed. */
+export interface TimelineDiff {
+  entries: TimelineDiffEntry[];
+  more: number;
+}
+
+/** Method, URL (query shown as `?…`) and status of a request. */
+export interface TimelineRequestView {
+  method: string;
+  url: string;
+  status: number;
 }
 
 /** Server-side data the companion returned for an opaque session key. */
