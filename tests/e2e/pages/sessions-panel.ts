@@ -66,6 +66,14 @@ export class SessionsPanel {
     const counts = await this.timelineEntries(kind).evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.count ?? '1')));
     return counts.reduce((a, b) => a + b, 0);
   }
+  /** The before/after of the timeline event that is open. */
+  get eventDetails(): Locator {
+    return this.timeline.locator('[data-testid="tl-details"]');
+  }
+  /** Opens (or closes) a timeline event's before/after. */
+  async toggleEvent(entry: Locator): Promise<void> {
+    await entry.locator('button.tl-event').click();
+  }
   get findingTotal(): Locator {
     return this.root.locator('[data-testid="finding-total"]');
   }
