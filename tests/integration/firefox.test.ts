@@ -11,34 +11,26 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFirefoxExtension, connectWithRetry, FIREFOX, freePort, GECKO_ID, packetReader, stopProcessGroup, writePacket, type FirefoxBuild } from '../support/firefox.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FIREFOX = '/usr/bin/firefox-esr';
-const GECKO_ID = 'session-lens@session-lens.dev';
 const UUID = '3f5c2a51-8d0e-4b7a-9c61-2e4d6f8a0b13';
 const EXT_ORIGIN = `moz-extension://${UUID}`;
 
-let outDir: string;
+let build: FirefoxBuild;
 let extDir: string;
 
 beforeAll(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'sl-ff-build-'));
-  const build = spawnSync('npx', ['wxt', 'build', '-b', 'firefox'], {
-    cwd: ROOT,
-    env: { ...process.env, SESSION_LENS_OUT_DIR: outDir },
-    encoding: 'utf8',
-    timeout: 110_000,
-  });
-  if (build.status !== 0) throw new Error(`wxt build -b firefox failed:\n${build.stdout}\n${build.stderr}`);
-  extDir = join(outDir, 'firefox-mv3');
+  build = buildFirefoxExtension();
+  extDir = build.extDir;
 });
 
 afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  build?.cleanup();
 });
 
 describe('Firefox build', () => {
@@ -90,7 +82,7 @@ describe('Firefox build', () => {
       });
       expect(out).toMatch(/Installed .* as a temporary add-on/);
     } finally {
-      stopGroup(child);
+      await stopProcessGroup(child);
       rmSync(profile, { recursive: true, force: true });
     }
   });
@@ -101,46 +93,29 @@ describe('Firefox build', () => {
 type Packet = Record<string, unknown> & { from?: string; type?: string; error?: string };
 
 class Rdp {
-  private buf = Buffer.alloc(0);
   private packets: Packet[] = [];
   private waiters: { match: (p: Packet) => boolean; resolve: (p: Packet) => void }[] = [];
 
   private constructor(private readonly sock: net.Socket) {
-    sock.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      for (;;) {
-        const colon = this.buf.indexOf(58);
-        if (colon < 0) return;
-        const len = Number(this.buf.subarray(0, colon).toString());
-        if (this.buf.length < colon + 1 + len) return;
-        const packet = JSON.parse(this.buf.subarray(colon + 1, colon + 1 + len).toString()) as Packet;
-        this.buf = this.buf.subarray(colon + 1 + len);
+    sock.on(
+      'data',
+      packetReader((p) => {
+        const packet = p as Packet;
         const w = this.waiters.find((x) => x.match(packet));
         if (w) {
           this.waiters.splice(this.waiters.indexOf(w), 1);
           w.resolve(packet);
         } else this.packets.push(packet);
-      }
-    });
+      }),
+    );
   }
 
-  static async connect(port: number, timeoutMs = 20_000): Promise<Rdp> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const sock = await new Promise<net.Socket>((ok, fail) => {
-          const s = net.connect(port, '127.0.0.1');
-          s.once('connect', () => ok(s));
-          s.once('error', fail);
-        });
-        const rdp = new Rdp(sock);
-        await rdp.waitFor((p) => p.from === 'root' && 'applicationType' in p);
-        return rdp;
-      } catch (e) {
-        if (Date.now() > until) throw e;
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    }
+  static connect(port: number, timeoutMs = 20_000): Promise<Rdp> {
+    return connectWithRetry(port, timeoutMs, async (sock) => {
+      const rdp = new Rdp(sock);
+      await rdp.waitFor((p) => p.from === 'root' && 'applicationType' in p);
+      return rdp;
+    });
   }
 
   waitFor(match: (p: Packet) => boolean, timeoutMs = 15_000): Promise<Packet> {
@@ -164,8 +139,7 @@ class Rdp {
 
   async request(to: string, type: string, extra: Record<string, unknown> = {}): Promise<Packet> {
     const answer = this.waitFor((p) => p.from === to && (p.type === undefined || p.error !== undefined));
-    const text = JSON.stringify({ to, type, ...extra });
-    this.sock.write(`${Buffer.byteLength(text)}:${text}`);
+    writePacket(this.sock, { to, type, ...extra });
     const p = await answer;
     if (p.error) throw new Error(`RDP ${type}: ${p.error} ${String(p.message ?? '')}`);
     return p;
@@ -183,26 +157,6 @@ class Rdp {
   close(): void {
     this.sock.destroy();
   }
-}
-
-function stopGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    child.kill('SIGTERM');
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => ok(port));
-    });
-    s.once('error', fail);
-  });
 }
 
 describe('Firefox background over the message protocol', () => {
@@ -276,7 +230,7 @@ describe('Firefox background over the message protocol', () => {
 
   afterAll(async () => {
     rdp?.close();
-    if (firefox) stopGroup(firefox);
+    if (firefox) await stopProcessGroup(firefox);
     await new Promise<void>((ok) => (site ? site.close(() => ok()) : ok()));
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
