@@ -26,10 +26,9 @@ const UUID = '6b1e0c3a-2f47-4d8e-a5c9-71d3e0f4b826';
 const EXT_ORIGIN = `moz-extension://${UUID}`;
 /**
  * How long after a navigation has loaded the panel may take to show the new site: the issue's
- * target is one second; the margin is for this shared, loaded CI machine (the figures measured
- * are logged).
+ * target, one second (measured: under 200 ms on a loaded 2-core machine; the test logs the figures).
  */
-const NEW_SITE_MS = 1500;
+const NEW_SITE_MS = 1000;
 /** How long a change the browser already made may take to reach the panel. */
 const LIVE_MS = 3000;
 
@@ -80,14 +79,22 @@ const B_SESSION = 'b-session-key-0123456789abcdefghij';
 
 beforeAll(async () => {
   build = buildFirefoxExtension();
-  [django, siteB, siteC, ff] = await Promise.all([
-    startDjango({ engine: 'signed_cookies' }),
+  // All settle before any failure is thrown, so afterAll stops whatever did start.
+  const started = await Promise.allSettled([
+    startDjango({ engine: 'signed_cookies' }).then((d) => (django = d)),
     // Site B on localhost (another cookie host than 127.0.0.1): its own session cookie, readable by
     // page scripts (a finding), and a cookie only it sets.
-    startSite({ listen: '127.0.0.1', host: 'localhost', title: 'b', setCookies: ['site_b=1; Path=/; SameSite=Lax', `sessionid=${B_SESSION}; Path=/; SameSite=Lax`] }),
-    startSite({ listen: '127.0.0.2', title: 'c', setCookies: ['site_c=1; Path=/', 'sessionid=c-session-key-0123456789abcdef; Path=/'] }),
-    launchFirefox({ prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }) } }),
+    startSite({
+      listen: '127.0.0.1',
+      host: 'localhost',
+      title: 'b',
+      setCookies: ['site_b=1; Path=/; SameSite=Lax', `sessionid=${B_SESSION}; Path=/; SameSite=Lax`],
+    }).then((s) => (siteB = s)),
+    startSite({ listen: '127.0.0.2', title: 'c', setCookies: ['site_c=1; Path=/', 'sessionid=c-session-key-0123456789abcdef; Path=/'] }).then((s) => (siteC = s)),
+    launchFirefox({ prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }) } }).then((f) => (ff = f)),
   ]);
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   m = ff.marionette;
   expect(await m.installAddon(build.extDir)).toBe(GECKO_ID);
   await m.setContext('content');
