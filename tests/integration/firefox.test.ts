@@ -5,7 +5,7 @@
  * driven from one of its own extension pages: the background answers the protocol's messages,
  * reads the cookies a real HTTP server sets, and pushes a login on a `panel:<tabId>` port.
  *
- * BiDi cannot evaluate in extension pages (see docs/browser-testing), RDP can: that is why the
+ * BiDi cannot evaluate in extension pages (see docs/browser-testing.md), RDP can: that is why the
  * add-on is installed and driven over RDP here.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
