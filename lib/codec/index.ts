@@ -27,6 +27,7 @@ export {
   type DumpsOptions,
 } from './signing.ts';
 export { unpickle } from './pickle.ts';
+export { pickleDumps } from './pickle-write.ts';
 export { unmarshal } from './marshal.ts';
 export { phpUnserialize } from './php-serialize.ts';
 export { binaryToTerm } from './erlang-term.ts';

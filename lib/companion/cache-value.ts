@@ -11,9 +11,21 @@
  *
  * Pickles are read by the codec's safe `unpickle`, which never imports or executes anything.
  */
-import { gunzipSync } from 'node:zlib';
+import { deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { nodeBackend } from '../node/index.ts';
-import { DecompressionLimitError, MalformedInputError, parseJson, pyBytesRepr, PyObject, resolveLimits, unpickle, type Limits, type SessionValue } from '../codec/index.ts';
+import {
+  DecompressionLimitError,
+  MalformedInputError,
+  parseJson,
+  pickleDumps,
+  pyBytesRepr,
+  PyObject,
+  resolveLimits,
+  stringifyPython,
+  unpickle,
+  type Limits,
+  type SessionValue,
+} from '../codec/index.ts';
 
 /** pymemcache/serde.py flags. */
 export const PYMEMCACHE_FLAGS = Object.freeze({ bytes: 0, pickle: 1, integer: 2, long: 4, compressed: 8, text: 16 });
@@ -114,4 +126,50 @@ export function decodeMemcachedValue(bytes: Uint8Array, flags: number, limits?: 
     default:
       throw new MalformedInputError(`Unknown pymemcache flags ${flags}`);
   }
+}
+
+/** How a cache entry's bytes are wrapped: what {@link encodeRedisValue} copies from the current entry. */
+function redisFraming(like: Uint8Array): { compress?: 'zlib' | 'gzip'; json: boolean } {
+  let body = like;
+  let compress: 'zlib' | 'gzip' | undefined;
+  if (body[0] === 0x78 && body.length > 2 && ((body[0]! << 8) | body[1]!) % 31 === 0) {
+    compress = 'zlib';
+    body = nodeBackend.inflate(body, DEFAULT_DECOMPRESSED) as Uint8Array;
+  } else if (body[0] === 0x1f && body[1] === 0x8b) {
+    compress = 'gzip';
+    body = gunzipSync(body, { maxOutputLength: DEFAULT_DECOMPRESSED });
+  }
+  return { compress, json: body[0] === 0x7b };
+}
+
+const DEFAULT_DECOMPRESSED = resolveLimits().maxDecompressedSize;
+
+/**
+ * A new session dict for Redis, wrapped as `like` (the current entry) is: a pickle — or JSON text for
+ * django-redis's JSON serializer — compressed again with zlib or gzip when `like` was, since
+ * django-redis decompresses only with the compressor it is configured with. Throws a codec
+ * `MalformedInputError` for a value the serializer cannot hold exactly.
+ *
+ * @example
+ * decodeRedisValue(encodeRedisValue({ a: 1 }, currentBytes)) // { a: 1 }
+ */
+export function encodeRedisValue(data: SessionValue, like: Uint8Array): Uint8Array {
+  const { compress, json } = redisFraming(like);
+  const body = json ? new TextEncoder().encode(stringifyPython(data)) : pickleDumps(data);
+  if (compress === 'zlib') return deflateSync(body);
+  if (compress === 'gzip') return gzipSync(body);
+  return body;
+}
+
+/**
+ * A new session dict for PyMemcacheCache, for an entry whose flags are `flags`: pickled (a dict is
+ * always flag 1), zlib-compressed again when the flags say it was.
+ *
+ * @example
+ * encodeMemcachedValue({ a: 1 }, PYMEMCACHE_FLAGS.pickle) // { bytes: <pickle>, flags: 1 }
+ */
+export function encodeMemcachedValue(data: SessionValue, flags: number): { bytes: Uint8Array; flags: number } {
+  const compressed = (flags & PYMEMCACHE_FLAGS.compressed) !== 0;
+  const body = pickleDumps(data);
+  return compressed ? { bytes: deflateSync(body), flags: PYMEMCACHE_FLAGS.pickle | PYMEMCACHE_FLAGS.compressed } : { bytes: body, flags: PYMEMCACHE_FLAGS.pickle };
 }

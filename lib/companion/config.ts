@@ -162,7 +162,7 @@ Options (each also from the environment variable shown):
   --token-file FILE      bearer token from a file's first line (SESSION_LENS_TOKEN_FILE), or
                          SESSION_LENS_TOKEN; generated and printed once when absent
   --token TOKEN          the same on the command line: visible in ps (warned)
-  --allow-write          enable DELETE /v1/sessions/{key} (SESSION_LENS_ALLOW_WRITE=1)
+  --allow-write          enable PUT and DELETE /v1/sessions/{key} (SESSION_LENS_ALLOW_WRITE=1)
   --allow-origin ORIGIN  another CORS origin besides the extension's (SESSION_LENS_ALLOW_ORIGIN)
   --allow-host NAME      another accepted Host header besides loopback names (SESSION_LENS_ALLOW_HOST)
   --table NAME           db table (SESSION_LENS_TABLE, default django_session)

@@ -9,6 +9,7 @@ import { stringifyJson } from '../codec/index.ts';
 import { COMPANION_API_PREFIX, SessionKeySchema, SessionListQuerySchema, type CompanionErrorCode } from '../protocol/index.ts';
 import type { CompanionConfig } from './config.ts';
 import { isAllowedHost, isAllowedOrigin, type RateLimiter } from './security.ts';
+import { readSessionUpdate } from './body.ts';
 import type { SessionRecord, SessionService } from './sessions.ts';
 
 /** The companion's version, reported by health. */
@@ -47,6 +48,8 @@ export interface RequestContext {
   name: string;
   /** CORS headers for an allowed Origin, sent with every answer, errors included. */
   cors?: string[];
+  /** The request carries a body: an answer sent before it was read closes the connection. */
+  close?: boolean;
 }
 
 /** `GET /v1/health` without a token. */
@@ -111,7 +114,7 @@ function replyTo(req: IncomingMessage, res: ServerResponse, route: RequestContex
     const h = [...BASE_HEADERS, 'content-length', String(Buffer.byteLength(body))];
     if (route.cors) h.push(...route.cors);
     if (extra) for (const k in extra) h.push(k, extra[k]!);
-    if (isClosing() && !extra?.connection) h.push('connection', 'close');
+    if ((isClosing() || route.close) && !extra?.connection) h.push('connection', 'close');
     res.writeHead(status, h);
     res.end(req.method === 'HEAD' ? undefined : body);
   };
@@ -127,7 +130,9 @@ function admit(req: IncomingMessage, reply: Reply, route: RequestContext, deps: 
   const refuse = (...args: Parameters<Reply['fail']>) => (reply.fail(...args), false);
   if ((req.url ?? '/').length > MAX_URL) return refuse(414, 'ERR_TOO_LARGE', `Request target longer than ${MAX_URL} characters`, { connection: 'close' });
   const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody) return refuse(413, 'ERR_TOO_LARGE', 'This API takes no request body', { connection: 'close' });
+  // Only PUT takes a body (checked, and read with its limit, by its route); it closes the connection until then.
+  if (hasBody && req.method !== 'PUT') return refuse(413, 'ERR_TOO_LARGE', 'This API takes no request body', { connection: 'close' });
+  if (hasBody) route.close = true;
   if (hostHeaderCount(req.rawHeaders) > 1) return refuse(400, 'ERR_BAD_REQUEST', 'More than one Host header', { connection: 'close' });
   if (!isAllowedHost(req.headers.host, config.allowHosts)) return refuse(403, 'ERR_FORBIDDEN_HOST', 'Host header must name the loopback interface');
   const origin = req.headers.origin;
@@ -140,20 +145,30 @@ function admit(req: IncomingMessage, reply: Reply, route: RequestContext, deps: 
   return true;
 }
 
-/** `/v1/sessions/{key}`: GET reads one session; DELETE (only with `--allow-write`) removes it. */
-async function sessionRoute(method: string, key: string, reply: Reply, deps: HandlerDeps): Promise<void> {
+/**
+ * `/v1/sessions/{key}`: GET reads one session; PUT rewrites its data and DELETE removes it (both
+ * only with `--allow-write`).
+ */
+async function sessionRoute(req: IncomingMessage, key: string, reply: Reply, deps: HandlerDeps): Promise<void> {
   const { config, service } = deps;
+  const method = req.method ?? 'GET';
   const isGet = method === 'GET' || method === 'HEAD';
-  if (method === 'DELETE') {
-    if (!config.allowWrite) return reply.fail(405, 'ERR_READ_ONLY', 'The server is read-only; start it with --allow-write to delete', { allow: 'GET' });
+  if (method === 'DELETE' || method === 'PUT') {
+    if (!config.allowWrite) return reply.fail(405, 'ERR_READ_ONLY', `The server is read-only; start it with --allow-write to ${method === 'PUT' ? 'edit' : 'delete'}`, { allow: 'GET' });
   } else if (!isGet) {
-    return reply.fail(405, 'ERR_METHOD_NOT_ALLOWED', `Use ${config.allowWrite ? 'GET or DELETE' : 'GET'}`, { allow: config.allowWrite ? 'GET, DELETE' : 'GET' });
+    return reply.fail(405, 'ERR_METHOD_NOT_ALLOWED', `Use ${config.allowWrite ? 'GET, PUT or DELETE' : 'GET'}`, { allow: config.allowWrite ? 'GET, PUT, DELETE' : 'GET' });
   }
   // Validated before any store sees it: 8–40 characters of [a-z0-9], nothing else.
   if (!SessionKeySchema.safeParse(key).success) return reply.fail(400, 'ERR_BAD_KEY', 'A session key is 8–40 characters of [a-z0-9]');
   if (method === 'DELETE') {
     const deleted = await service.delete(key);
     return reply.send(200, JSON.stringify({ key, deleted }));
+  }
+  if (method === 'PUT') {
+    const data = await readSessionUpdate(req);
+    const updated = await service.update(key, data);
+    if (!updated) return reply.send(404, JSON.stringify({ key, found: false }));
+    return reply.send(200, JSON.stringify({ key, updated }));
   }
   const record = await service.get(key);
   if (!record) return reply.send(404, JSON.stringify({ key, found: false }));
@@ -170,7 +185,7 @@ async function sessionRoute(method: string, key: string, reply: Reply, deps: Han
  */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse, route: RequestContext) => Promise<void> {
   const { config, service, checkToken } = deps;
-  const allowMethods = config.allowWrite ? 'GET, DELETE, OPTIONS' : 'GET, OPTIONS';
+  const allowMethods = config.allowWrite ? 'GET, PUT, DELETE, OPTIONS' : 'GET, OPTIONS';
 
   return async (req, res, route) => {
     const reply = replyTo(req, res, route, deps.isClosing);
@@ -188,7 +203,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       route.name = 'preflight';
       return send(204, '', {
         'access-control-allow-methods': allowMethods,
-        'access-control-allow-headers': 'Authorization',
+        'access-control-allow-headers': config.allowWrite ? 'Authorization, Content-Type' : 'Authorization',
         'access-control-max-age': '600',
       });
     }
@@ -222,7 +237,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const prefix = `${COMPANION_API_PREFIX}/sessions/`;
     if (path.startsWith(prefix) && !path.slice(prefix.length).includes('/')) {
       route.name = '/v1/sessions/{key}';
-      return sessionRoute(method, path.slice(prefix.length), reply, deps);
+      return sessionRoute(req, path.slice(prefix.length), reply, deps);
     }
 
     route.name = '(unknown)';

@@ -157,9 +157,11 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
         done: handle(req, res, route)
           .catch((e: unknown) => {
             if (res.headersSent) return;
-            if (e instanceof CompanionError) return writeError(res, e.status, errorBody(e.code, e.message, e.store), route.cors);
+            // A refused body may be unread: the connection is not reused.
+            const headers = route.close ? [...(route.cors ?? []), 'connection', 'close'] : route.cors;
+            if (e instanceof CompanionError) return writeError(res, e.status, errorBody(e.code, e.message, e.store), headers);
             log(`internal error in ${route.name}: ${e instanceof Error ? e.name : typeof e}`);
-            writeError(res, 500, errorBody('ERR_INTERNAL', 'Internal error'), route.cors);
+            writeError(res, 500, errorBody('ERR_INTERNAL', 'Internal error'), headers);
           })
           .finally(() => {
             pending.delete(entry);
@@ -167,8 +169,8 @@ export async function startCompanionServer(opts: CompanionServerOptions): Promis
           }),
       };
       pending.add(entry);
-      // Drain (and drop) any body the client sends anyway.
-      req.resume();
+      // Drain (and drop) any body the client sends anyway; a PUT's body is read by its route.
+      if (req.method !== 'PUT') req.resume();
     },
   );
   server.on('clientError', onClientError);

@@ -4,13 +4,14 @@
  * with the safe pickle reader (they carry no signature, so `verified` is `null`). Works out
  * `expireDate` / `expired` per engine. Knows nothing about HTTP.
  */
-import { decodeSessionData, isSessionObject, PyObject, toErrorInfo, toNumber, type SessionValue } from '../codec/index.ts';
+import { decodeSessionData, isSessionLensError, isSessionObject, PyObject, toErrorInfo, toNumber, type SessionObject, type SessionValue } from '../codec/index.ts';
 import { nodeBackend } from '../node/index.ts';
 import type { StoreHealth, StoreKind } from '../protocol/index.ts';
 import { describeFailure, StoreUnavailableError } from './errors.ts';
+import { encodeForStore, unwritable } from './session-write.ts';
 import { CachedDbStore } from './stores/cached-db.ts';
 import { parseDbDate } from './stores/sql-common.ts';
-import type { StoreAdapter, StoredExpiry, StoredSession } from './stores/types.ts';
+import type { StoreAdapter, StoredExpiry, StoredSession, StoredUpdate } from './stores/types.ts';
 
 /** A session found in a store, decoded. */
 export interface SessionRecord {
@@ -300,6 +301,39 @@ export class SessionService {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Replaces the session's data in every store that has the key (for cached_db, the cache entry and
+   * the row), each in the format it already holds, keeping the expiry. Every new value is made
+   * before anything is written, so a refusal (409/422) writes nothing. Returns the names of the
+   * stores written, or `null` when none has the key.
+   */
+  async update(key: string, data: SessionObject): Promise<string[] | null> {
+    const plan: { store: StoreAdapter; next: StoredUpdate }[] = [];
+    for (const leaf of this.leaves) {
+      let hit: StoredSession | null;
+      try {
+        hit = await leaf.get(key);
+      } catch (e) {
+        this.noteFailure(e);
+        throw e;
+      }
+      if (hit) plan.push({ store: leaf, next: await encodeForStore(hit, data, { keys: this.opts.keys, salt: this.opts.salt }) });
+    }
+    if (plan.length === 0) return null;
+    const updated: string[] = [];
+    for (const { store, next } of plan) {
+      try {
+        if (await store.update(key, next)) updated.push(store.name);
+      } catch (e) {
+        this.noteFailure(e);
+        // django-redis's JSON serializer is only known once the entry is read again: its refusal.
+        if (isSessionLensError(e)) throw unwritable(e.message, store.name);
+        throw e;
+      }
+    }
+    return updated;
   }
 
   /** Pings every store (in parallel, each with a timeout). */

@@ -6,6 +6,7 @@
  * GET    /v1/health               → HealthResponse                 (no token needed)
  * GET    /v1/sessions?limit=N     → SessionListResponse
  * GET    /v1/sessions/{key}       → SessionFoundResponse | 404 SessionNotFoundResponse
+ * PUT    /v1/sessions/{key}       SessionUpdateRequest → SessionUpdateResponse (only with --allow-write)
  * DELETE /v1/sessions/{key}       → SessionDeleteResponse          (only with --allow-write)
  * any failure                     → ErrorResponse `{ ok: false, code, message }`
  * ```
@@ -62,6 +63,10 @@ export const CompanionErrorCodeSchema = z.enum([
   'ERR_STORE_UNAVAILABLE',
   'ERR_TIMEOUT',
   'ERR_LIST_UNSUPPORTED',
+  'ERR_UNSUPPORTED_MEDIA_TYPE',
+  'ERR_NO_SECRET_KEY',
+  'ERR_NOT_WRITABLE',
+  'ERR_UNWRITABLE_VALUE',
   'ERR_INTERNAL',
 ]);
 /** A companion error code. */
@@ -214,3 +219,43 @@ export const SessionDeleteResponseSchema = z.object({
 });
 /** A delete answer. */
 export type SessionDeleteResponse = z.infer<typeof SessionDeleteResponseSchema>;
+
+/** Largest PUT body, in bytes (Django's own sessions are a few KiB; the codec reads up to 1 MiB). */
+export const COMPANION_MAX_BODY = 256 * 1024;
+
+/**
+ * The body of `PUT /v1/sessions/{key}` (only with `--allow-write`), sent as `application/json`:
+ * the whole new session dict in `data`, written with the codec's exact JSON (`stringifyJson`; big
+ * integers as plain digits, Python-only values as `{"$py": …}`). The server reads it back with the
+ * codec's `parseExactJson` and checks this shape. It replaces the session's data in every store
+ * that has the key, in the format that store already holds, and keeps the expiry as it is.
+ *
+ * Refusals: `409 ERR_NOT_WRITABLE` when the stored session cannot be written back exactly (a
+ * PickleSerializer `session_data`, one that does not verify with the server's SECRET_KEY),
+ * `409 ERR_NO_SECRET_KEY` when signed data needs a key the server was not given,
+ * `422 ERR_UNWRITABLE_VALUE` when a value cannot be held exactly by the store's serializer (a tuple
+ * or datetime in JSON), `404` when no store has the key.
+ *
+ * @example
+ * SessionUpdateRequestSchema.parse({ data: { _auth_user_id: '2' } })
+ */
+export const SessionUpdateRequestSchema = z.object({
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((v) => Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null, 'data must be a JSON object'),
+});
+/** A PUT body. */
+export type SessionUpdateRequest = z.infer<typeof SessionUpdateRequestSchema>;
+
+/**
+ * `PUT /v1/sessions/{key}`: `updated` lists the stores whose copy was rewritten.
+ *
+ * @example
+ * SessionUpdateResponseSchema.parse({ key: 'a'.repeat(32), updated: ['sqlite:///db.sqlite3'] })
+ */
+export const SessionUpdateResponseSchema = z.object({
+  key: SessionKeySchema,
+  updated: z.array(z.string()),
+});
+/** An update answer. */
+export type SessionUpdateResponse = z.infer<typeof SessionUpdateResponseSchema>;

@@ -6,7 +6,7 @@
  * both parts; deletes go to both.
  */
 import { StoreUnavailableError } from '../errors.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from './types.ts';
 
 /**
  * A cache in front of a database.
@@ -56,6 +56,11 @@ export class CachedDbStore implements StoreAdapter {
   async delete(key: string): Promise<boolean> {
     const [a, b] = await Promise.all([this.db.delete(key), this.cache.delete(key)]);
     return a || b;
+  }
+
+  /** Never called: the service updates the two parts one by one, each in its own format. */
+  async update(_key: string, _next: StoredUpdate): Promise<boolean> {
+    throw new Error('update the cache and the database parts separately');
   }
 
   async ping(): Promise<void> {

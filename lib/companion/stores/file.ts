@@ -12,11 +12,12 @@
  * on the open descriptor. Listing skips anything else.
  */
 import { constants } from 'node:fs';
-import { access, lstat, open, readdir, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, lstat, open, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { DEFAULT_LIMITS, LimitExceededError } from '../../codec/index.ts';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from './types.ts';
 import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/index.ts';
 
 /** Options of {@link FileStore}. */
@@ -143,6 +144,38 @@ export class FileStore implements StoreAdapter {
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return false;
       throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
+    }
+  }
+
+  /**
+   * Writes the new session_data as Django's file engine saves it — into a new file in the same
+   * directory, then renamed over the session file (file.py `save`) — and puts the old mtime back,
+   * on which the file engine's expiry rests.
+   */
+  async update(key: string, next: StoredUpdate): Promise<boolean> {
+    if (next.format !== 'session_data') throw new Error('a session file holds signed session_data');
+    const path = this.pathOf(key);
+    let tmp: string | undefined;
+    try {
+      const st = await lstat(path);
+      if (!st.isFile()) return false;
+      tmp = join(this.dir, `${this.opts.prefix}${randomBytes(8).toString('hex')}.tmp`);
+      // O_EXCL | O_NOFOLLOW: never through something planted under the temporary name.
+      const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      try {
+        await fh.writeFile(next.text, 'utf8');
+      } finally {
+        await fh.close();
+      }
+      await utimes(tmp, st.atime, st.mtime);
+      await rename(tmp, path);
+      tmp = undefined;
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT' && tmp === undefined) return false;
+      throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
+    } finally {
+      if (tmp !== undefined) await unlink(tmp).catch(() => {});
     }
   }
 

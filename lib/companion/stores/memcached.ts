@@ -2,13 +2,15 @@
  * Django's `cache` engine (and the cache half of `cached_db`) on memcached through
  * PyMemcacheCache: the same key form as Redis, the value's type in the memcached flags (see
  * cache-value.ts). memcached cannot list keys nor tell a key's TTL, so sessions here are not
- * listed and their `expireDate` is `null`. memjs reconnects by itself on the next request.
+ * listed and their `expireDate` is `null`. memjs reconnects by itself on the next request. An update
+ * (`--allow-write`) goes over the meta text protocol, which can keep the entry's TTL (memcached-meta.ts).
  */
 import memjs from 'memjs';
-import { decodeMemcachedValue } from '../cache-value.ts';
-import { describeFailure, StoreUnavailableError } from '../errors.ts';
+import { decodeMemcachedValue, encodeMemcachedValue } from '../cache-value.ts';
+import { CompanionError, describeFailure, StoreUnavailableError } from '../errors.ts';
+import { metaReplace, metaTarget } from './memcached-meta.ts';
 import { cacheKey, type CacheEngine } from './cache-keys.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from './types.ts';
 
 /** Options of {@link MemcachedStore}. */
 export interface MemcachedStoreOptions {
@@ -71,6 +73,19 @@ export class MemcachedStore implements StoreAdapter {
     try {
       return await this.client.delete(cacheKey(this.opts, key));
     } catch (e) {
+      throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
+    }
+  }
+
+  async update(key: string, next: StoredUpdate): Promise<boolean> {
+    if (next.format !== 'value') throw new Error('a cache holds the session dict');
+    const target = metaTarget(this.opts.servers, this.opts.timeoutMs ?? 1000);
+    if (!target) throw new CompanionError('ERR_NOT_WRITABLE', 409, 'Editing needs a plain host:port memcached server (no SASL)', { store: this.name });
+    try {
+      return await metaReplace(target, cacheKey(this.opts, key), (_bytes, flags) => encodeMemcachedValue(next.data, flags));
+    } catch (e) {
+      if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_')) throw e; // a codec refusal
+      if ((e as { code?: string }).code === 'ECONFLICT') throw new CompanionError('ERR_NOT_WRITABLE', 409, 'The session changed while it was being written; try again', { store: this.name });
       throw new StoreUnavailableError(this.name, describeFailure(e), { cause: e });
     }
   }

@@ -6,8 +6,8 @@
  */
 import mysql from 'mysql2';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
-import { rowToSession, sessionQueries } from './sql-common.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import { rowToSession, sessionDataOf, sessionQueries } from './sql-common.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from './types.ts';
 
 /** Options of {@link MysqlStore}. */
 export interface MysqlStoreOptions {
@@ -85,6 +85,13 @@ export class MysqlStore implements StoreAdapter {
   async delete(key: string): Promise<boolean> {
     if (this.opts.readOnly) throw new Error('read-only');
     const r = (await this.exec(this.q.delete, [key])) as { affectedRows?: number };
+    return (r.affectedRows ?? 0) > 0;
+  }
+
+  async update(key: string, next: StoredUpdate): Promise<boolean> {
+    if (this.opts.readOnly) throw new Error('read-only');
+    // affectedRows counts matched rows (mysql2 sets CLIENT_FOUND_ROWS), so an identical rewrite is still "found".
+    const r = (await this.exec(this.q.update, [sessionDataOf(next), key])) as { affectedRows?: number };
     return (r.affectedRows ?? 0) > 0;
   }
 

@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
-import { rowToSession, sessionQueries } from './sql-common.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import { rowToSession, sessionDataOf, sessionQueries } from './sql-common.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from './types.ts';
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions {
@@ -86,6 +86,12 @@ export class PostgresStore implements StoreAdapter {
   async delete(key: string): Promise<boolean> {
     if (this.opts.readOnly) throw new Error('read-only');
     const r = await this.query('delete', this.q.delete, [key]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async update(key: string, next: StoredUpdate): Promise<boolean> {
+    if (this.opts.readOnly) throw new Error('read-only');
+    const r = await this.query('update', this.q.update, [sessionDataOf(next), key]);
     return (r.rowCount ?? 0) > 0;
   }
 

@@ -3,20 +3,20 @@
  * RedisCache write it: key `KEY_PREFIX:VERSION:django.contrib.sessions.cache<key>`, value a pickle
  * (see cache-value.ts), expiry = the key's TTL.
  *
- * Only reads are sent (EVALSHA of a `no-writes` script, SCAN, PTTL, GET, PING; DEL only with
- * `--allow-write`). While Redis is down every request fails fast with 503 — nothing is queued —
+ * Only reads are sent (EVALSHA of a `no-writes` script, SCAN, PTTL, GET, PING; DEL and
+ * `SET … XX KEEPTTL` only with `--allow-write`). While Redis is down every request fails fast with 503 — nothing is queued —
  * and the next request reconnects, so the companion answers again as soon as Redis is back.
  * Listing uses SCAN (bounded), never KEYS. A value larger than the cap (default 8 MiB, the codec's
  * decompressed-size limit) is never transferred: the script checks STRLEN first, so that key answers
  * 413 ERR_TOO_LARGE, listing skips it, and the shared connection is untouched.
  */
 import { createHash } from 'node:crypto';
-import { decodeRedisValue } from '../cache-value.ts';
+import { decodeRedisValue, encodeRedisValue } from '../cache-value.ts';
 import { DEFAULT_LIMITS } from '../../codec/index.ts';
 import { CompanionError, describeFailure, StoreUnavailableError } from '../errors.ts';
 import { cacheKey, type CacheEngine } from './cache-keys.ts';
 import { RespClient, RespError, respOptionsFromUrl, type RespValue } from './resp.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from './types.ts';
 import { SESSION_KEY_PATTERN as KEY_RE } from '../../protocol/index.ts';
 
 /** Options of {@link RedisStore}. */
@@ -146,6 +146,17 @@ export class RedisStore implements StoreAdapter {
 
   async delete(key: string): Promise<boolean> {
     return ((await this.run(['DEL', cacheKey(this.opts, key)])) as number) > 0;
+  }
+
+  /** Rewrites an existing entry in its current framing; `XX KEEPTTL`: never creates one, keeps its TTL. */
+  async update(key: string, next: StoredUpdate): Promise<boolean> {
+    if (next.format !== 'value') throw new Error('a cache holds the session dict');
+    const k = cacheKey(this.opts, key);
+    const { bytes, tooLarge } = await this.fetch(k);
+    if (tooLarge !== undefined) throw new CompanionError('ERR_TOO_LARGE', 413, `The stored session is ${tooLarge} bytes, more than the ${this.maxBytes}-byte limit`, { store: this.name });
+    if (!bytes) return false;
+    const value = Buffer.from(encodeRedisValue(next.data, bytes));
+    return (await this.run(['SET', k, value, 'XX', 'KEEPTTL'])) !== null;
   }
 
   async ping(): Promise<void> {

@@ -6,7 +6,7 @@
  * like `2026-12-06 00:27:48.123456`, PostgreSQL a `timestamp with time zone`. Naive values are read as UTC.
  */
 import { DEFAULT_LIMITS, LimitExceededError } from '../../codec/index.ts';
-import type { StoredSession } from './types.ts';
+import type { StoredSession, StoredUpdate } from './types.ts';
 
 /** A plain SQL identifier, the only shape of table name the companion puts into SQL. */
 export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -27,6 +27,8 @@ export function sessionQueries(table: string, quote: '"' | '`') {
     get: `SELECT ${data}, expire_date FROM ${t} WHERE session_key = ?`,
     list: `SELECT session_key, ${data}, expire_date FROM ${t} ORDER BY expire_date DESC LIMIT ?`,
     delete: `DELETE FROM ${t} WHERE session_key = ?`,
+    // expire_date is left as it is: an edit changes what the session holds, not how long it lives.
+    update: `UPDATE ${t} SET session_data = ? WHERE session_key = ?`,
     ping: `SELECT 1 FROM ${t} WHERE 1 = 0`,
   };
 }
@@ -75,4 +77,15 @@ export function rowToSession(store: string, row: { session_data: unknown; sessio
   const v = row.session_data;
   const text = typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : String(v ?? '');
   return { format: 'session_data', store, text, expiry };
+}
+
+/**
+ * The text an SQL update writes, or a refusal for a cache's dict (never sent to a database).
+ *
+ * @example
+ * sessionDataOf({ format: 'session_data', text: '.eJy…:1r…:Zx…' }) // '.eJy…:1r…:Zx…'
+ */
+export function sessionDataOf(next: StoredUpdate): string {
+  if (next.format !== 'session_data') throw new Error('a database stores signed session_data');
+  return next.text;
 }

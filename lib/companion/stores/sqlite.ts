@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { describeFailure, StoreUnavailableError } from '../errors.ts';
-import { rowToSession, sessionQueries } from './sql-common.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from './types.ts';
+import { rowToSession, sessionDataOf, sessionQueries } from './sql-common.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from './types.ts';
 
 /**
  * better-sqlite3, loaded on first use: a native module, so an installed CLI that could not build it
@@ -48,7 +48,7 @@ export class SqliteStore implements StoreAdapter {
   readonly canList = true;
   readonly name: string;
   private db: Database.Database | null = null;
-  private stmts: { get: Database.Statement; list: Database.Statement; delete: Database.Statement | null; ping: Database.Statement } | null = null;
+  private stmts: { get: Database.Statement; list: Database.Statement; delete: Database.Statement | null; update: Database.Statement | null; ping: Database.Statement } | null = null;
 
   constructor(private readonly opts: SqliteStoreOptions) {
     this.name = opts.name;
@@ -66,6 +66,7 @@ export class SqliteStore implements StoreAdapter {
           get: db.prepare(q.get),
           list: db.prepare(q.list),
           delete: this.opts.readOnly ? null : db.prepare(q.delete),
+          update: this.opts.readOnly ? null : db.prepare(q.update),
           ping: db.prepare(q.ping),
         };
         this.db = db;
@@ -113,6 +114,14 @@ export class SqliteStore implements StoreAdapter {
     return this.run((s) => {
       if (!s.delete) throw new Error('read-only');
       return s.delete.run(key).changes > 0;
+    });
+  }
+
+  async update(key: string, next: StoredUpdate): Promise<boolean> {
+    const text = sessionDataOf(next);
+    return this.run((s) => {
+      if (!s.update) throw new Error('read-only');
+      return s.update.run(text, key).changes > 0;
     });
   }
 

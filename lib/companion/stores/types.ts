@@ -32,6 +32,12 @@ export type StoredSession =
       raw?: string;
     };
 
+/**
+ * What {@link StoreAdapter.update} writes: the new signed `session_data` text (db and file stores),
+ * or the new session dict (caches, which encode it as their current entry is encoded).
+ */
+export type StoredUpdate = { format: 'session_data'; text: string } | { format: 'value'; data: SessionValue };
+
 /** One store. */
 export interface StoreAdapter {
   /** The store URL without its password. */
@@ -45,6 +51,11 @@ export interface StoreAdapter {
   list(limit: number): Promise<ListedSession[]>;
   /** Removes `key`; true when something was removed. Only called with `--allow-write`. */
   delete(key: string): Promise<boolean>;
+  /**
+   * Replaces the data of an existing session and keeps its expiry (`expire_date`, the file's mtime,
+   * the cache TTL); false when the store does not have the key. Only called with `--allow-write`.
+   */
+  update(key: string, next: StoredUpdate): Promise<boolean>;
   /** Throws a StoreUnavailableError when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,13 +4,13 @@
  * tests/integration/companion against Django-written data.
  */
 import { StoreUnavailableError } from '../../../lib/companion/errors.ts';
-import type { ListedSession, StoreAdapter, StoredSession } from '../../../lib/companion/stores/types.ts';
+import type { ListedSession, StoreAdapter, StoredSession, StoredUpdate } from '../../../lib/companion/stores/types.ts';
 import type { StoreKind } from '../../../lib/protocol/index.ts';
 
 export class MemoryStore implements StoreAdapter {
   readonly canList: boolean;
   readonly entries = new Map<string, StoredSession>();
-  /** Every call, in order: `get:<key>`, `delete:<key>`, `list`, `ping`. */
+  /** Every call, in order: `get:<key>`, `delete:<key>`, `update:<key>`, `list`, `ping`. */
   readonly calls: string[] = [];
   down = false;
   hang = false;
@@ -48,6 +48,18 @@ export class MemoryStore implements StoreAdapter {
   async delete(key: string): Promise<boolean> {
     await this.gate(`delete:${key}`);
     return this.entries.delete(key);
+  }
+
+  /** Records `update:<key>` and keeps the new session_data text (a cache entry's dict as given). */
+  async update(key: string, next: StoredUpdate): Promise<boolean> {
+    await this.gate(`update:${key}`);
+    const old = this.entries.get(key);
+    if (!old) return false;
+    this.entries.set(
+      key,
+      next.format === 'session_data' ? { format: 'session_data', store: this.name, text: next.text, expiry: old.expiry } : { format: 'value', store: this.name, decode: () => next.data, expiry: old.expiry },
+    );
+    return true;
   }
 
   async ping(): Promise<void> {
