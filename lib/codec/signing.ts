@@ -27,7 +27,8 @@ import type { DecodeOptions, DecodeResult, Serializer, SignatureAlgorithm } from
 import type { SessionValue } from './value.ts';
 
 export { COOKIE_SIGNER_KEY_PREFIX, cookieSalt, cookieSaltVersion, DEFAULT_SALTS, type SaltCandidate } from './salts.ts';
-import { COOKIE_SIGNER_KEY_PREFIX, cookieSalt, cookieSaltVersion, DEFAULT_SALTS, type SaltCandidate } from './salts.ts';
+import { cookieSalt, cookieSaltVersion, DEFAULT_SALTS, type SaltCandidate } from './salts.ts';
+import { derivationInputSecret, remember, remembered, shadowed } from './signer-pairs.ts';
 
 /** A signed value split into its parts, without verifying anything. */
 export interface ParsedSigned {
@@ -168,18 +169,6 @@ export interface SignatureMatch {
   algorithm: SignatureAlgorithm;
 }
 
-/**
- * The (key index, salt, signer) that verified last with each key list: a batch (the CLI reading
- * lines, the companion listing a store) mostly repeats it, so {@link verifySigned} tries it first.
- * Keyed by the caller's key array, so it goes when that does.
- */
-const lastMatch = new WeakMap<readonly string[], { keyIndex: number; salt: string; signer: SaltCandidate['signer'] }>();
-
-/** `H(salt + "signer" + secret)`'s input for candidate `c` with key `keyIndex`. */
-function derivationInput(keys: readonly string[], keyIndex: number, c: SaltCandidate): string {
-  return `${c.salt}signer${c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX : ''}${keys[keyIndex]!}`;
-}
-
 /** Whether the signature verifies with key `keyIndex` and candidate `c`: a boolean, no error built. */
 async function verifiesWith(
   parsed: ParsedSigned,
@@ -204,14 +193,14 @@ async function verifiesWith(
  * Tries every key (in order) against every candidate salt, and reports the first in that order
  * that verifies. `null` when none verifies.
  *
- * Fast path: the pair that verified last with the same key list is tried first. When it verifies
- * it is reported only if no pair before it in the order shares its derived-key input
- * (`salt + "signer" + secret`, e.g. salt "x" with key "django.http.cookiesK" and the cookie signer's
- * salt "x" with key "K"): such a pair has the same HMAC key and would verify too, so then the full
- * ordered loop runs. Any other earlier pair has a different HMAC key (the derived key is a hash of
- * a different input), and a MAC that verifies under two different keys is an HMAC forgery — not
- * something a value can do — so the earlier pairs cannot change the answer and are skipped. When
- * the remembered pair does not verify, the ordered loop runs as before, skipping only that pair.
+ * Fast path: the pairs that verified before with the same key list are tried first, the most used
+ * first. One that verifies is reported only if no pair before it in the order shares its
+ * derived-key input (`salt + "signer" + secret`, e.g. salt "x" with key "django.http.cookiesK" and
+ * the cookie signer's salt "x" with key "K"): such a pair has the same HMAC key and would verify
+ * too, so then the full ordered loop runs. Any other earlier pair has a different HMAC key (the
+ * derived key is a hash of a different input), and a MAC that verifies under two different keys is
+ * an HMAC forgery — not something a value can do — so the earlier pairs cannot change the answer
+ * and are skipped. When none of them verifies, the ordered loop runs, skipping only those tried.
  * @example await verifySigned(parseSigned(v), ['new-key', 'old-key'], saltCandidates({}))
  */
 export async function verifySigned(
@@ -222,40 +211,34 @@ export async function verifySigned(
 ): Promise<SignatureMatch | null> {
   const algorithm = parsed.algorithm;
   if (!algorithm) return null;
-  const last = lastMatch.get(keys);
-  const hinted = last && last.keyIndex < keys.length ? candidates.findIndex((c) => c.salt === last.salt && c.signer === last.signer) : -1;
-  if (last && hinted >= 0) {
-    const c = candidates[hinted]!;
-    if (await verifiesWith(parsed, algorithm, derivationInputSecret(keys[last.keyIndex]!, c), c, backend)) {
-      const input = derivationInput(keys, last.keyIndex, c);
-      const secretLength = derivationInputSecret(keys[last.keyIndex]!, c).length;
-      let shadowed = false;
-      for (let k = 0; k <= last.keyIndex && !shadowed; k++) {
-        for (let i = 0; i < (k < last.keyIndex ? candidates.length : hinted); i++) {
-          const e = candidates[i]!;
-          // only a same-length input can be the same: build the text only then
-          if (e.salt.length + derivationInputSecret(keys[k]!, e).length === c.salt.length + secretLength && derivationInput(keys, k, e) === input) shadowed = true;
-        }
-      }
-      if (!shadowed) return { keyIndex: last.keyIndex, salt: c.salt, signer: c.signer, algorithm };
+  const list = remembered.get(keys);
+  /** The pairs tried first, as `keyIndex * candidates.length + index`. */
+  let tried: number[] | undefined;
+  for (let r = 0; list && r < list.length; r++) {
+    const p = list[r]!;
+    if (p.keyIndex >= keys.length) continue;
+    const index = candidates.findIndex((c) => c.salt === p.salt && c.signer === p.signer);
+    if (index < 0) continue;
+    const c = candidates[index]!;
+    (tried ??= []).push(p.keyIndex * candidates.length + index);
+    if (await verifiesWith(parsed, algorithm, derivationInputSecret(keys[p.keyIndex]!, c), c, backend)) {
+      if (shadowed(keys, candidates, p.keyIndex, index)) break; // the ordered loop finds the earlier pair
+      remember(keys, p.keyIndex, c);
+      return { keyIndex: p.keyIndex, salt: c.salt, signer: c.signer, algorithm };
     }
   }
   for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
     for (let i = 0; i < candidates.length; i++) {
+      // tried above: it does not verify, or an earlier pair shares its key
+      if (tried?.includes(keyIndex * candidates.length + i)) continue;
       const c = candidates[i]!;
-      if (keyIndex === last?.keyIndex && i === hinted) continue; // tried above: it does not verify, or an earlier pair shares its key
       if (await verifiesWith(parsed, algorithm, derivationInputSecret(keys[keyIndex]!, c), c, backend)) {
-        lastMatch.set(keys, { keyIndex, salt: c.salt, signer: c.signer });
+        remember(keys, keyIndex, c);
         return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
       }
     }
   }
   return null;
-}
-
-/** The secret the derived key uses: the cookie signer prefixes it. */
-function derivationInputSecret(key: string, c: SaltCandidate): string {
-  return c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + key : key;
 }
 
 /**

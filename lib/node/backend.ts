@@ -3,9 +3,24 @@
  * than WebCrypto's promise round trips. The CLI and the companion server pass it to every codec
  * call (nothing global is swapped); the extension keeps the web-standard default.
  */
-import { createHash, createHmac } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { DecompressionLimitError, MalformedInputError, type CodecBackend } from '../codec/index.ts';
+import { createInflater } from './inflate.ts';
+
+/**
+ * HMAC keys as node:crypto KeyObjects, made once per key, for `hmacBase64Url`: only the Django
+ * signer calls it, with the derived-key bytes lib/codec/signing.ts caches and never changes.
+ */
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+function keyObject(key: Uint8Array): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) keyObjects.set(key, (k = createSecretKey(key)));
+  return k;
+}
+
+/** One reused zlib state for every payload (see ./inflate.ts), made on first use. */
+let inflater: ((data: Uint8Array, maxSize: number) => Uint8Array) | undefined;
 
 /**
  * node:crypto + node:zlib implementation of the codec's platform primitives.
@@ -22,17 +37,14 @@ export const nodeBackend: CodecBackend = {
     return createHmac(hash, key).update(data).digest();
   },
   hmacBase64Url(hash, key, data) {
-    return createHmac(hash, key).update(data).digest('base64url');
+    return createHmac(hash, keyObject(key)).update(data).digest('base64url');
   },
   base64UrlDecode(text) {
     return Buffer.from(text, 'base64url');
   },
   inflate(data, maxSize) {
     try {
-      // Session payloads are small: zlib's default 16 KiB output buffer per call costs more than
-      // the inflating itself, so size the buffer from the input (deflate rarely exceeds 4:1 here).
-      const chunkSize = Math.min(65536, Math.max(1024, 2 ** Math.ceil(Math.log2(data.length * 4))));
-      return inflateSync(data, { maxOutputLength: maxSize, chunkSize });
+      return (inflater ??= createInflater())(data, maxSize);
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new DecompressionLimitError(`Decompressed payload exceeds ${maxSize} bytes`);

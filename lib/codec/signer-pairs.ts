@@ -1,0 +1,70 @@
+/**
+ * Which (key, salt) pairs a batch verifies with, for `verifySigned` (signing.ts) to try first: each
+ * key list's pairs, the most used first; and whether an earlier pair in the documented order derives
+ * the same HMAC key, so would verify whatever a remembered pair verifies.
+ *
+ * Django's derived key is `H(salt + "signer" + secret)`; the cookie signer's secret is
+ * `"django.http.cookies" + SECRET_KEY`, so salt "x" with key "django.http.cookiesK" and the cookie
+ * signer's salt "x" with key "K" are one HMAC key.
+ */
+import { COOKIE_SIGNER_KEY_PREFIX, type SaltCandidate } from './salts.ts';
+
+/** `H(salt + "signer" + secret)`'s input for candidate `c` with key `keyIndex`. */
+export function derivationInput(keys: readonly string[], keyIndex: number, c: SaltCandidate): string {
+  return `${c.salt}signer${c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX : ''}${keys[keyIndex]!}`;
+}
+
+/** The secret the derived key uses: the cookie signer prefixes it. */
+export function derivationInputSecret(key: string, c: SaltCandidate): string {
+  return c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX + key : key;
+}
+
+/** A (key index, salt, signer) that verified with a key list, and how often it has. */
+interface RememberedPair {
+  keyIndex: number;
+  salt: string;
+  signer: SaltCandidate['signer'];
+  uses: number;
+}
+
+/**
+ * The pairs that verified with each key list, the most used first: a batch (the CLI reading lines,
+ * the companion listing a store) mostly repeats a few, so {@link verifySigned} tries them first.
+ * Keyed by the caller's key array, so they go when it does.
+ */
+export const remembered = new WeakMap<readonly string[], RememberedPair[]>();
+const MAX_REMEMBERED = 16;
+
+export function remember(keys: readonly string[], keyIndex: number, c: SaltCandidate): void {
+  let list = remembered.get(keys);
+  if (!list) remembered.set(keys, (list = []));
+  let i = list.findIndex((p) => p.keyIndex === keyIndex && p.salt === c.salt && p.signer === c.signer);
+  if (i < 0) {
+    if (list.length >= MAX_REMEMBERED) list.pop();
+    i = list.push({ keyIndex, salt: c.salt, signer: c.signer, uses: 0 }) - 1;
+  }
+  const p = list[i]!;
+  p.uses++;
+  // keep the most used first (over a cycle of values, fewer tries than the latest first)
+  for (; i > 0 && list[i - 1]!.uses < p.uses; i--) list[i] = list[i - 1]!;
+  list[i] = p;
+}
+
+/**
+ * Whether a pair before (`keyIndex`, `candidates[index]`) in the documented order derives the same
+ * HMAC key (the same `salt + "signer" + secret`), so would verify whatever it verifies.
+ */
+export function shadowed(keys: readonly string[], candidates: readonly SaltCandidate[], keyIndex: number, index: number): boolean {
+  const c = candidates[index]!;
+  const length = c.salt.length + derivationInputSecret(keys[keyIndex]!, c).length;
+  let input: string | undefined;
+  for (let k = 0; k <= keyIndex; k++) {
+    for (let i = 0; i < (k < keyIndex ? candidates.length : index); i++) {
+      const e = candidates[i]!;
+      // only a same-length input can be the same: build the text only then
+      if (e.salt.length + derivationInputSecret(keys[k]!, e).length !== length) continue;
+      if (derivationInput(keys, k, e) === (input ??= derivationInput(keys, keyIndex, c))) return true;
+    }
+  }
+  return false;
+}
