@@ -217,6 +217,8 @@ function CookieTableRow({ row: r, index: i, selected, findings: n, now, onSelect
       class={`ct-row${r.isSession ? ' session' : ''}${selected ? ' selected' : ''}`}
       style={{ top: `${i * ROW_HEIGHT}px` }}
       data-cookie={r.name}
+      data-domain={r.domain}
+      data-path={r.path}
       onClick={() => onSelect(r.id)}
       onDblClick={() => onOpen?.(r.id)}
     >

@@ -33,6 +33,14 @@ export class SessionsPanel {
   row(name: string): Locator {
     return this.root.locator(`.ct-body [role="row"][data-cookie="${name}"]`);
   }
+  /** The table row of one cookie: name and path (two cookies of one name at two paths). */
+  rowAt(name: string, path: string): Locator {
+    return this.root.locator(`.ct-body [role="row"][data-cookie="${name}"][data-path="${path}"]`);
+  }
+  /** A fact of the details pane: `domain`, `path`, `httponly`, `secure`, `samesite`, `partition`, `size`, `priority`. */
+  fact(name: string): Locator {
+    return this.details.locator(`[data-testid="fact-${name}"]`);
+  }
   get rows(): Locator {
     return this.root.locator('.ct-body [role="row"]');
   }
