@@ -7,7 +7,10 @@
 import type { CookieChange } from './platform.ts';
 import { cookieId } from './site.ts';
 
-/** How long changes gather before a batch is handled: about one animation frame. */
+/**
+ * At most one batch per this many ms: about one animation frame. A change after a quiet spell is
+ * handled at once (in the next task); changes during a burst gather until the frame is over.
+ */
 export const COALESCE_MS = 16;
 
 /** Changes of one cookie per batch handled one by one; more are a burst, coalesced. */
@@ -59,19 +62,26 @@ export function createChangeBatch({ handle, ready, track, onError }: ChangeBatch
   let batch = new Map<string, Pending>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let flushing: Promise<unknown> = Promise.resolve();
+  /** When the last batch was taken (performance.now()). */
+  let lastFlush = -Infinity;
 
-  /** Schedules the next batch; tracked, so `idle()` waits for changes not yet handled. */
+  /**
+   * Schedules the next batch: at once after a quiet frame, else when the frame since the last
+   * batch is over. Tracked, so `idle()` waits for changes not yet handled.
+   */
   function schedule(): void {
     let done: () => void = () => undefined;
     void track(new Promise<void>((r) => (done = r)));
+    const wait = Math.max(0, lastFlush + COALESCE_MS - performance.now());
     flushTimer = setTimeout(() => {
       flush();
       done();
-    }, COALESCE_MS);
+    }, wait);
   }
 
   function flush(): void {
     flushTimer = undefined;
+    lastFlush = performance.now();
     flushing = track(
       flushing
         .then(() => ready)
