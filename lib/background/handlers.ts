@@ -6,6 +6,7 @@ import { PRESET_NAMES, RULES, SEVERITIES, getPreset, resolvePolicy, validatePoli
 import type { BadgeUpdates } from './badge-updates.ts';
 import { lookupSession, testCompanion, testConfigFor } from './companion.ts';
 import type { ServiceContext } from './context.ts';
+import { createEditHandlers } from './cookie-edit.ts';
 import { isSessionCookie } from './cookie-view.ts';
 import { decodeToView } from './decode-view.ts';
 import type { Panels } from './panels.ts';
@@ -50,6 +51,7 @@ export function createHandlers(ctx: ServiceContext, deps: HandlerDeps): Handlers
     for (const tabId of ctx.hub.tabs()) void ctx.track(panels.pushSnapshot(tabId));
   }
   return {
+    ...createEditHandlers(ctx, panels),
     async 'cookies/list'({ tabId, url }) {
       const info = await ctx.tabs.info(tabId, url);
       const snap = await panels.snapshot(info, { decode: true });

@@ -57,6 +57,8 @@ export {
   type CookieChange,
   type CookieChangeCause,
   type CookieQuery,
+  type CookieRemoveDetails,
+  type CookieSetDetails,
   type MessageHandler,
   type MessageSender,
   type Platform,

@@ -29,6 +29,31 @@ export interface CookieQuery {
   storeId?: string;
 }
 
+/** A cookies.set call: `url` says where the cookie is sent (scheme, host, path). */
+export interface CookieSetDetails {
+  url: string;
+  name: string;
+  value: string;
+  /** Absent for a host-only cookie. */
+  domain?: string;
+  path: string;
+  secure: boolean;
+  httpOnly: boolean;
+  sameSite: 'no_restriction' | 'lax' | 'strict' | 'unspecified';
+  /** Seconds since the epoch; absent for a browser-session cookie. */
+  expirationDate?: number;
+  storeId?: string;
+  partitionKey?: { topLevelSite: string };
+}
+
+/** A cookies.remove call. */
+export interface CookieRemoveDetails {
+  url: string;
+  name: string;
+  storeId?: string;
+  partitionKey?: { topLevelSite: string };
+}
+
 /** Why a cookie changed (the cookies API's OnChangedCause). */
 export type CookieChangeCause = 'evicted' | 'expired' | 'explicit' | 'expired_overwrite' | 'overwrite';
 
@@ -92,6 +117,10 @@ export interface Platform {
     getAll(query: CookieQuery): Promise<CookieLike[]>;
     /** The cookie store a tab uses, when the browser says. */
     storeOfTab(tabId: number): Promise<string | undefined>;
+    /** Writes a cookie (host access to its URL needed); rejects with the browser's reason. */
+    set(details: CookieSetDetails): Promise<void>;
+    /** Removes a cookie; resolves whether or not there was one. */
+    remove(details: CookieRemoveDetails): Promise<void>;
     onChanged: PlatformEvent<[change: CookieChange]>;
   };
   tabs: {

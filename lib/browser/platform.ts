@@ -90,6 +90,15 @@ export function createBrowserPlatform(): Platform {
         const stores = await browser.cookies.getAllCookieStores();
         return stores.find((s) => s.tabIds.includes(tabId))?.id;
       },
+      async set(details) {
+        // Chrome stores `unspecified` as such; Firefox takes no `unspecified` and leaves it unset.
+        const { sameSite, ...rest } = details;
+        const set = browser.cookies.set as (d: object) => Promise<unknown>;
+        await set(sameSite === 'unspecified' && import.meta.env.FIREFOX ? rest : details);
+      },
+      async remove(details) {
+        await browser.cookies.remove(details);
+      },
       onChanged: adapt(browser.cookies.onChanged, (emit) => (info) => emit(info)),
     },
     tabs: {

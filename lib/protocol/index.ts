@@ -94,6 +94,30 @@ export {
   type SettingsView,
 } from './settings.ts';
 export {
+  COOKIE_EDIT_PARAM_SCHEMAS,
+  COOKIE_EDIT_RESPONSE_SCHEMAS,
+  CookieIdentitySchema,
+  CookieWriteSchema,
+  ImportPreviewSchema,
+  type CookieIdentity,
+  type CookieWrite,
+  type ImportPreview,
+} from './cookie-edit.ts';
+export {
+  COOKIE_FILE_LIMITS,
+  CookieEditorCookieSchema,
+  PORTABLE_SAME_SITE,
+  parseCookieEditorJson,
+  parseCookieFile,
+  parseNetscape,
+  serializeCookieFile,
+  toCookieEditorJson,
+  toNetscape,
+  type CookieFileFormat,
+  type PortableCookie,
+  type PortableSameSite,
+} from './cookie-files.ts';
+export {
   ChangeCauseSchema,
   PANEL_PORT_PREFIX,
   PanelPushSchema,

@@ -32,6 +32,7 @@
  * | `companion/test`      | `{ url?, token? }`                      | {@link CompanionStatus}       |
  * | `policy/validate`     | `{ policy }` (any JSON)                 | {@link PolicyValidation}      |
  * | `policy/catalog`      | `{}`                                    | {@link PolicyCatalog}         |
+ * | `session/resign` …    | cookie edits and files (cookie-edit.ts) | see `COOKIE_EDIT_*_SCHEMAS`   |
  *
  * Secret keys are write-only over the wire: `keys/add` stores one in storage.local, and every
  * response shows only a masked hint. Decoded values cross the boundary as text made by the codec's
@@ -53,6 +54,7 @@ import {
   SettingsPatchSchema,
   SettingsViewSchema,
 } from './settings.ts';
+import { COOKIE_EDIT_PARAM_SCHEMAS, COOKIE_EDIT_RESPONSE_SCHEMAS } from './cookie-edit.ts';
 import { CookieSnapshotSchema, DecodeViewSchema, TimelineEventSchema } from './views.ts';
 import { WireErrorSchema, formatZodError, type PortLike, type WireError } from './wire.ts';
 import { z } from './zod.ts';
@@ -88,6 +90,7 @@ export const REQUEST_PARAM_SCHEMAS = {
   'companion/test': z.object({ url: z.optional(CompanionUrlSchema), token: z.optional(z.string().check(z.maxLength(4096))) }),
   'policy/validate': z.object({ policy: z.unknown() }),
   'policy/catalog': z.object({}),
+  ...COOKIE_EDIT_PARAM_SCHEMAS,
 } as const;
 
 const TimelineSchema = z.object({ site: z.string(), events: z.array(TimelineEventSchema) });
@@ -109,6 +112,7 @@ export const RESPONSE_DATA_SCHEMAS = {
   'companion/test': CompanionStatusSchema,
   'policy/validate': PolicyValidationSchema,
   'policy/catalog': PolicyCatalogSchema,
+  ...COOKIE_EDIT_RESPONSE_SCHEMAS,
 } as const;
 
 /** Every request type. */

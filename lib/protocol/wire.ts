@@ -15,6 +15,14 @@ export const PROTOCOL_ERROR_CODES = [
   'ERR_COMPANION',
   'ERR_TRANSPORT',
   'ERR_INTERNAL',
+  /** No host access to the site whose cookies were to change. */
+  'ERR_NO_ACCESS',
+  /** The cookie is not (or no longer, with that value) in the jar. */
+  'ERR_NOT_FOUND',
+  /** The browser refused to write the cookie. */
+  'ERR_COOKIE_WRITE',
+  /** The session cannot be re-signed: no stored key verified it, or its format cannot be written exactly. */
+  'ERR_NOT_SIGNABLE',
 ] as const;
 
 /** One of {@link PROTOCOL_ERROR_CODES}. */

@@ -3,7 +3,7 @@
  * browser or WebExtension fake: a cookie jar, tabs, two storage areas, granted origins, badges
  * and the events the service listens to, each a `Set` of listeners a test fires by hand.
  */
-import type { BadgeSpec, CookieChange, CookieLike, Platform, PlatformEvent, ResponseHeaders, TabLike } from '../../lib/background/index.ts';
+import type { BadgeSpec, CookieChange, CookieLike, CookieSetDetails, Platform, PlatformEvent, ResponseHeaders, TabLike } from '../../lib/background/index.ts';
 import type { PortLike } from '../../lib/protocol/index.ts';
 
 /** An event a test fires. */
@@ -72,6 +72,8 @@ export interface PlainPlatform {
   };
   /** Sets a cookie and reports the change, as the browser would. */
   setCookie(c: CookieLike): void;
+  /** Every cookies.set call the background made. */
+  writes: CookieSetDetails[];
 }
 
 /**
@@ -90,6 +92,16 @@ export function plainPlatform(): PlainPlatform {
   const badges = new Map<number, BadgeSpec>();
   const opened: string[] = [];
   const reads = { count: 0 };
+  const writes: CookieSetDetails[] = [];
+  function setCookie(c: CookieLike): void {
+    const i = jar.findIndex((o) => o.name === c.name && o.domain === c.domain && o.path === c.path);
+    if (i >= 0) {
+      const [old] = jar.splice(i, 1);
+      events.cookieChanged.emit({ removed: true, cause: 'overwrite', cookie: old! });
+    }
+    jar.push(c);
+    events.cookieChanged.emit({ removed: false, cause: 'explicit', cookie: c });
+  }
   const events = {
     cookieChanged: emitter<[CookieChange]>(),
     tabUpdated: emitter<[number, { status?: string; url?: string }, TabLike | undefined]>(),
@@ -108,6 +120,32 @@ export function plainPlatform(): PlainPlatform {
         return jar.filter((c) => (q.name === undefined || c.name === q.name) && (q.domain === undefined || c.domain.replace(/^\./, '') === q.domain) && (q.url === undefined || new URL(q.url).hostname === c.domain.replace(/^\./, '')));
       },
       storeOfTab: async () => '0',
+      async set(d) {
+        writes.push(d);
+        const host = new URL(d.url).hostname;
+        const c: CookieLike = {
+          name: d.name,
+          value: d.value,
+          domain: d.domain ?? host,
+          hostOnly: d.domain === undefined,
+          path: d.path,
+          secure: d.secure,
+          httpOnly: d.httpOnly,
+          sameSite: d.sameSite,
+          session: d.expirationDate === undefined,
+          storeId: d.storeId ?? '0',
+          ...(d.expirationDate !== undefined ? { expirationDate: d.expirationDate } : {}),
+          ...(d.partitionKey ? { partitionKey: d.partitionKey } : {}),
+        };
+        setCookie(c);
+      },
+      async remove(d) {
+        const host = new URL(d.url).hostname;
+        const i = jar.findIndex((c) => c.name === d.name && c.domain.replace(/^\./, '') === host && (d.storeId === undefined || c.storeId === d.storeId) && new URL(d.url).pathname.startsWith(c.path));
+        if (i < 0) return;
+        const [old] = jar.splice(i, 1);
+        events.cookieChanged.emit({ removed: true, cause: 'explicit', cookie: old! });
+      },
       onChanged: events.cookieChanged.on,
     },
     tabs: {
@@ -160,14 +198,7 @@ export function plainPlatform(): PlainPlatform {
     opened,
     reads,
     events,
-    setCookie(c) {
-      const i = jar.findIndex((o) => o.name === c.name && o.domain === c.domain && o.path === c.path);
-      if (i >= 0) {
-        const [old] = jar.splice(i, 1);
-        events.cookieChanged.emit({ removed: true, cause: 'overwrite', cookie: old! });
-      }
-      jar.push(c);
-      events.cookieChanged.emit({ removed: false, cause: 'explicit', cookie: c });
-    },
+    setCookie,
+    writes,
   };
 }

@@ -36,6 +36,13 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'companion/test': () => ({ state: 'not-configured', message: 'No companion URL', url: '' }),
     'policy/validate': unimplemented,
     'policy/catalog': unimplemented,
+    'session/resign': unimplemented,
+    'cookies/set': unimplemented,
+    'cookies/remove': unimplemented,
+    'cookies/clear': unimplemented,
+    'cookies/export': unimplemented,
+    'cookies/import-preview': unimplemented,
+    'cookies/import': unimplemented,
     ...overrides,
   };
 }

@@ -114,6 +114,13 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
     'companion/test': notUsed,
     'policy/validate': notUsed,
     'policy/catalog': notUsed,
+    'session/resign': notUsed,
+    'cookies/set': notUsed,
+    'cookies/remove': notUsed,
+    'cookies/clear': notUsed,
+    'cookies/export': notUsed,
+    'cookies/import-preview': notUsed,
+    'cookies/import': notUsed,
   };
   const hub = createPortHub();
   const transport = createMemoryTransport({ router: createRouter(handlers), onConnect: (p) => hub.accept(p) });
