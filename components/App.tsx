@@ -1,7 +1,10 @@
 import { Component, type ComponentChildren, type JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AccessBanner } from './AccessBanner.tsx';
+import { CookieActions } from './CookieActions.tsx';
 import { CookieDetails } from './CookieDetails.tsx';
+import { CookieImportExport } from './CookieImportExport.tsx';
+import { hostOfPage } from './edit-source.ts';
 import { CookieTable } from './CookieTable.tsx';
 import { downloadText } from './download.ts';
 import { FindingsList } from './FindingsList.tsx';
@@ -97,6 +100,9 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const selectedKey = selected ? cookieKeyOf(selected) : null;
   const selectedFindings = selectedKey === null ? [] : view.findings.filter((f) => findingKeyOf(f) === selectedKey);
   const openKeys = source.openOptions ? () => source.openOptions?.('keys') : undefined;
+  // Editing needs the site's cookies: host access and a page with a host.
+  const host = hostOfPage(view.url);
+  const edit = !loading && view.access.granted && host !== '' ? source.edit : undefined;
   return (
     <>
       <TopBar
@@ -117,6 +123,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
       />
       <main class="split">
         <div class="left">
+          {edit ? <CookieImportExport edit={edit} host={host} count={view.cookies.length} /> : null}
           <CookieTable
             rows={rows}
             selectedId={selectedId}
@@ -143,6 +150,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
             e.preventDefault();
           }}
         >
+          {selected && edit ? <CookieActions cookie={selected} decoded={decoded} host={host} edit={edit} /> : null}
           {selected ? (
             <CookieDetails
               cookie={selected}

@@ -17,6 +17,7 @@ import {
   type SessionLensClient,
   type TimelineEvent,
 } from '../lib/protocol/index.ts';
+import { createEditSource } from './edit-source.ts';
 import type { PanelSource, PanelUpdate } from './panel-source.ts';
 import type {
   CompanionView,
@@ -43,6 +44,8 @@ export interface PanelSourceOptions {
    * access the background cannot even read a tab's URL; this also offers the grant for that site.
    */
   inspectedUrl?: () => Promise<string | null>;
+  /** Reloads the inspected page (DevTools' `inspectedWindow.reload`), offered after an edit. */
+  reloadPage?: () => void;
 }
 
 /** What the panel calls a page DevTools cannot evaluate: Chrome's network error page. */
@@ -211,6 +214,7 @@ export function createPanelSource(
     openFullWindow: options.openFullWindow,
     openDecoder: options.openDecoder,
     openOptions: options.openOptions,
+    edit: createEditSource(client, tabId, () => pageUrl ?? wire?.url, options.reloadPage),
   };
 }
 

@@ -3,6 +3,7 @@
  * the panel entry implements this over the background's message protocol and port, and tests
  * implement it in memory.
  */
+import type { PanelEditSource } from './edit-source.ts';
 import type {
   CompanionView,
   CookieRow,
@@ -42,4 +43,6 @@ export interface PanelSource {
   openDecoder?: () => void;
   /** Open the Options page, at a section (`keys`) when given. */
   openOptions?: (section?: 'keys') => void;
+  /** Change the site's cookies (absent where the panel only reads). */
+  edit?: PanelEditSource;
 }

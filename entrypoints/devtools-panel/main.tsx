@@ -52,6 +52,7 @@ function main(): void {
     openDecoder: () => openPage('/decode.html'),
     openOptions: (section) => openPage(section ? `/options.html#${section}` : '/options.html'),
     inspectedUrl: inDevtools ? () => inspectedUrl(devtools) : undefined,
+    reloadPage: inDevtools ? () => devtools.inspectedWindow.reload({}) : undefined,
   });
   // The panel knows its inspected page best: every navigation (another site, a host without
   // access, about:blank, an error page) reaches it here first.

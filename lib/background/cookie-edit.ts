@@ -84,7 +84,8 @@ export function createEditHandlers(ctx: ServiceContext, panels: Pick<Panels, 'si
     },
     async 'cookies/set'({ tabId, url, cookie, previous }) {
       const { info, target } = await siteOf(tabId, url);
-      const next = writeOfForm(cookie);
+      // A new cookie goes to the tab's store (incognito, a container).
+      const next = writeOfForm({ ...cookie, storeId: cookie.storeId || info.storeId || '' });
       checkSiteCookie(next, target);
       const old = previous ? (await cookiesOf(info)).find((c) => sameCookie(c, previous)) : undefined;
       await writeCookie(ctx.platform, setDetailsOf(next, target));
