@@ -1,6 +1,7 @@
 /**
- * `session-lens check URL…`: fetches each URL (following redirects, bounded), reads every
+ * `session-lens check URL… | --har FILE`: fetches each URL (following redirects, bounded), reads every
  * Set-Cookie along the way, decodes session cookies with the codec and applies the cookie policy.
+ * With `--har FILE` the same from a recorded capture (check-har.ts).
  *
  * Exit status: 1 when a finding at or above --fail-on exists, 0 otherwise, 2 for a usage or
  * network error (refused, timeout, TLS, DNS …).
@@ -30,15 +31,20 @@ import { toSarif } from '../format/sarif.ts';
 import { palette, safeText, table } from '../format/text.ts';
 import { EXIT, UsageError, parseCommandArgs, type CliIO, type Command } from '../io.ts';
 import { CookieJar } from '../cookie-jar.ts';
+import { checkHar, type HarSessionCookie } from './check-har.ts';
 
 const VERSION = '0.1.0';
 
 const HELP = `Usage: session-lens check URL… [options]
+       session-lens check --har FILE [options]
 
 Fetches each URL (redirects followed), reads every Set-Cookie set along the way, decodes
 session cookies and reports how each cookie breaks the policy, with the setting that fixes it.
+With --har, reads a HAR capture (DevTools "Save all as HAR", Playwright recordHar) instead:
+every session cookie its requests sent and its responses set, decoded; findings per Set-Cookie.
 
 Options:
+  --har FILE           check a HAR file (no URLs; nothing is fetched)
   --policy FILE        a policy JSON file (see README: "check/audit")
   --preset NAME        ${PRESET_NAMES.join(' | ')} (default: django-default)
   --strict             drop local-development exemptions (localhost need not be Secure)
@@ -157,13 +163,15 @@ export interface DecodedCookie {
 export interface CheckResult {
   url: string;
   findings: Finding[];
-  cookies: DecodedCookie[];
+  /** Cookies set along the chain; for a HAR, the session cookies seen (check-har.ts). */
+  cookies: (DecodedCookie | HarSessionCookie)[];
   redirects: string[];
   warnings: string[];
   error?: { kind: NetworkError['kind']; message: string };
 }
 
-async function decodeSession(c: PolicyCookie): Promise<DecodedCookie['session']> {
+/** Decodes a session cookie's value (no key: `verified` is `null`); `undefined` for an empty value. */
+export async function decodeSession(c: Pick<PolicyCookie, 'name' | 'value'>): Promise<DecodedCookie['session']> {
   if (c.value === '' || c.value === '""') return undefined;
   try {
     const r = await decode(c.value, { cookieName: c.name }, nodeBackend);
@@ -290,7 +298,8 @@ function renderTable(results: readonly CheckResult[], io: CliIO): string {
         const v = d.session.verified === null ? 'not verified: no key' : d.session.verified ? 'verified' : 'signature not verified';
         const shown =
           d.session.format === 'django-session-key' ? c.dim('an opaque session key: the data lives on the server') : safeText(stringifyJson(d.session.data));
-        lines.push(`  ${c.dim('session')} ${safeText(d.name)} ${c.dim(`(${d.session.format}, ${v})`)}: ${shown}`);
+        const via = 'source' in d ? c.dim(` ${d.source === 'request' ? 'sent with' : 'set by'} ${safeText(`${d.method} ${d.url}`)} → ${d.status}${d.seen > 1 ? `, seen ${d.seen}×` : ''}`) : '';
+        lines.push(`  ${c.dim('session')} ${safeText(d.name)} ${c.dim(`(${d.session.format}, ${v})`)}${via}: ${shown}`);
       }
     }
     for (const w of r.warnings) lines.push(`  ${c.yellow('warning')}: ${safeText(w)}`);
@@ -313,6 +322,7 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
     'fail-on': { type: 'string' },
     timeout: { type: 'string' },
     'max-redirects': { type: 'string' },
+    har: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   const { values, positionals } = parsed;
@@ -320,7 +330,8 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError('give at least one URL');
+  if (values.har !== undefined && positionals.length > 0) throw new UsageError('give URLs or --har FILE, not both');
+  if (positionals.length === 0 && values.har === undefined) throw new UsageError('give at least one URL (or --har FILE)');
   if (values.json && values.sarif) throw new UsageError('give --json or --sarif, not both');
   const failOn = values['fail-on'] ?? 'high';
   if (failOn !== 'none' && !isSeverity(failOn)) throw new UsageError(`--fail-on must be info, low, medium, high, critical or none, not "${failOn}"`);
@@ -338,7 +349,7 @@ export const check: Command = async (argv: string[], io: CliIO): Promise<number>
   let policy = await loadPolicyOption(values.policy, values.preset);
   if (values.strict) policy = withoutLocalExemptions(policy);
 
-  const results: CheckResult[] = [];
+  const results: CheckResult[] = values.har !== undefined ? [await checkHar(values.har, { policy })] : [];
   for (const u of positionals) {
     results.push(await checkUrl(u, { policy, timeoutMs, maxRedirects }));
   }
