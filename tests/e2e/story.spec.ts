@@ -8,7 +8,7 @@ import type { Download, Frame } from '@playwright/test';
 import { openDevToolsPanel } from './devtools.ts';
 import { expect, test } from './fixtures.ts';
 import { SessionsPanel } from './pages/sessions-panel.ts';
-import { setPath, withDjango } from './site.ts';
+import { postLogin, setPath, withDjango } from './site.ts';
 
 /** The text of a download the panel started, however the browser delivered it. */
 async function downloadedText(download: Download): Promise<string> {
@@ -35,18 +35,7 @@ test('signed_cookies: a POSTed login is a timeline event with its request and th
     await expect(panel.row('sessionid')).toBeVisible();
 
     // A real login form: POST /login, Django answers 302 to /.
-    await site.evaluate(() => {
-      const form = document.createElement('form');
-      form.method = 'post';
-      form.action = '/login';
-      const input = document.createElement('input');
-      input.name = 'user';
-      input.value = 'alice';
-      form.append(input);
-      document.body.append(form);
-      form.submit();
-    });
-    await site.waitForURL(`${dj.url}/`);
+    await postLogin(site, dj.url);
 
     const login = panel.timelineEntries('rotated').first();
     await expect(login).toContainText('login: user 1');
