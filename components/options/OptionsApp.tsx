@@ -49,7 +49,7 @@ function GrantBanner({ origin, client }: { origin: string; client: OptionsClient
   return (
     <div class="access-banner opt-grant" role="region" aria-label="Site access">
       {state === 'granted' ? (
-        <p class="ok">Session Lens can now read cookies on {origin}. Reopen the panel to see them.</p>
+        <p class="ok">Session Lens can now read cookies on {origin}: an open Sessions panel shows them now.</p>
       ) : (
         <p>
           Session Lens needs access to <code>{origin}</code> to read its cookies.{' '}
