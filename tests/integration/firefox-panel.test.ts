@@ -18,7 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSite, type TestSite } from '../e2e/servers.ts';
 import { DJANGO_SECRET_KEY, startDjango, type DjangoServer } from '../support/django.ts';
 import { buildFirefoxExtension, GECKO_ID, type FirefoxBuild } from '../support/firefox.ts';
-import { inBackground, inPanel, openExtensionPanel } from '../support/firefox-devtools.ts';
+import { acceptPermissionPrompt, inBackground, inPanel, openExtensionPanel } from '../support/firefox-devtools.ts';
 import { launchFirefox, type FirefoxInstance, type Marionette } from '../support/marionette.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -245,6 +245,36 @@ describe('the real Firefox DevTools panel', () => {
     await waitForPanel('site A again', (s) => s.site === django.url && s.rows.length > 0, NEW_SITE_MS);
     await navigate('about:blank');
     await waitForPanel('about:blank', (s) => s.banner === 'not-a-site' && s.rows.length === 0 && s.total === 'no site', NEW_SITE_MS);
+  });
+
+  it("grants a host from the panel: Firefox panels cannot ask, so Options asks, Firefox prompts, and the open panel shows the site", async () => {
+    await navigate(`${siteC.url}/`);
+    await waitForPanel('no access to site C', (s) => s.banner === 'no-access', NEW_SITE_MS);
+    await inPanel(m, `document.querySelector('[data-testid="access-banner"] button').click();`);
+    await m.setContext('content');
+    const siteTab = await m.windowHandle();
+    const until = Date.now() + LIVE_MS;
+    let handles = await m.windowHandles();
+    while (handles.length < 2 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      handles = await m.windowHandles();
+    }
+    const optionsTab = handles.find((h) => h !== siteTab);
+    expect(optionsTab, 'the Options page opened in a tab').toBeDefined();
+    await m.switchToWindow(optionsTab!);
+    expect(await m.currentUrl()).toBe(`${EXT_ORIGIN}/options.html#grant=${encodeURIComponent('http://127.0.0.2/*')}`);
+    await m.click('.opt-grant button'); // a real click: permissions.request needs the user's gesture
+    await m.setContext('chrome');
+    const prompt = await acceptPermissionPrompt(m);
+    expect(prompt).toContain('127.0.0.2');
+    await m.setContext('content');
+    expect(await m.text('.opt-grant')).toContain('can now read cookies on http://127.0.0.2/*');
+    await m.closeWindow();
+    await m.switchToWindow(siteTab);
+    await m.setContext('chrome');
+    // The open panel follows the grant (a push from the background), no reopening.
+    const { state } = await waitForPanel('site C after the grant', (s) => s.banner === null && s.rows.some((r) => r.name === 'site_c'), LIVE_MS);
+    expect(state.site).toBe(siteC.url);
   });
 
   it("the toolbar badge (browser.action.getBadgeText in the background) matches the panel's findings count", async () => {

@@ -25,7 +25,8 @@ const DEVTOOLS = `
 
 /** The `<browser>` of the selected extension panel, whose page has loaded (a chrome script fragment). */
 const PANEL_BROWSER = `
-  const toolbox = step('gDevTools.getToolboxForTab (is the toolbox open?)', gDevTools.getToolboxForTab(gBrowser.selectedTab));
+  // The toolbox stays with its tab when another tab is selected.
+  const toolbox = step('gDevTools.getToolboxForTab (is the toolbox open?)', gBrowser.tabs.map((t) => gDevTools.getToolboxForTab(t)).find(Boolean));
   const frame = step('toolbox-panel-iframe-webext-devtools-panel-* (is the panel selected?)',
     toolbox.doc.querySelector('iframe[id^="toolbox-panel-iframe-webext-devtools-panel-"]'));
   const panelBrowser = step('the extension panel <browser> in webext-panels.xhtml', frame.contentDocument?.querySelector('browser'));
@@ -102,4 +103,27 @@ export function inBackground<T>(m: Marionette, geckoId: string, script: string, 
       [...ext.views].find((v) => v.viewType === 'background'));
     const target = step('the background page <browser>', view.xulBrowser);`;
   return inBrowser<T>(m, locate, script, args, timeoutMs);
+}
+
+/**
+ * Waits for Firefox's own extension permission prompt (the doorhanger `permissions.request` opens)
+ * and accepts it, as the user's "Allow" would. Needs the chrome context. Returns the prompt's text.
+ */
+export function acceptPermissionPrompt(m: Marionette, timeoutMs = 10_000): Promise<string> {
+  return m.evaluate<string>(
+    `${DEVTOOLS}
+     const until = Date.now() + arguments[0];
+     let prompt = null;
+     while (!prompt && Date.now() < until) {
+       prompt = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);
+       if (!prompt) await sleep(50);
+     }
+     step('the addon-webext-permissions prompt', prompt);
+     const text = PopupNotifications.panel.textContent.replace(/\\s+/g, ' ').trim();
+     prompt.mainAction.callback();
+     PopupNotifications.remove(prompt);
+     return text;`,
+    [timeoutMs],
+    timeoutMs + 5_000,
+  );
 }

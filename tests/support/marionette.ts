@@ -131,6 +131,42 @@ export class Marionette {
     await this.command('WebDriver:Navigate', { url });
   }
 
+  /** The current tab's handle (content context). */
+  async windowHandle(): Promise<string> {
+    return (await this.command<{ value: string }>('WebDriver:GetWindowHandle')).value;
+  }
+
+  /** Every tab's handle (content context). */
+  windowHandles(): Promise<string[]> {
+    return this.command<string[]>('WebDriver:GetWindowHandles');
+  }
+
+  /** Makes the tab `handle` current (and selects it). */
+  async switchToWindow(handle: string): Promise<void> {
+    await this.command('WebDriver:SwitchToWindow', { handle, focus: true });
+  }
+
+  async currentUrl(): Promise<string> {
+    return (await this.command<{ value: string }>('WebDriver:GetCurrentURL')).value;
+  }
+
+  /** Clicks the first element matching `selector` as a user would (real input events, user activation). */
+  async click(selector: string): Promise<void> {
+    const found = await this.command<{ value: Record<string, string> }>('WebDriver:FindElement', { using: 'css selector', value: selector });
+    await this.command('WebDriver:ElementClick', { id: Object.values(found.value)[0] });
+  }
+
+  /** The rendered text of the first element matching `selector`. */
+  async text(selector: string): Promise<string> {
+    const found = await this.command<{ value: Record<string, string> }>('WebDriver:FindElement', { using: 'css selector', value: selector });
+    return (await this.command<{ value: string }>('WebDriver:GetElementText', { id: Object.values(found.value)[0] })).value;
+  }
+
+  /** Closes the current tab; switch to another handle afterwards. */
+  async closeWindow(): Promise<void> {
+    await this.command('WebDriver:CloseWindow');
+  }
+
   /** Installs an add-on (a directory or .xpi) and returns its id; `temporary` as about:debugging does. */
   async installAddon(path: string, temporary = true): Promise<string> {
     const res = await this.command<{ value: string }>('Addon:Install', { path, temporary });
