@@ -107,6 +107,9 @@ function passes(c: AuditCheck, key: Buffer): boolean {
         return false;
       }
     }
+    case 'plug-gcm':
+      // needs the candidate for its second key: plugGcm()
+      return false;
     case 'cbc-hs512': {
       const al = Buffer.alloc(8);
       al.writeUInt32BE(c.aad.length * 8, 4);
@@ -114,6 +117,46 @@ function passes(c: AuditCheck, key: Buffer): boolean {
       return mac.length === c.tag.length && timingSafeEqual(mac, c.tag);
     }
   }
+}
+
+/** AES-GCM's keystream from its first block (counter = IV ‖ 2, NIST SP 800-38D §7.2 with a 96-bit IV) over `data`: CTR, no tag. */
+function gcmKeystream(key: Buffer, iv: Uint8Array, data: Uint8Array): Buffer {
+  const counter = Buffer.alloc(16);
+  counter.set(iv);
+  counter[15] = 2;
+  return createDecipheriv(`aes-${key.length * 8}-ctr` as 'aes-256-ctr', key, counter).update(data);
+}
+
+/** AES-GCM authenticated decryption, or `undefined` for a wrong key. */
+function gcmOpen(key: Buffer, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Buffer | undefined {
+  try {
+    const d = createDecipheriv(`aes-${key.length * 8}-gcm` as 'aes-256-gcm', key, iv);
+    d.setAAD(aad);
+    d.setAuthTag(tag);
+    return Buffer.concat([d.update(ciphertext), d.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Erlang external term format's version byte (erts external.h VERSION_MAGIC): every term_to_binary starts with it. */
+const TERM_VERSION = 131;
+
+/**
+ * An encrypted Plug cookie (phoenix-audit.ts): the encryption key unwraps a content key that must
+ * decrypt the session's first byte to 131 — checked without tags first, so the signing key's
+ * PBKDF2 (Plug's AAD) is only derived for the 1 in 256 candidates that pass; then both AES-GCM tags
+ * are verified. Returns the signing salt's note when the candidate opens the cookie.
+ */
+function plugGcm(c: Extract<AuditCheck, { kind: 'plug-gcm' }>, key: Buffer, candidate: Buffer, cache?: DerivationCache): string | undefined {
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32) return undefined;
+  const cek = gcmKeystream(key, c.wrapped.iv, c.wrapped.ciphertext);
+  if (gcmKeystream(cek, c.content.iv, c.content.ciphertext.subarray(0, 1))[0] !== TERM_VERSION) return undefined;
+  for (const sign of derivations(c.sign, candidate, cache)) {
+    const unwrapped = gcmOpen(key, c.wrapped.iv, c.wrapped.ciphertext, c.wrapped.tag, sign.key);
+    if (unwrapped && gcmOpen(unwrapped, c.content.iv, c.content.ciphertext, c.content.tag, c.content.aad)) return `signing ${sign.note}`;
+  }
+  return undefined;
 }
 
 /**
@@ -125,7 +168,10 @@ export function frameworkChecker(spec: FrameworkAuditSpec): (candidate: Buffer, 
   return (candidate, cache) => {
     for (const v of variants) {
       for (const { key, note } of derivations(v.derive, candidate, cache)) {
-        if (passes(v.check, key)) return { format: v.format, setting: v.setting, note };
+        if (v.check.kind === 'plug-gcm') {
+          const signing = plugGcm(v.check, key, candidate, cache);
+          if (signing) return { format: v.format, setting: v.setting, note: `encryption ${note}, ${signing}` };
+        } else if (passes(v.check, key)) return { format: v.format, setting: v.setting, note };
       }
     }
     return undefined;

@@ -16,6 +16,7 @@ const FIXES: Record<string, string> = {
   starlette: 'Rotate the SessionMiddleware secret_key now (secrets.token_urlsafe(32), from the environment, never committed): every session must be re-issued.',
   tornado: "Rotate the Application's cookie_secret now (secrets.token_hex(32), from the environment; use a dict with key_version to rotate): every signed cookie must be re-issued.",
   'phoenix-signed': 'Rotate secret_key_base now (mix phx.gen.secret; SECRET_KEY_BASE in runtime.exs) and the endpoint signing_salt: every session must be re-issued.',
+  'phoenix-encrypted': 'Rotate secret_key_base now (mix phx.gen.secret; SECRET_KEY_BASE in runtime.exs) and the endpoint encryption_salt and signing_salt: every session must be re-issued.',
   gorilla: 'Rotate the securecookie hashKey (and blockKey) now (securecookie.GenerateRandomKey(64), from the environment): every session must be re-issued.',
   'iron-session': 'Rotate the iron-session password now (at least 32 random characters, SECRET_COOKIE_PASSWORD; add the new one under a higher id to rotate): every session must be re-issued.',
   nextauth: 'Rotate NEXTAUTH_SECRET / AUTH_SECRET now (npx auth secret or openssl rand -base64 33): every session token must be re-issued.',
@@ -26,13 +27,13 @@ const FIXES: Record<string, string> = {
 export async function frameworkFinding(
   value: string,
   m: AuditMatch,
-  options: { cookieName?: string; salt?: string },
+  options: { cookieName?: string; salts?: readonly string[] },
 ): Promise<{ message: string; fix: string; format: string; setting: string; algorithm: string; session?: SessionValue; verified?: boolean | null }> {
   const f = m.framework!;
   let decoded: { data: SessionValue; verified: boolean | null; algorithm?: string } | undefined;
   try {
-    // --salt is Phoenix's signing salt; other formats have their own (Starlette's itsdangerous salt stays its default).
-    const salt = f.format.startsWith('phoenix') && options.salt ? { salt: options.salt } : {};
+    // --salt is Phoenix's signing (and encryption) salt; other formats have their own (Starlette's itsdangerous salt stays its default).
+    const salt = f.format.startsWith('phoenix') && options.salts?.length ? { salts: [...options.salts] } : {};
     const r = await decode(value, { keys: [m.key], ...(options.cookieName ? { cookieName: options.cookieName } : {}), ...salt }, nodeBackend);
     decoded = { data: r.data, verified: r.verified, ...(r.algorithm ? { algorithm: r.algorithm } : {}) };
   } catch {

@@ -35,12 +35,13 @@ Checks Django signed values (signed_cookies sessions, signing.dumps, session_dat
 against SECRET_KEYs that are public or weak: a bundled list (placeholders from project
 templates, tutorial and sample-project keys, common weak strings) plus any wordlist, over
 Django's default salts, sha256 and sha1. Other frameworks' cookies (Rails, Rack, Laravel,
-Starlette, Tornado, signed Phoenix with --salt, gorilla, iron-session, NextAuth, Yii2) are checked
+Starlette, Tornado, Phoenix with --salt, gorilla, iron-session, NextAuth, Yii2) are checked
 against their own bundled list, the Django one and the wordlist. Uses every core.
 
 Options:
   --wordlist FILE   more candidate keys, one per line (streamed; any size)
-  --salt SALT       a custom salt, tried before the default salts (Phoenix: the signing_salt)
+  --salt SALT       a custom salt, tried before the default salts; repeat it for Phoenix's
+                    signing_salt and encryption_salt (every pair is tried)
   --cookie-name N   the cookie's name, for set_signed_cookie values (salt = name + salt);
                     gorilla, Tornado v1 and Auth.js cookies sign or salt with it
   --threads N       worker threads (default: every core)
@@ -97,7 +98,7 @@ async function decodeWith(value: string, m: AuditMatch): Promise<{ data: Session
 /** The command's options, as parsed. */
 interface AuditFlags {
   wordlist?: string | undefined;
-  salt?: string | undefined;
+  salt?: string[] | undefined;
   'cookie-name'?: string | undefined;
   threads?: string | undefined;
   'no-bundled'?: boolean | undefined;
@@ -144,9 +145,9 @@ interface AuditPlan {
 function planFramework(plan: AuditPlan, i: number, raw: string, framework: string, opts: AuditFlags): void {
   const spec = frameworkAuditSpec(framework, {
     ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
-    ...(opts.salt === undefined ? {} : { salts: [opts.salt] }),
+    ...(opts.salt === undefined ? {} : { salts: opts.salt }),
   });
-  if (!spec) throw new UsageError(`value ${i + 1} (${safeText(preview(raw.trim()))}) is a cookie the audit cannot check alone (Phoenix: give its signing_salt with --salt; encrypted Phoenix cookies are not audited)`);
+  if (!spec) throw new UsageError(`value ${i + 1} (${safeText(preview(raw.trim()))}) is a cookie the audit cannot check alone (Phoenix: give its signing_salt, and encryption_salt when encrypted, with --salt)`);
   if (spec.format === 'starlette' && spec.check.kind === 'hmac') {
     // itsdangerous' key derivation (SHA1(salt + "signer" + key), then HMAC-SHA1) is Django's
     // salted_hmac: the Django engine checks it, with the salt "itsdangerous.Signer".
@@ -197,8 +198,10 @@ function auditSalts(plan: AuditPlan, opts: AuditFlags): AuditSalt[] {
   const names = opts['cookie-name'] === undefined ? [...plan.pastedNames] : [opts['cookie-name'], ...plan.pastedNames];
   const salts: AuditSalt[] = [];
   for (const cookieName of names.length ? names : [undefined]) {
-    for (const c of saltCandidates({ ...(opts.salt === undefined ? {} : { salt: opts.salt }), ...(cookieName === undefined ? {} : { cookieName }) })) {
-      if (!salts.some((x) => x.salt === c.salt && x.signer === c.signer)) salts.push(c);
+    for (const salt of opts.salt?.length ? opts.salt : [undefined]) {
+      for (const c of saltCandidates({ ...(salt === undefined ? {} : { salt }), ...(cookieName === undefined ? {} : { cookieName }) })) {
+        if (!salts.some((x) => x.salt === c.salt && x.signer === c.signer)) salts.push(c);
+      }
     }
   }
   if (plan.slots.some((s) => s.starlette)) salts.push({ salt: ITSDANGEROUS_SALT, signer: 'default' });
@@ -221,7 +224,7 @@ async function buildReports(positionals: readonly string[], plan: AuditPlan, run
     if (m.framework) {
       const f = await frameworkFinding(normalizeValue(value), m, {
         ...(opts['cookie-name'] === undefined ? {} : { cookieName: opts['cookie-name'] }),
-        ...(opts.salt === undefined ? {} : { salt: opts.salt }),
+        ...(opts.salt === undefined ? {} : { salts: opts.salt }),
       });
       reports.push({ value, found: true, finding: { rule: 'known-secret-key', severity: 'critical', key: m.key, keySource: m.source, salt: m.salt, signer: 'default', ...f } });
       continue;
@@ -284,7 +287,7 @@ function formatText(io: CliIO, reports: readonly ValueReport[], run: AuditRun, s
 export const audit: Command = async (argv: string[], io: CliIO): Promise<number> => {
   const parsed = parseCommandArgs(argv, {
     wordlist: { type: 'string' },
-    salt: { type: 'string' },
+    salt: { type: 'string', multiple: true },
     'cookie-name': { type: 'string' },
     threads: { type: 'string' },
     'no-bundled': { type: 'boolean' },

@@ -13,6 +13,7 @@ import { parseGorilla } from './gorilla.ts';
 import { parseLaravel } from './laravel.ts';
 import { jweHeader } from './nextauth.ts';
 import { fromHex } from './crypto.ts';
+import { phoenixAuditSpec } from './phoenix-audit.ts';
 
 /** How a candidate becomes the key that is checked. */
 export type KeyDerivation =
@@ -34,7 +35,17 @@ export type AuditCheck =
   /** AES-GCM with a 16-byte tag authenticates (`aad` optional). */
   | { kind: 'gcm'; iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array; aad?: Uint8Array }
   /** RFC 7518 A256CBC-HS512: HMAC-SHA512 of the first 32 key bytes over aad . iv . ct . AL, truncated. */
-  | { kind: 'cbc-hs512'; aad: Uint8Array; iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array };
+  | { kind: 'cbc-hs512'; aad: Uint8Array; iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array }
+  /**
+   * Plug.Crypto.MessageEncryptor: the derived key unwraps the content key (AES-GCM, the `sign`
+   * derivation of the same candidate as AAD), which opens the term (AES-GCM, `aad`). See phoenix-audit.ts.
+   */
+  | {
+      kind: 'plug-gcm';
+      sign: Extract<KeyDerivation, { kind: 'pbkdf2' }>;
+      wrapped: { iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array };
+      content: { iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array; aad: Uint8Array };
+    };
 
 /** One cookie, ready for the audit. */
 export interface FrameworkAuditSpec {
@@ -51,8 +62,8 @@ const RAILS_SETTING = 'secret_key_base (config/credentials.yml.enc or SECRET_KEY
 
 /**
  * The audit spec of a framework cookie, or `undefined` when the value is none, or cannot be
- * audited alone: a signed Phoenix cookie needs its signing salt (`salts`), an encrypted one is not
- * audited. The signed cookie name (gorilla, Tornado v1) defaults to `session` / `user`.
+ * audited alone: a Phoenix cookie needs its signing salt (`salts`; encrypted: and its encryption
+ * salt, every pair is tried). The signed cookie name (gorilla, Tornado v1) defaults to `session` / `user`.
  *
  * @example frameworkAuditSpec(railsCookie)?.setting // 'secret_key_base (…)'
  */
@@ -121,17 +132,7 @@ export function frameworkAuditSpec(value: string, options: { cookieName?: string
     const [v, ts, sig] = value.split('|') as [string, string, string];
     return { format: 'tornado', setting: "the Application's cookie_secret", derive: { kind: 'raw' }, check: { kind: 'hmac', hash: 'sha1', message: utf8(`${options.cookieName ?? 'user'}${v}${ts}`), mac: fromHex(sig)!, macText: 'hex' } };
   }
-  if (/^SFM(?:yNTY|zODQ|1MTI)\./.test(value)) {
-    const [p, payload, sig] = value.split('.') as [string, string, string];
-    const hash = ({ SFMyNTY: 'sha256', SFMzODQ: 'sha384', SFM1MTI: 'sha512' } as const)[p as 'SFMyNTY'];
-    if (extraSalts.length === 0) return undefined;
-    return {
-      format: 'phoenix-signed',
-      setting: "secret_key_base (config/runtime.exs or SECRET_KEY_BASE) and the endpoint's signing_salt",
-      derive: { kind: 'pbkdf2', digests: ['sha256'], salts: extraSalts, iterations: 1000, length: 32 },
-      check: { kind: 'hmac', hash, message: utf8(`${p}.${payload}`), mac: b64Decode(sig), macText: 'b64url' },
-    };
-  }
+  if (/^SFM(?:yNTY|zODQ|1MTI)\.|^QT(?:EyOEdDTQ|I1NkdDTQ)\./.test(value)) return phoenixAuditSpec(value, extraSalts);
   if (JWE_DIR.test(value)) {
     const header = jweHeader(value);
     const [h, , iv, ct, tag] = value.split('.') as [string, string, string, string, string];
