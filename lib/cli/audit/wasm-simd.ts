@@ -5,8 +5,13 @@
  * shared message schedule of the signed value is splatted across the lanes once.
  *
  * Memory (bytes): 0–1023 and 1024–2047 the schedules W of groups A and B (64 × v128 each),
- * 2048–2559 the HMAC inner and outer states of both groups, from 2560 on: the caller's buffers.
- * A v128 holds word j of four lanes.
+ * 2048–2559 the HMAC inner and outer states of both groups, 2560–3071 the states after the
+ * ipad and opad blocks of the current eight keys (kept while every value is checked: one
+ * key's pads serve all values), from 3072 on: the caller's buffers. A v128 holds word j of four lanes.
+ *
+ * Exports: `derive8` (Django's key = SHA-256(salt + "signer" + secret), eight at once), `gather8`
+ * (eight raw keys of up to 64 bytes into lanes), `pads8` / `padsRaw8` (the HMAC pad states of eight
+ * 32-byte / 64-byte keys), `mac8` (the HMAC of one value under those pads, compared with its MAC).
  */
 import type { FastMatch, SaltPrefix } from './fast-hmac.ts';
 import { MAX_CANDIDATE_BYTES } from './fast-hmac.ts';
@@ -33,7 +38,7 @@ const SIMD = {
   add: 0xae,
 } as const;
 
-const HEAP = 2560;
+const HEAP = 3072;
 
 /** Adds the SIMD helpers to a body. */
 class SimdBody extends Body {
@@ -63,7 +68,10 @@ class SimdBody extends Body {
 const F_ROUNDS = 0;
 const F_EXPAND = 1;
 const F_DERIVE = 2;
-const F_HMAC = 3;
+const F_PADS = 3;
+const F_PADS_RAW = 4;
+const F_MAC = 5;
+const F_GATHER = 6;
 
 const WA = 0;
 const WB = 1024;
@@ -71,6 +79,12 @@ const INNER_A = 2048;
 const INNER_B = 2176;
 const OUTER_A = 2304;
 const OUTER_B = 2432;
+const IPAD_A = 2560;
+const IPAD_B = 2688;
+const OPAD_A = 2816;
+const OPAD_B = 2944;
+/** Big-endian words from little-endian memory: the byte order of each i32 lane reversed. */
+const BSWAP = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
 
 /** rounds(stateA, wA, stateB, wB): 64 unrolled rounds on two groups of four lanes, interleaved. */
 function roundsBody(): number[] {
@@ -117,6 +131,28 @@ function expandBody(): number[] {
   return s.finishTyped([[1, V128]]);
 }
 
+/** 16 big-endian words of four lanes (`lanes`: pointers) into v128s at `at()` + `offset` + j × 16. */
+function gatherWords(s: SimdBody, lanes: readonly number[], at: () => unknown, offset: number): void {
+  for (let j = 0; j < 16; j++) {
+    at();
+    s.get(lanes[0]!).load(j * 4).v(SIMD.splat);
+    for (let l = 1; l < 4; l++) s.get(lanes[l]!).load(j * 4).v(SIMD.replaceLane, l);
+    s.bytesConst(BSWAP).v(SIMD.swizzle);
+    s.vstore(offset + j * 16);
+  }
+}
+
+/** gather8(keyA, keyB, base, stride): the 64 bytes at `base + l * stride` as the 16 key words of lane l (0–3 into keyA, 4–7 into keyB). */
+function gatherBody(): number[] {
+  const [keyA, keyB, stride] = [0, 1, 3];
+  const r = [2, 4, 5, 6, 7, 8, 9, 10];
+  const s = new SimdBody();
+  for (let l = 1; l < 8; l++) s.get(r[l - 1]!).get(stride).op(OP.add).set(r[l]!);
+  gatherWords(s, r.slice(0, 4), () => s.get(keyA), 0);
+  gatherWords(s, r.slice(4), () => s.get(keyB), 0);
+  return s.finishTyped([[7, I32]]);
+}
+
 /**
  * derive(stateA, stateB, base, stride, blocks): per lane l (0–7), SHA-256 of the padded message
  * at `base + l * stride`; lanes 0–3 into `stateA`, 4–7 into `stateB`.
@@ -124,7 +160,6 @@ function expandBody(): number[] {
 function deriveBody(): number[] {
   const [stA, stB, stride, blocks] = [0, 1, 3, 4]; // param 2 is `base` (r[0])
   const r = [2, 5, 6, 7, 8, 9, 10, 11]; // lane pointers: r[0] is `base`
-  const BSWAP = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
   const s = new SimdBody();
   for (const st of [stA, stB]) IV256.forEach((iv, k) => s.get(st).splatConst(iv).vstore(k * 16));
   for (let l = 1; l < 8; l++) s.get(r[l - 1]!).get(stride).op(OP.add).set(r[l]!);
@@ -133,13 +168,7 @@ function deriveBody(): number[] {
     [WA, r.slice(0, 4)],
     [WB, r.slice(4)],
   ] as const) {
-    for (let j = 0; j < 16; j++) {
-      s.c(0);
-      s.get(lanes[0]!).load(j * 4).v(SIMD.splat);
-      for (let l = 1; l < 4; l++) s.get(lanes[l]!).load(j * 4).v(SIMD.replaceLane, l);
-      s.bytesConst(BSWAP).v(SIMD.swizzle);
-      s.vstore(w + j * 16);
-    }
+    gatherWords(s, lanes, () => s.c(0), w);
     s.c(w).op(OP.call, F_EXPAND);
   }
   s.get(stA).c(WA).get(stB).c(WB).op(OP.call, F_ROUNDS);
@@ -149,31 +178,47 @@ function deriveBody(): number[] {
   return s.finishTyped([[7, I32]]);
 }
 
-/** hmac(keyA, keyB, schedule, blocks, signature) → 8-bit mask of the lanes whose HMAC matches. */
-function hmacBody(): number[] {
-  const [keyA, keyB, sched, blocks, sig, accA, accB] = [0, 1, 2, 3, 4, 5, 6];
+/**
+ * pads(keyA, keyB): the SHA-256 states after (K ⊕ ipad) and (K ⊕ opad) for eight keys of
+ * `keyWords` words (8: a digest, 16: a raw key of up to 64 bytes, zero-padded), into IPAD/OPAD.
+ */
+function padsBody(keyWords: 8 | 16): number[] {
+  const [keyA, keyB] = [0, 1];
   const s = new SimdBody();
-  const padBlocks = (xor: number) => {
+  for (const [xor, stA, stB] of [
+    [0x36363636, IPAD_A, IPAD_B],
+    [0x5c5c5c5c, OPAD_A, OPAD_B],
+  ] as const) {
+    for (const st of [stA, stB]) IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(st + k * 16));
     for (const [key, w] of [
       [keyA, WA],
       [keyB, WB],
     ] as const) {
-      for (let i = 0; i < 8; i++) s.c(0).get(key).vload(i * 16).splatConst(xor).v(SIMD.xor).vstore(w + i * 16);
-      for (let i = 8; i < 16; i++) s.c(0).splatConst(xor).vstore(w + i * 16);
+      for (let i = 0; i < keyWords; i++) s.c(0).get(key).vload(i * 16).splatConst(xor).v(SIMD.xor).vstore(w + i * 16);
+      for (let i = keyWords; i < 16; i++) s.c(0).splatConst(xor).vstore(w + i * 16);
       s.c(w).op(OP.call, F_EXPAND);
     }
+    s.c(stA).c(WA).c(stB).c(WB).op(OP.call, F_ROUNDS);
+  }
+  return s.finishTyped([]);
+}
+
+/** mac(schedule, blocks, signature) → 8-bit mask of the lanes whose HMAC (from the pads' states) matches. */
+function macBody(): number[] {
+  const [sched, blocks, sig, accA, accB] = [0, 1, 2, 3, 4];
+  const s = new SimdBody();
+  const copy = (from: number, to: number) => {
+    for (let k = 0; k < 8; k++) s.c(0).c(0).vload(from + k * 16).vstore(to + k * 16);
   };
-  for (const st of [INNER_A, INNER_B]) IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(st + k * 16));
-  padBlocks(0x36363636);
-  s.c(INNER_A).c(WA).c(INNER_B).c(WB).op(OP.call, F_ROUNDS);
+  copy(IPAD_A, INNER_A);
+  copy(IPAD_B, INNER_B);
   s.op(OP.loop, 0x40);
   s.c(INNER_A).get(sched).c(INNER_B).get(sched).op(OP.call, F_ROUNDS);
   s.get(sched).c(1024).op(OP.add).set(sched);
   s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
   s.op(OP.end);
-  for (const st of [OUTER_A, OUTER_B]) IV256.forEach((iv, k) => s.c(0).splatConst(iv).vstore(st + k * 16));
-  padBlocks(0x5c5c5c5c);
-  s.c(OUTER_A).c(WA).c(OUTER_B).c(WB).op(OP.call, F_ROUNDS);
+  copy(OPAD_A, OUTER_A);
+  copy(OPAD_B, OUTER_B);
   for (const [inner, w] of [
     [INNER_A, WA],
     [INNER_B, WB],
@@ -196,24 +241,28 @@ function hmacBody(): number[] {
   return s.finishTyped([[2, V128]]);
 }
 
-/** The module: `derive8`, `hmac8`, `memory`. */
+/** The module: `derive8`, `gather8`, `pads8`, `padsRaw8`, `mac8`, `memory`. */
 export function simdWasmBytes(pages: number): Uint8Array<ArrayBuffer> {
   const types = [
-    [0x60, 4, I32, I32, I32, I32, 0], // 0: rounds (stateA, wA, stateB, wB)
+    [0x60, 4, I32, I32, I32, I32, 0], // 0: rounds (stateA, wA, stateB, wB), gather (keyA, keyB, base, stride)
     [0x60, 1, I32, 0], // 1: expand (wbase)
     [0x60, 5, I32, I32, I32, I32, I32, 0], // 2: derive (stateA, stateB, base, stride, blocks)
-    [0x60, 5, I32, I32, I32, I32, I32, 1, I32], // 3: hmac (keyA, keyB, schedule, blocks, signature) → mask
+    [0x60, 2, I32, I32, 0], // 3: pads (keyA, keyB)
+    [0x60, 3, I32, I32, I32, 1, I32], // 4: mac (schedule, blocks, signature) → mask
   ];
-  const bodies = [roundsBody(), expandBody(), deriveBody(), hmacBody()];
+  const bodies = [roundsBody(), expandBody(), deriveBody(), padsBody(8), padsBody(16), macBody(), gatherBody()];
   const exports: [string, number, number][] = [
     ['memory', 2, 0],
     ['derive8', 0, F_DERIVE],
-    ['hmac8', 0, F_HMAC],
+    ['gather8', 0, F_GATHER],
+    ['pads8', 0, F_PADS],
+    ['padsRaw8', 0, F_PADS_RAW],
+    ['mac8', 0, F_MAC],
   ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [types.length, ...types.flat()]),
-    ...section(3, [4, 0, 1, 2, 3]),
+    ...section(3, [bodies.length, 0, 1, 2, 3, 3, 4, 0]),
     ...section(5, [1, 0, ...uleb(pages)]),
     ...section(7, [exports.length, ...exports.flatMap(([n, kind, idx]) => [...name(n), kind, idx])]),
     ...section(10, [bodies.length, ...bodies.flat()]),
@@ -234,69 +283,96 @@ export interface BatchMatch extends FastMatch {
   index: number;
 }
 
+/** The module's exports. */
+interface SimdExports {
+  memory: WebAssembly.Memory;
+  derive8(stateA: number, stateB: number, base: number, stride: number, blocks: number): void;
+  gather8(keyA: number, keyB: number, base: number, stride: number): void;
+  pads8(keyA: number, keyB: number): void;
+  padsRaw8(keyA: number, keyB: number): void;
+  mac8(schedule: number, blocks: number, signature: number): number;
+}
+
+/** A signed value in the module's memory: its message schedule splatted across the lanes, and its MAC. */
+interface SimdValue {
+  schedule: number;
+  blocks: number;
+  signature: number;
+}
+
+/** An instance of the module with a bump allocator over its memory from {@link HEAP} on. */
+class SimdHeap {
+  readonly x: SimdExports;
+  readonly u8: Uint8Array;
+  private readonly mem: Int32Array;
+  private at = HEAP;
+
+  /** `bytes`: what the caller will {@link take}, besides the values' schedules. */
+  constructor(bytes: number, messages: readonly Uint8Array[]) {
+    const scheduleBytes = messages.reduce((n, m) => n + Math.ceil((m.length + 9) / 64) * 1024 + 32, 0);
+    const pages = Math.ceil((HEAP + bytes + scheduleBytes) / 65536);
+    this.x = new WebAssembly.Instance(new WebAssembly.Module(simdWasmBytes(pages))).exports as unknown as SimdExports;
+    this.u8 = new Uint8Array(this.x.memory.buffer);
+    this.mem = new Int32Array(this.x.memory.buffer);
+  }
+
+  take(n: number): number {
+    const o = this.at;
+    this.at += n;
+    return o;
+  }
+
+  /** The value's HMAC message blocks (after the 64-byte key block), each block's schedule expanded once. */
+  value(message: Uint8Array, mac: Uint8Array): SimdValue {
+    const { blocks, padded } = hmacMessageBlocks(message);
+    const schedule = this.take(blocks * 1024);
+    const w = new Int32Array(64);
+    for (let b = 0; b < blocks; b++) {
+      for (let i = 0; i < 16; i++) w[i] = padded[b * 16 + i]!;
+      for (let i = 16; i < 64; i++) {
+        const x = w[i - 15]!;
+        const y = w[i - 2]!;
+        const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+        const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+        w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
+      }
+      for (let i = 0; i < 64; i++) this.mem.fill(w[i]!, (schedule + b * 1024 + i * 16) / 4, (schedule + b * 1024 + i * 16) / 4 + 4);
+    }
+    const signature = this.take(32);
+    this.mem.set(toWords(mac).subarray(0, 8), signature / 4);
+    return { schedule, blocks, signature };
+  }
+}
+
 /**
  * Django signer HMAC-SHA256 on eight candidates at a time (sha256 targets only). Candidates come
  * in batches (`checkBatch`); within a salt, candidates whose key messages have the same number of
- * blocks share a SIMD pass.
+ * blocks share a SIMD pass, and the eight keys' pad states serve every value.
  *
  * @example
  * const c = new SimdSignerCracker([{ message, signature }], salts);
  * c.checkBatch(bytes, starts, lengths, count) // [{ index, target, salt }]
  */
 export class SimdSignerCracker {
-  private readonly u8: Uint8Array;
-  private readonly derive8: (stateA: number, stateB: number, base: number, stride: number, blocks: number) => void;
-  private readonly hmac8: (keyA: number, keyB: number, schedule: number, blocks: number, signature: number) => number;
+  private readonly heap: SimdHeap;
   private readonly keyState: number;
   private readonly lanes: number;
   private readonly stride: number;
   private readonly prefixes: Uint8Array[];
-  private readonly targets: { schedule: number; blocks: number; signature: number }[];
+  private readonly targets: SimdValue[];
 
   constructor(targets: readonly { message: Uint8Array; signature: Uint8Array }[], salts: readonly SaltPrefix[]) {
     const encoder = new TextEncoder();
     this.prefixes = salts.map((p) => encoder.encode(`${p.salt}signer${p.keyPrefix}`));
     this.stride = Math.ceil((MAX_CANDIDATE_BYTES + Math.max(0, ...this.prefixes.map((p) => p.length)) + 72) / 64) * 64;
-    const scheduleBytes = targets.reduce((n, t) => n + Math.ceil((t.message.length + 9) / 64) * 1024 + 32, 0);
-    const pages = Math.ceil((HEAP + 256 + 8 * this.prefixes.length * this.stride + scheduleBytes) / 65536);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(simdWasmBytes(pages)));
-    const exports = instance.exports as { memory: WebAssembly.Memory; derive8: SimdSignerCracker['derive8']; hmac8: SimdSignerCracker['hmac8'] };
-    this.u8 = new Uint8Array(exports.memory.buffer);
-    const mem = new Int32Array(exports.memory.buffer);
-    this.derive8 = exports.derive8;
-    this.hmac8 = exports.hmac8;
-    let at = HEAP;
-    const take = (n: number) => {
-      const o = at;
-      at += n;
-      return o;
-    };
-    this.keyState = take(256);
+    this.heap = new SimdHeap(256 + 8 * this.prefixes.length * this.stride, targets.map((t) => t.message));
+    this.keyState = this.heap.take(256);
     // Four lane regions per salt, each starting with that salt's prefix (written once).
-    this.lanes = take(8 * this.prefixes.length * this.stride);
+    this.lanes = this.heap.take(8 * this.prefixes.length * this.stride);
     this.prefixes.forEach((prefix, si) => {
-      for (let l = 0; l < 8; l++) this.u8.set(prefix, this.lanes + (si * 8 + l) * this.stride);
+      for (let l = 0; l < 8; l++) this.heap.u8.set(prefix, this.lanes + (si * 8 + l) * this.stride);
     });
-    this.targets = targets.map((t) => {
-      const { blocks, padded } = hmacMessageBlocks(t.message);
-      // Expand each block's schedule here and splat it across the lanes.
-      const schedule = take(blocks * 1024);
-      const w = new Int32Array(64);
-      for (let b = 0; b < blocks; b++) {
-        for (let i = 0; i < 16; i++) w[i] = padded[b * 16 + i]!;
-        for (let i = 16; i < 64; i++) {
-          const x = w[i - 15]!;
-          const y = w[i - 2]!;
-          const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-          const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-          w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
-        }
-        for (let i = 0; i < 64; i++) mem.fill(w[i]!, (schedule + b * 1024 + i * 16) / 4, (schedule + b * 1024 + i * 16) / 4 + 4);
-      }
-      const signature = take(32);
-      mem.set(toWords(t.signature).subarray(0, 8), signature / 4);
-      return { schedule, blocks, signature };
-    });
+    this.targets = targets.map((t) => this.heap.value(t.message, t.signature));
   }
 
   /**
@@ -305,7 +381,7 @@ export class SimdSignerCracker {
    */
   checkBatch(src: Uint8Array, starts: ArrayLike<number>, lengths: ArrayLike<number>, count: number, skip?: ReadonlySet<number>): BatchMatch[] {
     const out: BatchMatch[] = [];
-    const u8 = this.u8;
+    const { u8, x } = this.heap;
     // One view per candidate, shared by every salt.
     const views: Uint8Array[] = new Array(count);
     for (let i = 0; i < count; i++) views[i] = src.subarray(starts[i]!, starts[i]! + lengths[i]!);
@@ -340,11 +416,12 @@ export class SimdSignerCracker {
             u8[end - 2] = (bits >>> 8) & 0xff;
             u8[end - 1] = bits & 0xff;
           }
-          this.derive8(this.keyState, this.keyState + 128, base, this.stride, blocks);
+          x.derive8(this.keyState, this.keyState + 128, base, this.stride, blocks);
+          x.pads8(this.keyState, this.keyState + 128);
           for (let t = 0; t < this.targets.length; t++) {
             if (skip !== undefined && skip.has(t)) continue;
             const target = this.targets[t]!;
-            const mask = this.hmac8(this.keyState, this.keyState + 128, target.schedule, target.blocks, target.signature);
+            const mask = x.mac8(target.schedule, target.blocks, target.signature);
             if (mask === 0) continue;
             for (let l = 0; l < lanesUsed; l++) if (mask & (1 << l)) out.push({ index: idx[k + l]!, target: t, salt: s });
           }
@@ -358,5 +435,59 @@ export class SimdSignerCracker {
   check(candidate: string, skip?: ReadonlySet<number>): FastMatch[] {
     const b = new TextEncoder().encode(candidate);
     return this.checkBatch(b, [0], [b.length], 1, skip).map(({ target, salt }) => ({ target, salt }));
+  }
+}
+
+/** Longest raw HMAC key taken as is (RFC 2104: a longer key is hashed first, by the caller). */
+export const RAW_KEY_BYTES = 64;
+
+/**
+ * HMAC-SHA256 keyed with the candidate itself (Tornado, Yii2, gorilla, Laravel's MAC), eight keys
+ * at a time: each key's pad states are computed once and serve every value. Keys are at most
+ * {@link RAW_KEY_BYTES} bytes (hash longer ones first, RFC 2104 §2).
+ *
+ * @example
+ * const c = new SimdRawHmacCracker([{ message, mac }]);
+ * c.checkKeys(keys, starts, lengths, count) // [{ index, target, salt: 0 }]
+ */
+export class SimdRawHmacCracker {
+  private readonly heap: SimdHeap;
+  private readonly keyState: number;
+  private readonly lanes: number;
+  private readonly targets: SimdValue[];
+
+  constructor(targets: readonly { message: Uint8Array; mac: Uint8Array }[]) {
+    this.heap = new SimdHeap(512 + 8 * RAW_KEY_BYTES, targets.map((t) => t.message));
+    this.keyState = this.heap.take(512);
+    this.lanes = this.heap.take(8 * RAW_KEY_BYTES);
+    this.targets = targets.map((t) => this.heap.value(t.message, t.mac));
+  }
+
+  /** Checks `count` keys (key i is `src[starts[i], starts[i] + lengths[i])`, at most 64 bytes; longer ones are skipped). */
+  checkKeys(src: Uint8Array, starts: ArrayLike<number>, lengths: ArrayLike<number>, count: number, skip?: ReadonlySet<number>): BatchMatch[] {
+    const out: BatchMatch[] = [];
+    const { u8, x } = this.heap;
+    const idx: number[] = [];
+    for (let i = 0; i < count; i++) if (lengths[i]! <= RAW_KEY_BYTES) idx.push(i);
+    for (let k = 0; k < idx.length; k += 8) {
+      const lanesUsed = Math.min(8, idx.length - k);
+      for (let l = 0; l < 8; l++) {
+        const i = idx[k + (l < lanesUsed ? l : 0)]!;
+        const at = this.lanes + l * RAW_KEY_BYTES;
+        const n = lengths[i]!;
+        u8.set(src.subarray(starts[i]!, starts[i]! + n), at);
+        u8.fill(0, at + n, at + RAW_KEY_BYTES);
+      }
+      x.gather8(this.keyState, this.keyState + 256, this.lanes, RAW_KEY_BYTES);
+      x.padsRaw8(this.keyState, this.keyState + 256);
+      for (let t = 0; t < this.targets.length; t++) {
+        if (skip !== undefined && skip.has(t)) continue;
+        const target = this.targets[t]!;
+        const mask = x.mac8(target.schedule, target.blocks, target.signature);
+        if (mask === 0) continue;
+        for (let l = 0; l < lanesUsed; l++) if (mask & (1 << l)) out.push({ index: idx[k + l]!, target: t, salt: 0 });
+      }
+    }
+    return out;
   }
 }

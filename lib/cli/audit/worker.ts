@@ -13,6 +13,7 @@ import { NativeSignerCracker, oneShotHash } from './native-hmac.ts';
 import { WasmSignerCracker } from './wasm-sha256.ts';
 import { SimdSignerCracker, simdSupported, type BatchMatch } from './wasm-simd.ts';
 import { frameworkChecker, type FrameworkMatch } from './framework-check.ts';
+import { RawHmacFrameworks } from './framework-simd.ts';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 
 /** What the worker is started with. */
@@ -123,24 +124,34 @@ function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matche
   }
 }
 
-const frameworkCheckers = (init.frameworks ?? []).map((spec) => frameworkChecker(spec));
+const frameworkSpecs = init.frameworks ?? [];
+/** Raw-key HMAC-SHA256 cookies (Tornado, Yii2, gorilla, Laravel's MAC) on the SIMD engine. */
+const rawSimd = engine === 'simd' ? RawHmacFrameworks.from(frameworkSpecs) : undefined;
+/** The rest: node:crypto per candidate (their key derivations differ per family). */
+const frameworkCheckers = frameworkSpecs.flatMap((spec, j) => (rawSimd?.covers(j) ? [] : [{ j, check: frameworkChecker(spec) }]));
 
-/** Other frameworks' cookies: node:crypto per candidate (their key derivations differ per family). */
 function tryFrameworks(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
   const base = init.targets.length;
+  const keyAt = (i: number) => Buffer.from(batch.src.buffer, batch.src.byteOffset + batch.starts[i]!, batch.lengths[i]!);
+  if (rawSimd) {
+    for (const m of rawSimd.checkBatch(batch, (j) => skip.has(base + j))) {
+      out.push({ target: base + m.framework, salt: -1, key: decoder.decode(keyAt(m.index)), framework: m.match });
+    }
+  }
+  if (!frameworkCheckers.length) return;
   for (let i = 0; i < batch.count; i++) {
-    const key = Buffer.from(batch.src.buffer, batch.src.byteOffset + batch.starts[i]!, batch.lengths[i]!);
+    const key = keyAt(i);
     const cache = new Map<string, Buffer>();
-    frameworkCheckers.forEach((check, j) => {
-      if (skip.has(base + j)) return;
+    for (const { j, check } of frameworkCheckers) {
+      if (skip.has(base + j)) continue;
       const m = check(key, cache);
       if (m) out.push({ target: base + j, salt: -1, key: decoder.decode(key), framework: m });
-    });
+    }
   }
 }
 
 function tryBatch(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
-  if (frameworkCheckers.length) tryFrameworks(batch, skip, out);
+  if (frameworkSpecs.length) tryFrameworks(batch, skip, out);
   const { src, starts, lengths } = batch;
   for (const { cracker, map } of crackers) {
     const localSkip = skip.size ? new Set(map.map((g, l) => (skip.has(g) ? l : -1)).filter((l) => l >= 0)) : undefined;

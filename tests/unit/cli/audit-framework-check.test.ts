@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameworkAuditSpec, normalizeValue } from '../../../lib/codec/index.ts';
 import { frameworkChecker } from '../../../lib/cli/audit/framework-check.ts';
+import { RawHmacFrameworks } from '../../../lib/cli/audit/framework-simd.ts';
 
 const DIR = join(process.cwd(), 'tests/fixtures/frameworks');
 const fx = (n: string) => JSON.parse(readFileSync(join(DIR, n), 'utf8')) as Record<string, Record<string, string>[]>;
@@ -70,5 +71,48 @@ describe('every family opens with its vector key and not with another', () => {
     const check = frameworkChecker(spec);
     expect(check(Buffer.from(v.key!))?.format).toBeDefined();
     expect(check(Buffer.from('not-the-key'))).toBeUndefined();
+  });
+});
+
+describe('the SIMD engine checks the raw-key HMAC-SHA256 families like node:crypto does', () => {
+  const vectors = [fx('python.json').tornado![0]!, fx('php.json').yii2![0]!, fx('go.json').gorilla![0]!, fx('php.json').laravel![0]!, fx('php.json').laravel![4]!];
+  const specs = vectors.map((v) => frameworkAuditSpec(normalizeValue(v.value!), { cookieName: v.cookieName! })!);
+
+  it('takes those families and leaves the others to framework-check', () => {
+    const simd = RawHmacFrameworks.from([...specs, frameworkAuditSpec(fx('ruby.json').rack![0]!.value!)!])!;
+    expect(specs.map((_, i) => simd.covers(i))).toEqual(specs.map(() => true));
+    expect(simd.covers(specs.length)).toBe(false);
+  });
+
+  it('finds each key among other candidates (short, 64-byte, longer than a block, base64: keys), in a batch that is not a multiple of eight', () => {
+    const simd = RawHmacFrameworks.from(specs)!;
+    const others = ['a', 'x'.repeat(64), 'y'.repeat(65), 'base64:b3RoZXIgc2l4dGVlbiBieXRlcw==', `base64:${'A'.repeat(44)}`, 'z'.repeat(300)];
+    const keys = [...others, ...new Set(vectors.map((v) => v.key!)), ...others];
+    const bufs = keys.map((k) => Buffer.from(k));
+    const starts: number[] = [];
+    let at = 0;
+    for (const b of bufs) {
+      starts.push(at);
+      at += b.length;
+    }
+    const batch = { src: Buffer.concat(bufs), starts, lengths: bufs.map((b) => b.length), count: bufs.length };
+    const found = simd.checkBatch(batch, () => false).map((m) => [m.framework, keys[m.index], m.match.format]);
+    const want = vectors.map((v, i) => [i, v.key, specs[i]!.format]);
+    expect(found.sort()).toEqual(want.sort());
+    // what node:crypto says, candidate by candidate
+    const slow = specs.flatMap((spec, i) => keys.flatMap((k) => (frameworkChecker(spec)(Buffer.from(k)) ? [[i, k, spec.format]] : [])));
+    expect(slow.sort()).toEqual(want.sort());
+    expect(simd.checkBatch(batch, (j) => j === 0).map((m) => m.framework)).not.toContain(0);
+  });
+
+  it('a key longer than the block is hashed first (RFC 2104), as Yii2 and Tornado accept any length', async () => {
+    const { createHmac } = await import('node:crypto');
+    const key = 'k'.repeat(100);
+    const message = Buffer.from('a:2:{i:0;s:5:"_csrf";i:1;s:3:"abc";}');
+    const value = `${createHmac('sha256', key).update(message).digest('hex')}${message.toString()}`;
+    const spec = frameworkAuditSpec(value)!;
+    expect(spec.format).toBe('yii2');
+    const b = Buffer.from(key);
+    expect(RawHmacFrameworks.from([spec])!.checkBatch({ src: b, starts: [0], lengths: [b.length], count: 1 }, () => false)).toHaveLength(1);
   });
 });
