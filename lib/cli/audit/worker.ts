@@ -40,15 +40,17 @@ export interface WorkerAnswer {
 const init = workerData as WorkerInit;
 /**
  * Which engine hashes (SESSION_LENS_AUDIT_ENGINE overrides, for tests and the benchmark):
- * - `simd` (default where WebAssembly SIMD compiles): sha256 values, eight candidates per pass
- *   (wasm-simd.ts);
+ * - `simd` (default where WebAssembly SIMD compiles): sha256 and sha1 values (sha1: Django 3.1's
+ *   legacy signatures, Starlette's itsdangerous), eight candidates per pass (wasm-simd.ts);
  * - `wasm`: sha256 values through scalar WebAssembly SHA-256 (wasm-sha256.ts);
  * - `js`: sha256/sha1 values through pure-JS SHA (fast-hmac.ts);
  * - `native`: node:crypto one-shot hashes for every algorithm (native-hmac.ts, Node ≥ 20.12).
- * Values the chosen engine does not cover go to one that does: sha1 to `js`, sha384 and sha512 to
- * `native`, or to node:crypto Hash objects when `crypto.hash` is missing.
+ * Values the chosen engine does not cover go to one that does: sha1 to `js` (but `simd`'s own),
+ * sha384 and sha512 to `native`, or to node:crypto Hash objects when `crypto.hash` is missing.
  */
 type Engine = 'simd' | 'wasm' | 'js' | 'native';
+/** The engines a target is grouped by: `simd1` is the SIMD engine's SHA-1 module. */
+type TargetEngine = Engine | 'simd1' | 'slow';
 /** Candidates as slices of one byte buffer. */
 interface Batch {
   src: Uint8Array;
@@ -69,10 +71,10 @@ const engine: Engine =
         : 'wasm'
       : 'js';
 
-function engineFor(algorithm: string): Engine | 'slow' {
+function engineFor(algorithm: string): TargetEngine {
   if (engine === 'native' && oneShotHash) return 'native';
   if (algorithm === 'sha256') return engine === 'native' ? 'js' : engine;
-  if (algorithm === 'sha1') return 'js';
+  if (algorithm === 'sha1') return engine === 'simd' ? 'simd1' : 'js';
   return oneShotHash ? 'native' : 'slow';
 }
 
@@ -91,7 +93,7 @@ function oneByOne(c: { checkBytes(src: Uint8Array, offset: number, n: number, sk
 const crackers: { cracker: Cracker; map: number[] }[] = [];
 const slowIdx: number[] = [];
 {
-  const groups = new Map<Engine | 'slow', number[]>();
+  const groups = new Map<TargetEngine, number[]>();
   init.targets.forEach((t, i) => {
     const e = engineFor(t.algorithm);
     groups.set(e, [...(groups.get(e) ?? []), i]);
@@ -100,8 +102,8 @@ const slowIdx: number[] = [];
     const ts = idx.map((i) => init.targets[i]!);
     let cracker: Cracker | undefined;
     if (e === 'slow') slowIdx.push(...idx);
-    else if (e === 'simd') {
-      const c = new SimdSignerCracker(ts, init.salts);
+    else if (e === 'simd' || e === 'simd1') {
+      const c = new SimdSignerCracker(ts, init.salts, e === 'simd' ? 'sha256' : 'sha1');
       cracker = { checkBatch: (b, skip) => c.checkBatch(b.src, b.starts, b.lengths, b.count, skip) };
     } else if (e === 'wasm') cracker = oneByOne(new WasmSignerCracker(ts, init.salts));
     else if (e === 'native') cracker = oneByOne(new NativeSignerCracker(ts, init.salts));

@@ -91,7 +91,7 @@ describe('WebAssembly SHA-256 signer HMAC (wasm-sha256.ts) equals node:crypto', 
 describe('WebAssembly SIMD signer HMAC (wasm-simd.ts) equals node:crypto', () => {
   it('compiles here', () => expect(simdSupported()).toBe(true));
 
-  it('finds exactly the signing candidates in batches of mixed lengths, lanes and salts', () => {
+  it.each(['sha256', 'sha1'] as const)('%s: finds exactly the signing candidates in batches of mixed lengths, lanes and salts', (hash) => {
     fc.assert(
       fc.property(
         fc.uint8Array({ maxLength: 300 }),
@@ -100,8 +100,8 @@ describe('WebAssembly SIMD signer HMAC (wasm-simd.ts) equals node:crypto', () =>
         fc.constantFrom(...SALTS),
         (message, candidates, pick, salt) => {
           const secret = candidates[pick % candidates.length]!;
-          const signature = djangoSignature(secret, salt, message, 'sha256');
-          const c = new SimdSignerCracker([{ message, signature }, { message, signature: new Uint8Array(32) }], SALTS);
+          const signature = djangoSignature(secret, salt, message, hash);
+          const c = new SimdSignerCracker([{ message, signature }, { message, signature: new Uint8Array(signature.length) }], SALTS, hash);
           const bufs = candidates.map((k) => Buffer.from(k, 'utf8'));
           const starts: number[] = [];
           let at = 0;
