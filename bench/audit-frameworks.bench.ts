@@ -169,15 +169,15 @@ for c in cands:
     vector: node.nextauth![0]!,
     n: 100_000,
     pyN: 10_000,
-    reference: "cryptography HKDF + AESGCM over NextAuth's 5 key salts (NextAuth is JavaScript: same primitive)",
-    audit: 'HKDF-SHA256 + AES-GCM per key salt, node:crypto',
+    reference: "cryptography HKDF + AESGCM for the key salts the audit tries for this cookie name: NextAuth v4's and Auth.js's (NextAuth is JavaScript: same primitive)",
+    audit: 'HKDF-SHA256 (one-shot hashes) per key salt, AES-CTR on the first byte (a JWT is `{`), AES-GCM for 1 in 256',
     loop: `from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives import hashes
 h, _, iv, ct, tag = value.split(".")
 b = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 iv, ct, tag = b(iv), b(ct), b(tag)
-params = [(b"", b"NextAuth.js Generated Encryption Key")] + [(s.encode(), ("Auth.js Generated Encryption Key (%s)" % s).encode()) for s in ("authjs.session-token", "__Secure-authjs.session-token", "next-auth.session-token", "__Secure-next-auth.session-token")]
+params = [(b"", b"NextAuth.js Generated Encryption Key"), (name.encode(), ("Auth.js Generated Encryption Key (%s)" % name).encode())]
 for c in cands:
     for salt, info in params:
         try:

@@ -32,8 +32,11 @@ export type KeyDerivation =
 export type AuditCheck =
   /** HMAC(hash, key, message) equals `mac` (raw bytes; `hex`/`b64url` say how the cookie writes it — already decoded here). */
   | { kind: 'hmac'; hash: 'sha1' | 'sha256' | 'sha384' | 'sha512'; message: Uint8Array; mac: Uint8Array; macText?: 'hex' | 'b64url' }
-  /** AES-GCM with a 16-byte tag authenticates (`aad` optional). */
-  | { kind: 'gcm'; iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array; aad?: Uint8Array }
+  /**
+   * AES-GCM with a 16-byte tag authenticates (`aad` optional). `plaintextStart`: the byte every
+   * plaintext of the format starts with (a JWT claims set: `{`), worth checking before the tag.
+   */
+  | { kind: 'gcm'; iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array; aad?: Uint8Array; plaintextStart?: number }
   /** RFC 7518 A256CBC-HS512: HMAC-SHA512 of the first 32 key bytes over aad . iv . ct . AL, truncated. */
   | { kind: 'cbc-hs512'; aad: Uint8Array; iv: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array }
   /**
@@ -144,7 +147,8 @@ export function frameworkAuditSpec(value: string, options: { cookieName?: string
         format: 'nextauth',
         setting,
         derive: { kind: 'hkdf', params: [{ salt: '', info: 'NextAuth.js Generated Encryption Key' }, ...authjs], length: 32 },
-        check: { kind: 'gcm', iv: b64Decode(iv), ciphertext: b64Decode(ct), tag: b64Decode(tag), aad: utf8(h) },
+        // The plaintext is the JWT claims set, a JSON object (RFC 7519 §7.1): `{`.
+        check: { kind: 'gcm', iv: b64Decode(iv), ciphertext: b64Decode(ct), tag: b64Decode(tag), aad: utf8(h), plaintextStart: 0x7b },
       };
     }
     if (header?.enc === 'A256CBC-HS512') {
