@@ -188,8 +188,8 @@ for c in cands:
   {
     family: 'phoenix-encrypted',
     vector: phoenix.phoenix![3]!,
-    n: 3_000,
-    pyN: 600,
+    n: 1_500,
+    pyN: 300,
     salts: [phoenix.phoenix![3]!.signingSalt!, phoenix.phoenix![3]!.encryptionSalt!],
     reference: 'hashlib.pbkdf2_hmac SHA256 (1000) for encryption_salt and signing_salt + AESGCM key unwrap, as Plug derives both then MessageEncryptor.decrypt (Plug is Elixir: same primitive)',
     audit: 'PBKDF2-SHA256 (1000) per given salt (which salt is which is not known), tagless check of the unwrapped term, AES-GCM only for 1 in 256',
