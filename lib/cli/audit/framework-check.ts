@@ -19,6 +19,11 @@ type Derived = { key: Buffer; note: string };
 /** Derived keys of one candidate, shared by every cookie that derives the same way (two Rails cookies: one PBKDF2). */
 export type DerivationCache = Map<string, Buffer>;
 
+/** The cache id of a PBKDF2-derived key (simd-pbkdf2.ts fills a batch's caches ahead with these ids). */
+export function pbkdf2CacheId(digest: string, iterations: number, length: number, salt: string): string {
+  return `p\0${digest}\0${iterations}\0${length}\0${salt}`;
+}
+
 function cached(cache: DerivationCache | undefined, id: string, make: () => Buffer): Buffer {
   if (!cache) return make();
   let k = cache.get(id);
@@ -42,7 +47,7 @@ function derivations(d: KeyDerivation, candidate: Buffer, cache?: DerivationCach
     case 'pbkdf2':
       return d.digests.flatMap((digest) =>
         d.salts.map((salt) => ({
-          key: cached(cache, `p\0${digest}\0${d.iterations}\0${d.length}\0${salt}`, () => pbkdf2Sync(candidate, salt, d.iterations, d.length, digest)),
+          key: cached(cache, pbkdf2CacheId(digest, d.iterations, d.length, salt), () => pbkdf2Sync(candidate, salt, d.iterations, d.length, digest)),
           note: `PBKDF2-${digest.toUpperCase()} salt "${salt}"`,
         })),
       );

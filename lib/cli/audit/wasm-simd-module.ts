@@ -95,6 +95,8 @@ const F_PADS = 3;
 const F_PADS_RAW = 4;
 const F_MAC = 5;
 const F_GATHER = 6;
+const F_MAC_OUT = 7;
+const F_ITERATE = 8;
 
 /** Big-endian words from little-endian memory: the byte order of each i32 lane reversed. */
 const BSWAP = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
@@ -259,36 +261,46 @@ function padsBody(hash: SimdHash, keyWords: number): number[] {
   return s.finishTyped([]);
 }
 
-/** mac(schedule, blocks, signature) → 8-bit mask of the lanes whose HMAC (from the pads' states) matches. */
-function macBody(hash: SimdHash): number[] {
+/** Copies a state (`words` v128s) from one fixed address to another. */
+function copyState(s: SimdBody, words: number, from: number, to: number): void {
+  for (let k = 0; k < words; k++) s.c(0).c(0).vload(from + k * 16).vstore(to + k * 16);
+}
+
+/** W of a last block holding only a digest (the state at `from`): digest, 0x80, zeros, (64 + digest bytes) × 8 bits — HMAC's outer block, PBKDF2's U. */
+function digestBlock(s: SimdBody, hash: SimdHash, from: number, w: number): void {
+  const { words } = SIMD_HASH[hash];
+  for (let i = 0; i < words; i++) s.c(0).c(0).vload(from + i * 16).vstore(w + i * 16);
+  s.c(0).splatConst(0x80000000).vstore(w + words * 16);
+  for (let i = words + 1; i < 15; i++) s.c(0).splatConst(0).vstore(w + i * 16);
+  s.c(0).splatConst((64 + words * 4) * 8).vstore(w + 15 * 16);
+  s.c(w).op(OP.call, F_EXPAND);
+}
+
+/** The HMAC of the value at `sched` (`blocks` blocks) under the pads' states, into OUTER_A/B. */
+function hmacInto(s: SimdBody, hash: SimdHash, sched: number, blocks: number): void {
   const { WA, WB, INNER_A, INNER_B, OUTER_A, OUTER_B, IPAD_A, IPAD_B, OPAD_A, OPAD_B } = layout(hash);
   const { words, rounds } = SIMD_HASH[hash];
-  const [sched, blocks, sig, accA, accB] = [0, 1, 2, 3, 4];
-  const s = new SimdBody();
-  const copy = (from: number, to: number) => {
-    for (let k = 0; k < words; k++) s.c(0).c(0).vload(from + k * 16).vstore(to + k * 16);
-  };
-  copy(IPAD_A, INNER_A);
-  copy(IPAD_B, INNER_B);
+  copyState(s, words, IPAD_A, INNER_A);
+  copyState(s, words, IPAD_B, INNER_B);
   s.op(OP.loop, 0x40);
   s.c(INNER_A).get(sched).c(INNER_B).get(sched).op(OP.call, F_ROUNDS);
   s.get(sched).c(rounds * 16).op(OP.add).set(sched);
   s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
   s.op(OP.end);
-  copy(OPAD_A, OUTER_A);
-  copy(OPAD_B, OUTER_B);
-  for (const [inner, w] of [
-    [INNER_A, WA],
-    [INNER_B, WB],
-  ] as const) {
-    // The outer message's last block: the inner digest, 0x80, zeros, (64 + digest bytes) × 8 bits.
-    for (let i = 0; i < words; i++) s.c(0).c(0).vload(inner + i * 16).vstore(w + i * 16);
-    s.c(0).splatConst(0x80000000).vstore(w + words * 16);
-    for (let i = words + 1; i < 15; i++) s.c(0).splatConst(0).vstore(w + i * 16);
-    s.c(0).splatConst((64 + words * 4) * 8).vstore(w + 15 * 16);
-    s.c(w).op(OP.call, F_EXPAND);
-  }
+  copyState(s, words, OPAD_A, OUTER_A);
+  copyState(s, words, OPAD_B, OUTER_B);
+  digestBlock(s, hash, INNER_A, WA);
+  digestBlock(s, hash, INNER_B, WB);
   s.c(OUTER_A).c(WA).c(OUTER_B).c(WB).op(OP.call, F_ROUNDS);
+}
+
+/** mac(schedule, blocks, signature) → 8-bit mask of the lanes whose HMAC (from the pads' states) matches. */
+function macBody(hash: SimdHash): number[] {
+  const { OUTER_A, OUTER_B } = layout(hash);
+  const { words } = SIMD_HASH[hash];
+  const [sched, blocks, sig, accA, accB] = [0, 1, 2, 3, 4];
+  const s = new SimdBody();
+  hmacInto(s, hash, sched, blocks);
   for (const [outer, acc] of [
     [OUTER_A, accA],
     [OUTER_B, accB],
@@ -300,7 +312,46 @@ function macBody(hash: SimdHash): number[] {
   return s.finishTyped([[2, V128]]);
 }
 
-/** The module for `hash`: `derive8`, `gather8`, `pads8`, `padsRaw8`, `mac8`, `memory`. */
+/** macOut(schedule, blocks, out): the HMAC (PBKDF2's U1) into `out`: group A's words, then group B's. */
+function macOutBody(hash: SimdHash): number[] {
+  const { OUTER_A, OUTER_B } = layout(hash);
+  const { words } = SIMD_HASH[hash];
+  const [sched, blocks, out] = [0, 1, 2];
+  const s = new SimdBody();
+  hmacInto(s, hash, sched, blocks);
+  for (let k = 0; k < words; k++) s.get(out).c(0).vload(OUTER_A + k * 16).vstore(k * 16);
+  for (let k = 0; k < words; k++) s.get(out).c(0).vload(OUTER_B + k * 16).vstore((words + k) * 16);
+  return s.finishTyped([]);
+}
+
+/**
+ * iterate(out, count): PBKDF2's F (RFC 8018 §5.2) after U1 — `count` times U = HMAC(P, U) from the
+ * pads' states (two compressions each), T ⊕= U into `out` (laid out as macOut's).
+ */
+function iterateBody(hash: SimdHash): number[] {
+  const { WA, WB, INNER_A, INNER_B, OUTER_A, OUTER_B, IPAD_A, IPAD_B, OPAD_A, OPAD_B } = layout(hash);
+  const { words } = SIMD_HASH[hash];
+  const [out, count] = [0, 1];
+  const s = new SimdBody();
+  s.op(OP.loop, 0x40);
+  digestBlock(s, hash, OUTER_A, WA);
+  digestBlock(s, hash, OUTER_B, WB);
+  copyState(s, words, IPAD_A, INNER_A);
+  copyState(s, words, IPAD_B, INNER_B);
+  s.c(INNER_A).c(WA).c(INNER_B).c(WB).op(OP.call, F_ROUNDS);
+  digestBlock(s, hash, INNER_A, WA);
+  digestBlock(s, hash, INNER_B, WB);
+  copyState(s, words, OPAD_A, OUTER_A);
+  copyState(s, words, OPAD_B, OUTER_B);
+  s.c(OUTER_A).c(WA).c(OUTER_B).c(WB).op(OP.call, F_ROUNDS);
+  for (let k = 0; k < words; k++) s.get(out).get(out).vload(k * 16).c(0).vload(OUTER_A + k * 16).v(SIMD.xor).vstore(k * 16);
+  for (let k = 0; k < words; k++) s.get(out).get(out).vload((words + k) * 16).c(0).vload(OUTER_B + k * 16).v(SIMD.xor).vstore((words + k) * 16);
+  s.get(count).c(1).op(OP.sub).tee(count).op(OP.brIf, 0);
+  s.op(OP.end);
+  return s.finishTyped([]);
+}
+
+/** The module for `hash`: `derive8`, `gather8`, `pads8`, `padsRaw8`, `mac8`, `macOut8`, `iterate8`, `memory`. */
 export function simdWasmBytes(pages: number, hash: SimdHash = 'sha256'): Uint8Array<ArrayBuffer> {
   const types = [
     [0x60, 4, I32, I32, I32, I32, 0], // 0: rounds (stateA, wA, stateB, wB), gather (keyA, keyB, base, stride)
@@ -308,9 +359,10 @@ export function simdWasmBytes(pages: number, hash: SimdHash = 'sha256'): Uint8Ar
     [0x60, 5, I32, I32, I32, I32, I32, 0], // 2: derive (stateA, stateB, base, stride, blocks)
     [0x60, 2, I32, I32, 0], // 3: pads (keyA, keyB)
     [0x60, 3, I32, I32, I32, 1, I32], // 4: mac (schedule, blocks, signature) → mask
+    [0x60, 3, I32, I32, I32, 0], // 5: macOut (schedule, blocks, out)
   ];
   const sha1 = hash === 'sha1';
-  const bodies = [sha1 ? rounds1Body() : rounds256Body(), sha1 ? expand1Body() : expand256Body(), deriveBody(hash), padsBody(hash, SIMD_HASH[hash].words), padsBody(hash, 16), macBody(hash), gatherBody()];
+  const bodies = [sha1 ? rounds1Body() : rounds256Body(), sha1 ? expand1Body() : expand256Body(), deriveBody(hash), padsBody(hash, SIMD_HASH[hash].words), padsBody(hash, 16), macBody(hash), gatherBody(), macOutBody(hash), iterateBody(hash)];
   const exports: [string, number, number][] = [
     ['memory', 2, 0],
     ['derive8', 0, F_DERIVE],
@@ -318,11 +370,13 @@ export function simdWasmBytes(pages: number, hash: SimdHash = 'sha256'): Uint8Ar
     ['pads8', 0, F_PADS],
     ['padsRaw8', 0, F_PADS_RAW],
     ['mac8', 0, F_MAC],
+    ['macOut8', 0, F_MAC_OUT],
+    ['iterate8', 0, F_ITERATE],
   ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [types.length, ...types.flat()]),
-    ...section(3, [bodies.length, 0, 1, 2, 3, 3, 4, 0]),
+    ...section(3, [bodies.length, 0, 1, 2, 3, 3, 4, 0, 5, 3]),
     ...section(5, [1, 0, ...uleb(pages)]),
     ...section(7, [exports.length, ...exports.flatMap(([n, kind, idx]) => [...name(n), kind, idx])]),
     ...section(10, [bodies.length, ...bodies.flat()]),

@@ -16,17 +16,19 @@ export interface BatchMatch extends FastMatch {
 }
 
 /** The module's exports. */
-interface SimdExports {
+export interface SimdExports {
   memory: WebAssembly.Memory;
   derive8(stateA: number, stateB: number, base: number, stride: number, blocks: number): void;
   gather8(keyA: number, keyB: number, base: number, stride: number): void;
   pads8(keyA: number, keyB: number): void;
   padsRaw8(keyA: number, keyB: number): void;
   mac8(schedule: number, blocks: number, signature: number): number;
+  macOut8(schedule: number, blocks: number, out: number): void;
+  iterate8(out: number, count: number): void;
 }
 
 /** A signed value in the module's memory: its message schedule splatted across the lanes, and its MAC. */
-interface SimdValue {
+export interface SimdValue {
   schedule: number;
   blocks: number;
   signature: number;
@@ -51,7 +53,7 @@ function expandSchedule(hash: SimdHash, w: Int32Array): void {
 }
 
 /** An instance of the module with a bump allocator over its memory from `simdHeap(hash)` on. */
-class SimdHeap {
+export class SimdHeap {
   readonly x: SimdExports;
   readonly u8: Uint8Array;
   private readonly mem: Int32Array;

@@ -14,6 +14,7 @@ import { WasmSignerCracker } from './wasm-sha256.ts';
 import { SimdSignerCracker, simdSupported, type BatchMatch } from './wasm-simd.ts';
 import { frameworkChecker, type FrameworkMatch } from './framework-check.ts';
 import { RawHmacFrameworks } from './framework-simd.ts';
+import { Pbkdf2Prefill } from './simd-pbkdf2.ts';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 
 /** What the worker is started with. */
@@ -131,6 +132,8 @@ const frameworkSpecs = init.frameworks ?? [];
 const rawSimd = engine === 'simd' ? RawHmacFrameworks.from(frameworkSpecs) : undefined;
 /** The rest: node:crypto per candidate (their key derivations differ per family). */
 const frameworkCheckers = frameworkSpecs.flatMap((spec, j) => (rawSimd?.covers(j) ? [] : [{ j, check: frameworkChecker(spec) }]));
+/** Their PBKDF2 keys (Rails, Phoenix, iron-session), derived for a whole batch on the SIMD engine. */
+const pbkdf2Prefill = engine === 'simd' ? Pbkdf2Prefill.from(frameworkSpecs.filter((_, j) => !rawSimd?.covers(j))) : undefined;
 
 function tryFrameworks(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
   const base = init.targets.length;
@@ -141,9 +144,11 @@ function tryFrameworks(batch: Batch, skip: Set<number>, out: WorkerAnswer['match
     }
   }
   if (!frameworkCheckers.length) return;
+  const caches = Array.from({ length: batch.count }, () => new Map<string, Buffer>());
+  pbkdf2Prefill?.fill(batch, caches);
   for (let i = 0; i < batch.count; i++) {
     const key = keyAt(i);
-    const cache = new Map<string, Buffer>();
+    const cache = caches[i]!;
     for (const { j, check } of frameworkCheckers) {
       if (skip.has(base + j)) continue;
       const m = check(key, cache);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { frameworkAuditSpec, normalizeValue } from '../../../lib/codec/index.ts';
 import { frameworkChecker } from '../../../lib/cli/audit/framework-check.ts';
 import { RawHmacFrameworks } from '../../../lib/cli/audit/framework-simd.ts';
+import { Pbkdf2Prefill, SimdPbkdf2 } from '../../../lib/cli/audit/simd-pbkdf2.ts';
 
 const DIR = join(process.cwd(), 'tests/fixtures/frameworks');
 const fx = (n: string) => JSON.parse(readFileSync(join(DIR, n), 'utf8')) as Record<string, Record<string, string>[]>;
@@ -114,5 +115,52 @@ describe('the SIMD engine checks the raw-key HMAC-SHA256 families like node:cryp
     expect(spec.format).toBe('yii2');
     const b = Buffer.from(key);
     expect(RawHmacFrameworks.from([spec])!.checkBatch({ src: b, starts: [0], lengths: [b.length], count: 1 }, () => false)).toHaveLength(1);
+  });
+});
+
+describe('PBKDF2 on the SIMD engine (simd-pbkdf2.ts) equals node:crypto', () => {
+  it.each([
+    ['sha1', 1, 32],
+    ['sha256', 1000, 32],
+    ['sha1', 1000, 64],
+    ['sha256', 3, 64],
+    ['sha1', 2, 20],
+  ] as const)('%s, %i iterations, %i bytes: short, 64-byte and longer passwords, several salts', async (hash, iterations, length) => {
+    const { pbkdf2Sync, randomBytes } = await import('node:crypto');
+    const salts = ['authenticated encrypted cookie', 'x'.repeat(64), ''];
+    const keys = Array.from({ length: 13 }, (_, i) => randomBytes([1, 5, 63, 64, 65, 128, 200][i % 7]!));
+    const starts: number[] = [];
+    let at = 0;
+    for (const k of keys) {
+      starts.push(at);
+      at += k.length;
+    }
+    const derived = new SimdPbkdf2(hash, salts, iterations, length).derive({ src: Buffer.concat(keys), starts, lengths: keys.map((k) => k.length), count: keys.length });
+    salts.forEach((salt, s) => keys.forEach((k, i) => expect(derived[s]![i]!.toString('hex')).toBe(pbkdf2Sync(k, salt, iterations, length, hash).toString('hex'))));
+  });
+
+  it('fills the candidates caches so that every PBKDF2 family opens with its key', () => {
+    const vectors = [fx('ruby.json').rails![0]!, fx('ruby.json').rails![2]!, fx('ruby.json').rails![4]!, fx('ruby.json').rack![0]!, fx('node.json').iron![0]!, { ...phoenix[3]!, salts: 'yes' }];
+    const specs = vectors.map((v) => frameworkAuditSpec(normalizeValue(v.value!), v.salts ? { salts: [v.signingSalt!, v.encryptionSalt!] } : {})!);
+    const prefill = Pbkdf2Prefill.from(specs)!;
+    const keys = ['wrong', ...new Set(vectors.map((v) => v.key!))];
+    const bufs = keys.map((k) => Buffer.from(k));
+    const starts: number[] = [];
+    let at = 0;
+    for (const b of bufs) {
+      starts.push(at);
+      at += b.length;
+    }
+    const caches = keys.map(() => new Map<string, Buffer>());
+    prefill.fill({ src: Buffer.concat(bufs), starts, lengths: bufs.map((b) => b.length), count: bufs.length }, caches);
+    expect(caches[0]!.size).toBeGreaterThan(4);
+    specs.forEach((spec, j) => {
+      const i = keys.indexOf(vectors[j]!.key!);
+      const cache = caches[i]!;
+      const before = cache.size;
+      expect(frameworkChecker(spec)(bufs[i]!, cache)?.format).toBe(spec.format);
+      expect(cache.size).toBe(before); // nothing derived again: every key came from the prefill
+      expect(frameworkChecker(spec)(bufs[0]!, caches[0]!)).toBeUndefined();
+    });
   });
 });
