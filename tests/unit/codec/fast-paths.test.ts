@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dumps, parseJson, saltCandidates, stringifyJson, type SaltCandidate } from '../../../lib/codec/index.ts';
+import { stringifyJsonReference } from '../../../lib/codec/json-write.ts';
 import { COOKIE_SIGNER_KEY_PREFIX, parseSigned, verifySigned } from '../../../lib/codec/signing.ts';
+import { PyObject, pyFloat, pyTuple } from '../../../lib/codec/value.ts';
 import { nodeBackend } from '../../../lib/node/index.ts';
 
 /** The writer's own text for `v`: a bigint beside it keeps the whole off the fast path. */
@@ -58,6 +60,49 @@ describe('exact JSON: the plain-value fast path', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         expect(stringifyJson(v as never, 2)).toBe(stringifyJson([1n, v] as never, 2).slice('[\n  1,\n  '.length, -2).replace(/\n {2}/g, '\n'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+/** Session values of every kind the writer meets, and the plain objects holding them. */
+const sessionValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constantFrom(null, undefined, true, false, -0, 0, NaN, Infinity, -Infinity, 1e-5, 1.5e-7, 1e16, 1e21, 2 ** 53 + 2),
+    fc.double(),
+    fc.integer(),
+    fc.bigInt(),
+    fc.string({ unit: 'binary' }),
+    fc.double().map((x) => pyFloat(x)),
+    fc.date({ noInvalidDate: true }),
+    tie('list'),
+    tie('dict'),
+    tie('list').map((items) => pyTuple(items as never)),
+    fc.tuple(fc.string(), tie('value')).map(([type, state]) => new PyObject(type, { state: state as never, value: type })),
+  ),
+  list: fc.array(tie('value'), { maxLength: 5 }).map((a) => (a.length > 2 && a.length % 2 ? (delete a[1], a) : a)),
+  dict: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('$py', '__proto__', '1', '20', '0')), tie('value'), { maxKeys: 5 }),
+})).value;
+
+describe('exact JSON: the compact writer', () => {
+  it('writes what the writer without fast paths writes, for any session value', () => {
+    fc.assert(
+      fc.property(sessionValue, (v) => {
+        expect(stringifyJson(v as never)).toBe(stringifyJsonReference(v as never));
+        expect(stringifyJson({ data: v, n: 1n } as never)).toBe(stringifyJsonReference({ data: v, n: 1n } as never));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps Python key order and the parser’s whole floats, as read from JSON text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(fc.string(), fc.nat({ max: 30 }).map(String)), fc.oneof(fc.bigInt(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string()))), (pairs) => {
+        const text = `{${pairs.map(([k, x]) => `${JSON.stringify(k)}:${typeof x === 'string' ? JSON.stringify(x) : typeof x === 'bigint' ? x : Number.isInteger(x) && !String(x).includes('e') ? `${x}.0` : x}`).join(',')}}`;
+        const v = parseJson(text);
+        expect(stringifyJson([v, 1n] as never)).toBe(stringifyJsonReference([v, 1n] as never));
       }),
       { numRuns: 1000 },
     );
