@@ -193,12 +193,12 @@ class Parser {
     if (depth > this.limits.maxDepth) throw new LimitExceededError(`JSON nests deeper than ${this.limits.maxDepth}`);
     this.pos++;
     const out: SessionObject = {};
-    const map = new Map<string, unknown>();
+    const map = this.ordered ? new Map<string, unknown>() : undefined;
     const keys: string[] = [];
     this.ws();
     if (this.text[this.pos] === '}') {
       this.pos++;
-      return this.ordered ? map : out;
+      return map ?? out;
     }
     for (;;) {
       this.ws();
@@ -210,14 +210,14 @@ class Parser {
         this.fail("expected ':'");
       }
       const v = this.value(depth);
-      if (this.ordered) map.set(key, v);
+      if (map) map.set(key, v);
       else {
         if (!Object.hasOwn(out, key)) keys.push(key);
         setKey(out, key, v as SessionValue);
       }
       this.ws();
       const c = this.text[this.pos++];
-      if (c === '}') return this.ordered ? map : keepKeyOrder(out, keys);
+      if (c === '}') return map ?? keepKeyOrder(out, keys);
       if (c !== ',') {
         this.pos--;
         this.fail("expected ',' or '}'");
@@ -258,9 +258,22 @@ export function parseJson(text: string, limits?: Partial<Limits>): SessionValue 
   return new Parser(text, l, false).document() as SessionValue;
 }
 
+/**
+ * What {@link parseJson} must always give: this parser alone, without the JSON.parse fast path. For tests.
+ * @example parseJsonReference('{"a":1.0}') // { a: PyObject('float', { value: '1.0' }) }
+ */
+export function parseJsonReference(text: string, limits?: Partial<Limits>): SessionValue {
+  return new Parser(text, resolveLimits(limits), false).document() as SessionValue;
+}
+
 /** Separate native searches: one alternation regex over the text is several times slower. */
 const LONG_DIGITS = /\d{16}/;
-/** A float that JavaScript would read as an int (`1.0`, `2e3`), or a key JavaScript would reorder (`"1":`). */
+/** A float of 16+ significant digits has 8+ before or after its point. */
+const LONG_FLOAT = /\d{8}\.|\.\d{8}/;
+/**
+ * A float that JavaScript would read as an int (`1.0`, `2e3`), or a key JavaScript would reorder
+ * (`"1":`) — or text inside a string that looks like one (`"\u00e9"`): the scan below tells them apart.
+ */
 const WHOLE_FLOAT = /\.0+(?!\d)|\d[eE]/;
 const INDEX_KEY = /"\d+"\s*:/;
 
@@ -272,39 +285,71 @@ function count(text: string, ch: string, stop: number): number {
 }
 
 /**
- * Whether the engine's own JSON.parse gives exactly what this parser would. One pass over the
- * text, outside strings: no integer of 16+ digits (it may exceed 2^53), no `-0` (Python's int 0),
- * no NaN/Infinity (Python's, not JSON's), and too few brackets to break the depth limit.
+ * Whether the engine's own JSON.parse gives exactly what this parser would. Most payloads have
+ * nothing suspicious at all: a few native searches say so. Otherwise one pass over the text,
+ * outside strings: no integer of 16+ digits (it may exceed 2^53), no float that rounds to a whole
+ * number (`1.0`, or 16+ digits such as `900000000000000.01`: Python's float, JavaScript's int), no
+ * exponent, no `-0` (Python's int 0), no NaN/Infinity (Python's, not JSON's), no
+ * all-digit key (JavaScript enumerates those first), and too few brackets to break the depth limit.
+ * Invalid text may pass: JSON.parse then throws and the parser says what is wrong.
  */
 function nativeIsExact(text: string, l: Limits): boolean {
   if (text.length > l.maxItems) return false;
-  if (WHOLE_FLOAT.test(text) || INDEX_KEY.test(text)) return false;
-  // Most payloads have nothing suspicious at all: then counting brackets natively is enough.
-  const maybeUnsafe = text.includes('N') || text.includes('I') || text.includes('-0') || LONG_DIGITS.test(text);
+  const maybeUnsafe = WHOLE_FLOAT.test(text) || INDEX_KEY.test(text) || text.includes('N') || text.includes('I') || text.includes('-0') || LONG_DIGITS.test(text) || LONG_FLOAT.test(text);
   if (!maybeUnsafe) return count(text, '{', l.maxDepth) + count(text, '[', l.maxDepth) <= l.maxDepth;
+  return scanIsExact(text, l.maxDepth);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The one pass of {@link nativeIsExact}. */
+function scanIsExact(text: string, maxDepth: number): boolean {
+  const n = text.length;
   let open = 0;
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      digits = 0;
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34) break;
+      // to the closing quote: one not escaped by an odd run of backslashes
+      let j = i;
+      for (;;) {
+        j = text.indexOf('"', j + 1);
+        if (j < 0) return true;
+        let b = j - 1;
+        while (text.charCodeAt(b) === 92 /* \ */) b--;
+        if ((j - 1 - b) % 2 === 0) break;
       }
-    } else if (c >= 48 && c <= 57) {
-      if (++digits >= 16) return false;
-      if (c === 48 && digits === 1 && text.charCodeAt(i - 1) === 45 /* - */) {
-        const n = text.charCodeAt(i + 1);
-        if (n !== 46 && n !== 101 && n !== 69) return false;
+      let d = i + 1;
+      while (d < j && isDigit(text.charCodeAt(d))) d++;
+      if (d === j && j > i + 1) {
+        // an all-digit string: a key if ':' follows
+        let k = j + 1;
+        while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 10 || text.charCodeAt(k) === 13 || text.charCodeAt(k) === 9)) k++;
+        if (text.charCodeAt(k) === 58 /* : */) return false;
       }
-    } else {
-      digits = 0;
-      if (c === 123 || c === 91) {
-        if (++open > l.maxDepth) return false;
-      } else if (c === 78 /* N */ || c === 73 /* I */) return false;
-    }
+      i = j;
+    } else if (c === 45 /* - */ || isDigit(c)) {
+      let j = c === 45 ? i + 1 : i;
+      const intStart = j;
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      const intDigits = j - intStart;
+      if (intDigits >= 16) return false;
+      const e = text.charCodeAt(j);
+      if (e === 101 || e === 69) return false;
+      if (e === 46 /* . */) {
+        const fracStart = ++j;
+        let whole = true;
+        for (; j < n && isDigit(text.charCodeAt(j)); j++) if (text.charCodeAt(j) !== 48) whole = false;
+        const x = text.charCodeAt(j);
+        if (whole || x === 101 || x === 69) return false;
+        // up to 15 significant digits a double keeps the decimal, so never rounds it to a whole number
+        if (intDigits + (j - fracStart) > 15 && Number.isInteger(Number(text.slice(i, j)))) return false;
+      } else if (c === 45 && intDigits === 1 && text.charCodeAt(intStart) === 48) return false;
+      i = j - 1;
+    } else if (c === 123 || c === 91) {
+      if (++open > maxDepth) return false;
+    } else if (c === 78 /* N */ || c === 73 /* I */) return false;
   }
   return true;
 }

@@ -4,9 +4,12 @@
  * first (the reported key and salt are still the first in the documented order that verifies).
  */
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dumps, parseJson, saltCandidates, stringifyJson, type SaltCandidate } from '../../../lib/codec/index.ts';
 import { stringifyJsonReference } from '../../../lib/codec/json-write.ts';
+import { parseJsonReference } from '../../../lib/codec/json.ts';
+import { sessionKeys } from '../../../lib/codec/value.ts';
 import { COOKIE_SIGNER_KEY_PREFIX, parseSigned, verifySigned } from '../../../lib/codec/signing.ts';
 import { PyObject, pyFloat, pyTuple } from '../../../lib/codec/value.ts';
 import { nodeBackend } from '../../../lib/node/index.ts';
@@ -105,6 +108,64 @@ describe('exact JSON: the compact writer', () => {
         expect(stringifyJson([v, 1n] as never)).toBe(stringifyJsonReference([v, 1n] as never));
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+/** A value's every detail as text: -0, bigints, PyObjects and Python's key order included. */
+function tagged(v: unknown): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? 'n:-0' : `n:${v}`;
+  if (typeof v === 'bigint') return `b:${v}`;
+  if (v instanceof PyObject) return `py:${v.type}:${tagged(v.fields.value)}:${tagged(v.fields.items)}`;
+  if (Array.isArray(v)) return `[${v.map(tagged).join(',')}]`;
+  if (v && typeof v === 'object') return `{${sessionKeys(v as never).map((k) => `${JSON.stringify(k)}:${tagged((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+const golden = (parseJsonReference(readFileSync(new URL('../../fixtures/vectors/django.json', import.meta.url), 'utf8'), { maxInputLength: Infinity }) as { decode: { value: string }[] }).decode;
+
+/** Number tokens at the edges of what JSON.parse reads as Python does. */
+const edgyNumber = fc.oneof(
+  fc.constantFrom('-0', '0', '-0.0', '1.0', '1.50', '1e16', '1E-7', '-1.25e-05', '900000000000000.01', '0.99999999999999999', '12345678901234567.5', '9007199254740993', '-9007199254740991', '123456789012345', '3.141592653589793'),
+  fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+  fc.tuple(fc.nat({ max: 10 ** 15 }), fc.nat({ max: 10 ** 9 })).map(([a, b]) => `${a}.${b}`),
+);
+/** Strings that look like the numbers and keys above, escapes and quotes included. */
+const edgyString = fc.oneof(fc.string(), fc.constantFrom('\\u00e9', '12', '"1":', '\\"2\\":1.0', '\\\\', 'NaN', '-0', 'x\\"'), fc.nat().map(String));
+
+describe('exact JSON: the JSON.parse fast path', () => {
+  it('reads what the parser alone reads, on every golden payload and fuzzed JSON', () => {
+    for (const v of golden) {
+      const payload = /^([A-Za-z0-9_-]+):/.exec(v.value)?.[1];
+      if (!payload) continue;
+      const text = Buffer.from(payload, 'base64url').toString('latin1');
+      let reference: string;
+      try {
+        reference = tagged(parseJsonReference(text));
+      } catch (e) {
+        expect(() => parseJson(text)).toThrow((e as Error).message);
+        continue;
+      }
+      expect(tagged(parseJson(text))).toBe(reference);
+    }
+    const doc = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, edgyNumber, edgyString.map((s) => `"${s}"`), fc.constantFrom('true', 'null', 'NaN', '-Infinity'), tie('list'), tie('dict')),
+      list: fc.array(tie('value'), { maxLength: 4 }).map((a) => `[${a.join(',')}]`),
+      dict: fc.array(fc.tuple(fc.oneof(edgyString, fc.nat({ max: 99 }).map(String)), fc.constantFrom(':', ' : '), tie('value')), { maxLength: 4 }).map((ps) => `{${ps.map(([k, sep, x]) => `"${k}"${sep}${x}`).join(',')}}`),
+    })).value;
+    fc.assert(
+      fc.property(doc, (text) => {
+        let reference: string;
+        try {
+          reference = tagged(parseJsonReference(text));
+        } catch (e) {
+          expect(() => parseJson(text)).toThrow((e as Error).message);
+          return;
+        }
+        expect(tagged(parseJson(text))).toBe(reference);
+      }),
+      { numRuns: 5000 },
     );
   });
 });
