@@ -153,7 +153,7 @@ describe('exact JSON: the JSON.parse fast path', () => {
       value: fc.oneof({ depthSize: 'small' }, edgyNumber, edgyString.map((s) => `"${s}"`), fc.constantFrom('true', 'null', 'NaN', '-Infinity'), tie('list'), tie('dict')),
       list: fc.array(tie('value'), { maxLength: 4 }).map((a) => `[${a.join(',')}]`),
       dict: fc.array(fc.tuple(fc.oneof(edgyString, fc.nat({ max: 99 }).map(String)), fc.constantFrom(':', ' : '), tie('value')), { maxLength: 4 }).map((ps) => `{${ps.map(([k, sep, x]) => `"${k}"${sep}${x}`).join(',')}}`),
-    })).value;
+    })).value as fc.Arbitrary<string>;
     fc.assert(
       fc.property(doc, (text) => {
         let reference: string;
