@@ -97,7 +97,10 @@ const perWorker = await Promise.all(
 const parallel = perWorker.reduce((a, b) => a + b, 0);
 console.log(`${`codec loads, node backend, ${cores} worker threads`.padEnd(44)} ${Math.round(parallel).toLocaleString('en').padStart(10)} ops/s`);
 
-// Latency of one cookie on the WebCrypto path, as the panel decodes a selected cookie.
+// Latency of one cookie on the WebCrypto path, as the panel decodes a selected cookie: after the
+// warm-up above, each key's imported CryptoKey and derived signer key come from their caches
+// (lib/codec/backend.ts importHmacKey, lib/codec/signing.ts derivedKey), as for a cookie the panel
+// shows again; what is timed is the decode, one HMAC sign and the compare.
 const samples: number[] = [];
 for (let i = 0; i < 2000; i++) {
   const v = values[i % values.length]!;
@@ -113,7 +116,7 @@ console.log(`ratio loads (node) / Django:            ${(strict / django).toFixed
 console.log(`ratio loads (node, ${cores} threads) / Django:   ${(parallel / django).toFixed(2)}x`);
 console.log(`ratio decode (node) / Django:           ${(auto / django).toFixed(2)}x`);
 console.log(`ratio decode (webcrypto) / Django:      ${(web / django).toFixed(2)}x`);
-console.log(`webcrypto decode+verify latency:        p50 ${(p(0.5) * 1000).toFixed(0)} µs, p95 ${(p(0.95) * 1000).toFixed(0)} µs, p99 ${(p(0.99) * 1000).toFixed(0)} µs   (target < 1 ms)`);
+console.log(`webcrypto decode+verify latency (Node, cached CryptoKeys): p50 ${(p(0.5) * 1000).toFixed(0)} µs, p95 ${(p(0.95) * 1000).toFixed(0)} µs, p99 ${(p(0.99) * 1000).toFixed(0)} µs   (p95 target < 1 ms: ${p(0.95) < 1 ? 'met' : 'missed'})`);
 console.log(`  vs Django per-call time:              ${((1 / django) * 1e6).toFixed(0)} µs  (p50 ratio ${(1 / django / (p(0.5) / 1000)).toFixed(2)}x)`);
 
 // The same WebCrypto path in real Chromium: the codec bundled for the browser, run in a page.
@@ -159,7 +162,7 @@ try {
     const q = (x) => samples[Math.floor(x * (samples.length - 1))];
     return { p50: q(0.5), p95: q(0.95), p99: q(0.99), ops: calls / ((performance.now() - start) / 1000) };
   })()`)) as { p50: number; p95: number; p99: number; ops: number };
-  console.log(`chromium ${browser.version()} decode+verify latency: p50 ${(inBrowser.p50 * 1000).toFixed(0)} µs, p95 ${(inBrowser.p95 * 1000).toFixed(0)} µs, p99 ${(inBrowser.p99 * 1000).toFixed(0)} µs   (target < 1 ms)`);
+  console.log(`chromium ${browser.version()} decode+verify latency (cached CryptoKeys): p50 ${(inBrowser.p50 * 1000).toFixed(0)} µs, p95 ${(inBrowser.p95 * 1000).toFixed(0)} µs, p99 ${(inBrowser.p99 * 1000).toFixed(0)} µs   (p95 target < 1 ms: ${inBrowser.p95 < 1 ? 'met' : 'missed'})`);
   console.log(`chromium decode throughput:             ${Math.round(inBrowser.ops).toLocaleString('en')} ops/s  (${(inBrowser.ops / django).toFixed(2)}x Django)`);
   console.log(`codec bundle (minified, all formats):    ${(bundle.outputFiles[0]!.contents.length / 1024).toFixed(1)} kB`);
 } finally {

@@ -14,18 +14,18 @@ import { createInflater } from '../../../lib/node/inflate.ts';
 
 const inflate = createInflater();
 
-/** What inflateSync gives: the bytes, or the error's code. */
-function reference(data: Uint8Array, max: number): Uint8Array | string {
+/** What inflateSync gives: the bytes (as hex), or the error's code. */
+function reference(data: Uint8Array, max: number): string {
   try {
-    return new Uint8Array(inflateSync(data, { maxOutputLength: max }));
+    return Buffer.from(inflateSync(data, { maxOutputLength: max })).toString('hex');
   } catch (e) {
     return (e as { code: string }).code;
   }
 }
 
-function reused(data: Uint8Array, max: number): Uint8Array | string {
+function reused(data: Uint8Array, max: number): string {
   try {
-    return new Uint8Array(inflate(data, max));
+    return Buffer.from(inflate(data, max)).toString('hex');
   } catch (e) {
     return (e as { code: string }).code;
   }
@@ -43,12 +43,12 @@ describe('lib/node inflate: one zlib handle, reused', () => {
   it('inflates every golden payload as inflateSync does, and each corrupted or cut short alike', () => {
     expect(goldenPayloads.length).toBeGreaterThan(10);
     for (const raw of goldenPayloads) {
-      expect(reused(raw, 1 << 20)).toEqual(reference(raw, 1 << 20));
-      for (let cut = 0; cut < raw.length; cut += Math.max(1, raw.length >> 4)) expect(reused(raw.subarray(0, cut), 1 << 20)).toEqual(reference(raw.subarray(0, cut), 1 << 20));
-      for (let i = 0; i < raw.length; i += 7) {
+      expect(reused(raw, 1 << 20)).toBe(reference(raw, 1 << 20));
+      for (let cut = 0; cut < raw.length; cut += Math.max(1, raw.length >> 3)) expect(reused(raw.subarray(0, cut), 1 << 20)).toBe(reference(raw.subarray(0, cut), 1 << 20));
+      for (let i = 0; i < raw.length; i += 11) {
         const bad = raw.slice();
         bad[i]! ^= 0x5a;
-        expect(reused(bad, 1 << 20)).toEqual(reference(bad, 1 << 20));
+        expect(reused(bad, 1 << 20)).toBe(reference(bad, 1 << 20));
       }
     }
   });
@@ -56,7 +56,7 @@ describe('lib/node inflate: one zlib handle, reused', () => {
   it('matches inflateSync on any data, any limit, output past its 16 KiB buffer and trailing bytes', () => {
     const compressible = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
-      fc.string({ maxLength: 2000 }).map((s) => new Uint8Array(Buffer.from(s.repeat(1 + (s.length % 40))))),
+      fc.string({ maxLength: 300 }).map((s) => new Uint8Array(Buffer.from(s.repeat(1 + (s.length % 200))))),
     );
     fc.assert(
       fc.property(
@@ -67,12 +67,12 @@ describe('lib/node inflate: one zlib handle, reused', () => {
         (plain, max, tail, mangle) => {
           let data = new Uint8Array(Buffer.concat([deflateSync(plain), tail]));
           if (mangle && data.length > 4) data[data.length >> 1]! ^= 0xff;
-          expect(reused(data, max)).toEqual(reference(data, max));
+          expect(reused(data, max)).toBe(reference(data, max));
           data = fc.sample(fc.uint8Array({ maxLength: 64 }), 1)[0]!;
-          expect(reused(data, max)).toEqual(reference(data, max));
+          expect(reused(data, max)).toBe(reference(data, max));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 400 },
     );
   });
 
