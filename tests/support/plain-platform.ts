@@ -4,7 +4,8 @@
  * and the events the service listens to, each a `Set` of listeners a test fires by hand.
  */
 import type { BadgeSpec, CookieChange, CookieLike, CookieSetDetails, Platform, PlatformEvent, ResponseHeaders, TabLike } from '../../lib/background/index.ts';
-import type { PortLike } from '../../lib/protocol/index.ts';
+import { createClient, type PortLike, type SessionLensClient } from '../../lib/protocol/index.ts';
+import { createPortPair } from './memory-transport.ts';
 
 /** An event a test fires. */
 export interface Emitter<A extends unknown[]> {
@@ -201,4 +202,23 @@ export function plainPlatform(): PlainPlatform {
     setCookie,
     writes,
   };
+}
+
+/**
+ * A client of the service running on a plain platform, as a page would talk to it: every request
+ * and answer goes through JSON (nothing structured-cloned), ports are in-memory pairs.
+ *
+ * @example
+ * const client = plainClient(p);
+ * await client.addKey(SECRET);
+ */
+export function plainClient(p: PlainPlatform): SessionLensClient {
+  return createClient({
+    request: async (message) => JSON.parse(JSON.stringify(await p.events.message.handler!(JSON.parse(JSON.stringify(message)), {}))),
+    connect(name) {
+      const [clientEnd, serverEnd] = createPortPair(name);
+      p.events.connect.emit(serverEnd);
+      return clientEnd;
+    },
+  });
 }

@@ -6,9 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startService, type BackgroundHandle } from '../../../lib/background/index.ts';
 import { dumps } from '../../../lib/codec/index.ts';
-import { createClient, type PanelPush, type SessionLensClient } from '../../../lib/protocol/index.ts';
-import { createPortPair } from '../../support/memory-transport.ts';
-import { cookie, plainPlatform, type PlainPlatform } from '../../support/plain-platform.ts';
+import type { PanelPush, SessionLensClient } from '../../../lib/protocol/index.ts';
+import { cookie, plainClient, plainPlatform, type PlainPlatform } from '../../support/plain-platform.ts';
 
 const SECRET = 'django-insecure-service-test-key-0123456789';
 const SALT = 'django.contrib.sessions.backends.signed_cookies';
@@ -33,14 +32,7 @@ beforeEach(async () => {
   p = plainPlatform();
   bg = startService(p.platform, { badgeDelay: 1, onError: (where, e) => { throw new Error(`${where}: ${String(e)}`); } });
   await bg.ready;
-  client = createClient({
-    request: async (message) => JSON.parse(JSON.stringify(await p.events.message.handler!(JSON.parse(JSON.stringify(message)), {}))),
-    connect(name) {
-      const [clientEnd, serverEnd] = createPortPair(name);
-      p.events.connect.emit(serverEnd);
-      return clientEnd;
-    },
-  });
+  client = plainClient(p);
 });
 
 afterEach(async () => {
