@@ -5,6 +5,7 @@
  * restored session). Both file formats.
  */
 import type { BrowserContext, Frame } from '@playwright/test';
+import { resolve } from 'node:path';
 import { DJANGO_SECRET_KEY } from '../support/django.ts';
 import { openDevToolsPanel } from './devtools.ts';
 import { expect, sendMessage, test } from './fixtures.ts';
@@ -48,6 +49,8 @@ test('signed_cookies: Edit session re-signs with the stored key and Django reads
     await editor.getByLabel('Type of session.big').selectOption('number');
     await editor.getByLabel('Value of session.big').fill('12345678901234567890');
     await editor.getByLabel('Reload the page after saving').check();
+    // The README's picture of the editor (docs/screenshots, as screenshots.spec.ts writes the others).
+    await frame.locator('[data-testid="app"]').screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/panel-edit-session.png') });
     const reloaded = site.waitForEvent('load');
     await button(frame, 'Save and re-sign').click();
     await reloaded;
