@@ -1,9 +1,7 @@
 import { Component, type ComponentChildren, type JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AccessBanner } from './AccessBanner.tsx';
-import { CookieActions } from './CookieActions.tsx';
 import { CookieDetails } from './CookieDetails.tsx';
-import { CookieImportExport } from './CookieImportExport.tsx';
 import { hostOfPage } from './edit-source.ts';
 import { CookieTable } from './CookieTable.tsx';
 import { downloadText } from './download.ts';
@@ -13,6 +11,7 @@ import { errorText, useCompanionLookup, useDecoded, usePanelSnapshot, useVerifyE
 import type { PanelSource } from './panel-source.ts';
 import { buildReport, reportFileName, reportJson, reportMarkdown } from './report.ts';
 import { Timeline } from './Timeline.tsx';
+import { useEditing } from './use-editing.ts';
 import { TopBar } from './TopBar.tsx';
 import type { CookieRow, PanelSnapshot, Theme } from './view-model.ts';
 
@@ -77,6 +76,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const opaqueKey =
     decoded.status === 'ok' && decoded.result.format === 'django-session-key' && selected ? selected.value : null;
   const { companion, lookup } = useCompanionLookup(source, opaqueKey, epoch);
+  // The editing UI, loaded after the first snapshot (a chunk of its own).
+  const editing = useEditing(source.edit !== undefined && snapshot !== null);
 
   const open = () => {
     setSiteView(false);
@@ -123,7 +124,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
       />
       <main class="split">
         <div class="left">
-          {edit ? <CookieImportExport edit={edit} host={host} count={view.cookies.length} /> : null}
+          {edit && editing ? <editing.CookieImportExport edit={edit} host={host} count={view.cookies.length} /> : null}
           <CookieTable
             rows={rows}
             selectedId={selectedId}
@@ -150,7 +151,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
             e.preventDefault();
           }}
         >
-          {selected && edit ? <CookieActions cookie={selected} decoded={decoded} host={host} edit={edit} /> : null}
+          {selected && edit && editing ? <editing.CookieActions cookie={selected} decoded={decoded} host={host} edit={edit} /> : null}
           {selected ? (
             <CookieDetails
               cookie={selected}
