@@ -2,7 +2,8 @@
  * Cookie changes coalesced per cookie: a burst (1,000 document.cookie writes in a second, a site
  * at the per-site limit) costs one pass per cookie per frame, not one per write, so the panel
  * shows the final value right after the last write. A batch is handled in the order its cookies
- * first changed; the next batch waits for this one (bounded work per second).
+ * first changed; the next batch waits for this one (bounded work per second). A burst that lasts
+ * longer than a batch is handled as one change per cookie per batch from then on.
  */
 import type { CookieChange } from './platform.ts';
 import { cookieId } from './site.ts';
@@ -64,6 +65,8 @@ export function createChangeBatch({ handle, ready, track, onError }: ChangeBatch
   let flushing: Promise<unknown> = Promise.resolve();
   /** When the last batch was taken (performance.now()). */
   let lastFlush = -Infinity;
+  /** Cookies that were a burst in the last batch: while the burst goes on, each batch is one change. */
+  let bursting = new Set<string>();
 
   /**
    * Schedules the next batch: at once after a quiet frame, else when the frame since the last
@@ -89,6 +92,7 @@ export function createChangeBatch({ handle, ready, track, onError }: ChangeBatch
           // Taken when this batch's turn comes: changes made while the previous one ran join it.
           const current = batch;
           batch = new Map();
+          bursting = new Set([...current].flatMap(([id, p]) => (p.last ? [id] : [])));
           for (const p of current.values()) {
             for (const c of p.changes) await handle(c.change, c.at, { count: 1, firstAt: c.at });
             if (p.last) await handle(p.last.change, p.last.at, { count: p.count, firstAt: p.firstAt });
@@ -104,13 +108,19 @@ export function createChangeBatch({ handle, ready, track, onError }: ChangeBatch
       const prev = batch.get(id);
       // Per cookie and batch, a few changes are handled one by one (a login's removal and new key
       // stay a rotation; an overwrite keeps its order); beyond that only the last, with a count.
-      const counts = !(change.removed && change.cause === 'overwrite');
-      if (!prev) batch.set(id, { changes: [{ change, at }], count: 0, firstAt: at });
-      else if (prev.changes.length < MAX_SEPARATE_CHANGES && !prev.last) prev.changes.push({ change, at });
-      else {
-        if (!prev.last) prev.firstAt = at;
-        prev.last = { change, at };
-        if (counts) prev.count++;
+      // A burst that goes on past its batch: the next batch is its last change alone, with a count
+      // (one push and at most one timeline event per cookie per frame, however long the burst).
+      const goesOn = bursting.has(id) && performance.now() - lastFlush <= 2 * COALESCE_MS;
+      if (!prev && !goesOn) batch.set(id, { changes: [{ change, at }], count: 0, firstAt: at });
+      else if (prev && prev.changes.length < MAX_SEPARATE_CHANGES && !prev.last) prev.changes.push({ change, at });
+      else if (!(change.removed && change.cause === 'overwrite')) {
+        // Coalesced: the last change stands for the rest. An overwrite's removal is left out: the
+        // new value it makes way for comes next, and carries the count.
+        const p = prev ?? { changes: [], count: 0, firstAt: at };
+        if (!p.last) p.firstAt = at;
+        p.last = { change, at };
+        p.count++;
+        if (!prev) batch.set(id, p);
       }
       if (flushTimer === undefined) schedule();
     },
