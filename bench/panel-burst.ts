@@ -29,9 +29,9 @@ interface BurstRun {
   cookiesApi: number;
   /** The longest task on the panel's main thread during the burst (long tasks are > 50 ms; 0: none). */
   longestTask: number;
-  /** Rows of the panel's timeline after the burst (repeated events merged), and the events they stand for. */
+  /** Rows of the panel's timeline after the burst (repeated events merged), and what the newest says (×N). */
   timelineRows: number;
-  timelineEvents: number;
+  newestRow: string;
 }
 
 function pct(xs: number[], p: number): number {
@@ -138,16 +138,14 @@ async function oneBurst(page: Page, panel: Frame, ref: Page, run: number): Promi
   await page.waitForTimeout(500);
   // The next burst comes after the timeline's merge gap (BURST_GAP_MS), so each burst is its own row.
   await page.waitForTimeout(BURST_GAP_MS);
-  const counts = await panel
-    .locator('[data-testid="timeline"] li')
-    .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.count ?? '1')));
+  const rows = panel.locator('[data-testid="timeline"] li');
   return {
     writing: last - first,
     panel: shown - last,
     cookiesApi: seen - last,
     longestTask: longest,
-    timelineRows: counts.length,
-    timelineEvents: counts.reduce((a, b) => a + b, 0),
+    timelineRows: await rows.count(),
+    newestRow: ((await rows.first().locator('.badge').textContent()) ?? '').trim(),
   };
 }
 
@@ -188,7 +186,7 @@ export async function burstBench(
     console.log(
       `  responsiveness: longest task on the panel's main thread during a burst   max ${f(Math.max(...longest))} ms (long tasks are > 50 ms; 0 = none)`,
     );
-    console.log(`  timeline after each burst: ${runs.map((r) => `${r.timelineRows} rows for ${r.timelineEvents} events`).join('; ')}`);
+    console.log(`  timeline after each burst: ${runs.map((r) => `${r.timelineRows} rows, newest "${r.newestRow}"`).join('; ')}`);
     return {
       writes: WRITES,
       bursts: runs.length,
@@ -197,7 +195,7 @@ export async function burstBench(
       panel: { p50: pct(panelMs, 50), max: Math.max(...panelMs) },
       cookiesApi: { p50: pct(apiMs, 50), max: Math.max(...apiMs) },
       longestTask: { p50: pct(longest, 50), max: Math.max(...longest) },
-      timeline: runs.map((r) => ({ rows: r.timelineRows, events: r.timelineEvents })),
+      timeline: runs.map((r) => ({ rows: r.timelineRows, newest: r.newestRow })),
     };
   } finally {
     await site.close();

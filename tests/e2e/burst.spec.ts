@@ -82,11 +82,12 @@ test('1,000 document.cookie writes in a second: the final value, one merged time
   await expect(panel.rows).toHaveCount(2);
   // The timeline: the burst is a merged row, not hundreds of rows.
   const rotated = panel.timelineEntries('rotated');
-  await expect.poll(() => panel.eventCount('rotated'), { timeout: 10_000 }).toBeGreaterThanOrEqual(100);
-  expect(await panel.timeline.locator('li').count()).toBeLessThanOrEqual(5);
+  // Every write is counted: 1,000 key rotations.
+  await expect.poll(() => panel.eventCount('rotated'), { timeout: 10_000 }).toBe(N);
+  expect(await panel.timeline.locator('li').count()).toBeLessThanOrEqual(3);
   const merged = rotated.filter({ hasText: /×\d+ in \d+(\.\d)? s/ });
   await expect(merged).toHaveCount(1);
-  expect(Number(await merged.getAttribute('data-count'))).toBeGreaterThanOrEqual(100);
+  await expect(merged).toContainText(`key rotated ×${N} in`);
 });
 
 test('past the per-site limit (more than 180 cookies): one "too many cookies" finding, and the panel answers', async ({
