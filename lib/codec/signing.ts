@@ -169,24 +169,21 @@ export interface SignatureMatch {
   algorithm: SignatureAlgorithm;
 }
 
-/** Whether the signature verifies with key `keyIndex` and candidate `c`: a boolean, no error built. */
-async function verifiesWith(
-  parsed: ParsedSigned,
-  algorithm: SignatureAlgorithm,
-  secret: string,
-  c: SaltCandidate,
-  backend: CodecBackend,
-): Promise<boolean> {
-  let key = derivedKey(backend, algorithm, c.salt, secret);
-  if (key instanceof Promise) key = await key;
-  let mac: string;
-  if (backend.hmacBase64Url) mac = backend.hmacBase64Url(algorithm, key, parsed.signedPart);
-  else {
-    let raw = backend.hmac(algorithm, key, parsed.signedPart);
-    if (raw instanceof Promise) raw = await raw;
-    mac = b64Encode(raw);
-  }
-  return constantTimeEqualText(mac, parsed.signature);
+/**
+ * Whether the signature verifies with key `keyIndex` and candidate `c`: a boolean, no error built.
+ * Synchronous when the backend is (a batch then makes no promise per candidate).
+ */
+function verifiesWith(parsed: ParsedSigned, algorithm: SignatureAlgorithm, secret: string, c: SaltCandidate, backend: CodecBackend): boolean | Promise<boolean> {
+  const key = derivedKey(backend, algorithm, c.salt, secret);
+  if (key instanceof Promise) return key.then((k) => macMatches(parsed, algorithm, k, backend));
+  return macMatches(parsed, algorithm, key, backend);
+}
+
+function macMatches(parsed: ParsedSigned, algorithm: SignatureAlgorithm, key: Uint8Array, backend: CodecBackend): boolean | Promise<boolean> {
+  if (backend.hmacBase64Url) return constantTimeEqualText(backend.hmacBase64Url(algorithm, key, parsed.signedPart), parsed.signature);
+  const raw = backend.hmac(algorithm, key, parsed.signedPart);
+  if (raw instanceof Promise) return raw.then((r) => constantTimeEqualText(b64Encode(r), parsed.signature));
+  return constantTimeEqualText(b64Encode(raw), parsed.signature);
 }
 
 /**
@@ -221,7 +218,9 @@ export async function verifySigned(
     if (index < 0) continue;
     const c = candidates[index]!;
     (tried ??= []).push(p.keyIndex * candidates.length + index);
-    if (await verifiesWith(parsed, algorithm, derivationInputSecret(keys[p.keyIndex]!, c), c, backend)) {
+    let ok = verifiesWith(parsed, algorithm, derivationInputSecret(keys[p.keyIndex]!, c), c, backend);
+    if (ok instanceof Promise) ok = await ok;
+    if (ok) {
       if (shadowed(keys, candidates, p.keyIndex, index)) break; // the ordered loop finds the earlier pair
       remember(keys, p.keyIndex, c);
       return { keyIndex: p.keyIndex, salt: c.salt, signer: c.signer, algorithm };
@@ -232,7 +231,9 @@ export async function verifySigned(
       // tried above: it does not verify, or an earlier pair shares its key
       if (tried?.includes(keyIndex * candidates.length + i)) continue;
       const c = candidates[i]!;
-      if (await verifiesWith(parsed, algorithm, derivationInputSecret(keys[keyIndex]!, c), c, backend)) {
+      let ok = verifiesWith(parsed, algorithm, derivationInputSecret(keys[keyIndex]!, c), c, backend);
+      if (ok instanceof Promise) ok = await ok;
+      if (ok) {
         remember(keys, keyIndex, c);
         return { keyIndex, salt: c.salt, signer: c.signer, algorithm };
       }
