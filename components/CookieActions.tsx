@@ -39,10 +39,10 @@ type Mode = 'none' | 'session' | 'cookie' | 'delete';
 export function CookieActions({ cookie, decoded, host, edit }: CookieActionsProps): JSX.Element {
   const [mode, setMode] = useState<Mode>('none');
   const [note, setNote] = useState('');
-  // Another cookie selected: close whatever was open for the previous one.
+  // Another cookie selected: close whatever was open for the previous one. The note stays: after a
+  // delete, the next cookie is selected and the note says what happened to the last one.
   useEffect(() => {
     setMode('none');
-    setNote('');
   }, [cookie.id]);
   const result = decoded.status === 'ok' ? decoded.result : null;
   const sessionEditable = result !== null && canEditSession(result);
