@@ -2,10 +2,11 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { copyText } from './copy.ts';
 import type { DecodeState } from './CookieDetails.tsx';
-import { DecodedTree } from './DecodedTree.tsx';
-import { formatDuration, formatExpires, toJsonText } from './format.ts';
-import { SignatureBadge } from './SignatureBadge.tsx';
-import type { DecodedView, Theme } from './view-model.ts';
+import { DecodedResult } from './DecodedResult.tsx';
+import { toJsonText } from './format.ts';
+import { HarResult } from './HarResult.tsx';
+import { MAX_HAR_FILE_BYTES, looksLikeHar } from './har-source.ts';
+import type { DecodedView, HarReport, Theme } from './view-model.ts';
 
 export interface DecodePageProps {
   /** Decodes and verifies with the stored keys, inside the extension. Rejects with `{ code, message }`. */
@@ -14,6 +15,8 @@ export interface DecodePageProps {
   /** How many secret keys are stored (verification needs one); `null` while unknown. */
   keyCount: number | null;
   onOpenOptions?: () => void;
+  /** Reads a HAR file in the extension (cookies decoded with the stored keys); absent: no HAR support. */
+  analyzeHar?: (text: string) => Promise<HarReport>;
   /** A value to start with (e.g. `?value=` from the panel). */
   initialValue?: string;
   now?: () => number;
@@ -24,10 +27,10 @@ export interface DecodePageProps {
  * the extension; nothing is sent anywhere.
  */
 export function DecodePage(props: DecodePageProps): JSX.Element {
-  const { decode, theme, keyCount, onOpenOptions, initialValue = '', now = Date.now } = props;
+  const { decode, analyzeHar, theme, keyCount, onOpenOptions, initialValue = '', now = Date.now } = props;
   const [value, setValue] = useState(initialValue);
   const [cookieName, setCookieName] = useState('');
-  const [state, setState] = useState<DecodeState | null>(null);
+  const [state, setState] = useState<PageState | null>(null);
   const [copied, setCopied] = useState('');
   const seq = useRef(0);
 
@@ -39,11 +42,28 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
     }
     const n = ++seq.current;
     setState({ status: 'loading' });
+    if (analyzeHar && looksLikeHar(v)) {
+      analyzeHar(v).then(
+        (report) => n === seq.current && setState({ status: 'har', report }),
+        (e: unknown) => n === seq.current && setState({ status: 'error', error: toFailure(e) }),
+      );
+      return;
+    }
     decode(v, cookieName.trim() ? { cookieName: cookieName.trim() } : {}).then(
       (result) => n === seq.current && setState({ status: 'ok', result }),
       (e: unknown) => n === seq.current && setState({ status: 'error', error: toFailure(e) }),
     );
-  }, [value, cookieName, decode]);
+  }, [value, cookieName, decode, analyzeHar]);
+
+  /** A chosen HAR (or any text) file: read here, then handled as if pasted. */
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    if (file.size > MAX_HAR_FILE_BYTES) {
+      setState({ status: 'error', error: { code: 'ERR_LIMIT_EXCEEDED', message: `${file.name} is ${file.size} bytes, over the ${MAX_HAR_FILE_BYTES} limit` } });
+      return;
+    }
+    setValue(await file.text());
+  };
 
   const result = state?.status === 'ok' ? state.result : null;
   return (
@@ -57,10 +77,23 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
         id="sl-value"
         value={value}
         spellcheck={false}
-        placeholder="e.g. eyJ1c2VyIjoiYWxpY2UifQ:1uG…:…, a sessionid, a JWT, a whole Cookie: header"
+        placeholder="e.g. eyJ1c2VyIjoiYWxpY2UifQ:1uG…:…, a sessionid, a JWT, a whole Cookie: header, a HAR file"
         onInput={(e) => setValue((e.currentTarget as HTMLTextAreaElement).value)}
         data-testid="decode-input"
       />
+      {analyzeHar ? (
+        <div class="form-row">
+          <label>
+            Or open a HAR file{' '}
+            <input
+              type="file"
+              accept=".har,.json,application/json"
+              data-testid="har-file"
+              onChange={(e) => void openFile((e.currentTarget as HTMLInputElement).files?.[0])}
+            />
+          </label>
+        </div>
+      ) : null}
       <div class="form-row">
         <label>
           Cookie name (optional){' '}
@@ -87,6 +120,7 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
             {state.error.code}: {state.error.message}
           </p>
         ) : null}
+        {state?.status === 'har' ? <HarResult report={state.report} now={now} /> : null}
         {result ? (
           <>
             <DecodedResult result={result} now={now} copied={copied} onCopy={async () => setCopied((await copyText(toJsonText(result.data))) ? 'JSON copied' : 'Copy failed')} />
@@ -103,60 +137,8 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
   );
 }
 
-/** One decoded value: its facts, its data as a tree, its details. Everything renders as text. */
-function DecodedResult(props: { result: DecodedView; now: () => number; copied?: string; onCopy?: () => void }): JSX.Element {
-  const { result, now, copied, onCopy } = props;
-  return (
-    <>
-      <dl class="facts">
-        {result.cookie !== undefined ? (
-          <>
-            <dt>Cookie</dt>
-            <dd data-testid="cookie-name">{result.cookie}</dd>
-          </>
-        ) : null}
-        <dt>Format</dt>
-        <dd data-testid="format">
-          {result.format}
-          {result.serializer && result.serializer !== 'none' ? ` · ${result.serializer}` : ''}
-          {result.compressed ? ' · compressed' : ''}
-        </dd>
-        {result.framework ? (
-          <>
-            <dt>Framework</dt>
-            <dd data-testid="framework">
-              {result.framework}
-              {result.keyName ? ` · key: ${result.keyName}` : ''}
-            </dd>
-          </>
-        ) : null}
-        <dt>Signature</dt>
-        <dd>
-          <SignatureBadge signature={result.signature} />
-        </dd>
-        {result.timestamp !== undefined ? (
-          <>
-            <dt>Signed</dt>
-            <dd>
-              {formatExpires(result.timestamp)} ({formatDuration(now() - result.timestamp)} ago)
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      {onCopy ? (
-        <div class="toolbar">
-          <button type="button" onClick={onCopy}>
-            Copy JSON
-          </button>
-          <span class="muted">{copied}</span>
-        </div>
-      ) : null}
-      {result.data !== null ? <DecodedTree value={result.data} /> : null}
-      {result.format === 'django-session-key' ? <p class="muted">An opaque session key: the data lives on the server (see the companion server).</p> : null}
-      {result.details ? <DecodedTree value={result.details} label="details" /> : null}
-    </>
-  );
-}
+/** What the page shows: a decoded value, or a HAR file read. */
+type PageState = DecodeState | { status: 'har'; report: HarReport };
 
 function toFailure(e: unknown): { code: string; message: string } {
   if (typeof e === 'object' && e !== null && 'message' in e) {

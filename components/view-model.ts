@@ -189,3 +189,23 @@ export interface PanelSnapshot {
 
 /** Light or dark, following DevTools. */
 export type Theme = 'light' | 'dark';
+
+/** A session cookie seen in a HAR capture, with the request that sent or set it. */
+export interface HarCookieRow {
+  source: 'request' | 'response';
+  name: string;
+  request: TimelineRequestView;
+  /** How many times the capture holds this value. */
+  seen: number;
+  /** Absent for an empty value (a deletion). */
+  decoded?: { status: 'ok'; result: DecodedView } | { status: 'error'; error: DecodeFailure };
+}
+
+/** What a HAR file says about its cookies (the decode page). */
+export interface HarReport {
+  exchanges: number;
+  cookies: HarCookieRow[];
+  /** One per rule and cookie, with the response that set the cookie. */
+  findings: (FindingView & { request: TimelineRequestView })[];
+  warnings: string[];
+}

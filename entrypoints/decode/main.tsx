@@ -4,6 +4,7 @@ import '../../components/panel.css';
 import { resolveTheme } from '../../components/theme.ts';
 import { createBrowserClient } from '../../lib/browser/index.ts';
 import { toDecoded } from '../../components/client-source.ts';
+import { toHarReport } from '../../components/har-source.ts';
 
 function main(): void {
   const root = document.getElementById('app');
@@ -16,10 +17,12 @@ function main(): void {
   document.documentElement.dataset.theme = theme;
   const client = createBrowserClient();
   const decode = async (value: string, o: { cookieName?: string }) => toDecoded(await client.decode(value, o));
+  const analyzeHar = async (text: string) => toHarReport(await client.request('har/analyze', { text }));
   const draw = (keyCount: number | null) =>
     render(
       <DecodePage
         decode={decode}
+        analyzeHar={analyzeHar}
         theme={theme}
         keyCount={keyCount}
         onOpenOptions={() => void browser.runtime.openOptionsPage()}

@@ -9,6 +9,7 @@ import type { ServiceContext } from './context.ts';
 import { createEditHandlers } from './cookie-edit.ts';
 import { isSessionCookie } from './cookie-view.ts';
 import { decodeToView } from './decode-view.ts';
+import { analyzeHarText } from './har.ts';
 import type { Panels } from './panels.ts';
 import { ProtocolError } from '../protocol/index.ts';
 import type { Handlers } from './router.ts';
@@ -124,6 +125,9 @@ export function createHandlers(ctx: ServiceContext, deps: HandlerDeps): Handlers
         rules: RULES.map((r) => ({ id: r.id, title: r.title, description: r.description })),
         severities: [...SEVERITIES],
       };
+    },
+    'har/analyze'({ text }) {
+      return analyzeHarText(text, ctx.settings(), ctx.now());
     },
     'companion/test'({ url, token }) {
       const settings = ctx.settings();

@@ -22,6 +22,7 @@ export {
   mergeDropped,
   perSiteLimitFinding,
 } from './dropped.ts';
+export { analyzeHarText } from './har.ts';
 export { createPortHub, type PortHub } from './port-hub.ts';
 export { MAX_LOGGED_REQUESTS, REQUEST_MATCH_MS, createRequestLog, requestUrlText, setCookieHeaders, type RequestLog } from './request-log.ts';
 export { createRouter, errorToWire, type Handlers, type RequestContext, type Router } from './router.ts';

@@ -89,18 +89,6 @@ export interface HarAnalysis {
   warnings: string[];
 }
 
-/**
- * True when pasted text looks like a HAR file rather than a cookie value or header.
- *
- * @example
- * looksLikeHar('{"log": {"entries": []}}') // true
- * looksLikeHar('sessionid=abc') // false
- */
-export function looksLikeHar(text: string): boolean {
-  const t = text.trimStart();
-  return t.startsWith('{') && /"log"\s*:/.test(t.slice(0, 4096)) && t.includes('"entries"');
-}
-
 function headerValues(headers: readonly { name: string; value: string }[], name: string): string[] {
   // Firefox and some tools join several Set-Cookie headers with newlines.
   return headers.filter((h) => h.name.toLowerCase() === name).flatMap((h) => h.value.split('\n').filter((v) => v.trim() !== ''));

@@ -48,5 +48,5 @@ export {
   summarizeSession,
 } from './session-diff.ts';
 export type { SessionDiff, SessionDiffEntry, SessionKeyText, SessionSummary } from './session-diff.ts';
-export { MAX_HAR_CHARS, MAX_HAR_COOKIES, MAX_HAR_ENTRIES, analyzeHar, looksLikeHar, parseHar } from './har.ts';
+export { MAX_HAR_CHARS, MAX_HAR_COOKIES, MAX_HAR_ENTRIES, analyzeHar, parseHar } from './har.ts';
 export type { HarAnalysis, HarCookie, HarExchange, HarFinding } from './har.ts';

@@ -117,6 +117,7 @@ export {
   type PortableCookie,
   type PortableSameSite,
 } from './cookie-files.ts';
+export { HAR_MAX_TEXT, HarCookieViewSchema, HarViewSchema, type HarCookieView, type HarView } from './har.ts';
 export {
   ChangeCauseSchema,
   PANEL_PORT_PREFIX,

@@ -33,6 +33,7 @@
  * | `policy/validate`     | `{ policy }` (any JSON)                 | {@link PolicyValidation}      |
  * | `policy/catalog`      | `{}`                                    | {@link PolicyCatalog}         |
  * | `session/resign` …    | cookie edits and files (cookie-edit.ts) | see `COOKIE_EDIT_*_SCHEMAS`   |
+ * | `har/analyze`         | `{ text }` (a HAR file, har.ts)         | {@link HarView}               |
  *
  * Secret keys are write-only over the wire: `keys/add` stores one in storage.local, and every
  * response shows only a masked hint. Decoded values cross the boundary as text made by the codec's
@@ -55,6 +56,7 @@ import {
   SettingsViewSchema,
 } from './settings.ts';
 import { COOKIE_EDIT_PARAM_SCHEMAS, COOKIE_EDIT_RESPONSE_SCHEMAS } from './cookie-edit.ts';
+import { HAR_PARAM_SCHEMAS, HAR_RESPONSE_SCHEMAS } from './har.ts';
 import { CookieSnapshotSchema, DecodeViewSchema, TimelineEventSchema } from './views.ts';
 import { WireErrorSchema, formatZodError, type PortLike, type WireError } from './wire.ts';
 import { z } from './zod.ts';
@@ -91,6 +93,7 @@ export const REQUEST_PARAM_SCHEMAS = {
   'policy/validate': z.object({ policy: z.unknown() }),
   'policy/catalog': z.object({}),
   ...COOKIE_EDIT_PARAM_SCHEMAS,
+  ...HAR_PARAM_SCHEMAS,
 } as const;
 
 const TimelineSchema = z.object({ site: z.string(), events: z.array(TimelineEventSchema) });
@@ -113,6 +116,7 @@ export const RESPONSE_DATA_SCHEMAS = {
   'policy/validate': PolicyValidationSchema,
   'policy/catalog': PolicyCatalogSchema,
   ...COOKIE_EDIT_RESPONSE_SCHEMAS,
+  ...HAR_RESPONSE_SCHEMAS,
 } as const;
 
 /** Every request type. */

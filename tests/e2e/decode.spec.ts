@@ -36,3 +36,17 @@ test('a pasted Django session decodes, then verifies with the stored key', async
     await expect(page.error).toContainText('ERR_');
   });
 });
+
+test('a HAR file recorded from the Django site: every session cookie decoded and verified, findings per Set-Cookie', async ({ context, extensionId, extensionPage }) => {
+  // tests/fixtures/har/record-har.ts recorded it with Chromium against the fixture site.
+  const har = new URL('../fixtures/har/django-login.har', import.meta.url).pathname;
+  expect(((await sendMessage(extensionPage, { type: 'keys/add', key: DJANGO_SECRET_KEY, label: 'fixture' })) as { ok: boolean }).ok).toBe(true);
+  const page = await DecodePage.open(context, extensionId);
+  await page.harFile.setInputFiles(har);
+  await expect(page.harSummary).toContainText('5 requests, 5 session cookie values');
+  const login = page.harCookies.filter({ hasText: 'set by POST /login → 302' });
+  await expect(login.locator('[data-testid="signature"]')).toHaveAttribute('data-state', 'verified');
+  await expect(login.locator('[data-testid="decoded-tree"]').first()).toContainText('_auth_user_id');
+  await expect(page.harCookies.filter({ hasText: 'sent with GET / → 200' })).toContainText('seen 3×');
+  await expect(page.page.locator('[data-testid="har-findings"]').filter({ hasText: '/bad-cookies' })).toContainText('samesite-none-insecure');
+});

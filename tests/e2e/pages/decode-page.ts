@@ -31,6 +31,18 @@ export class DecodePage {
     return this.page.locator('[data-testid="decode-error"]');
   }
 
+  /** The HAR file input. */
+  get harFile(): Locator {
+    return this.page.locator('[data-testid="har-file"]');
+  }
+  /** The session cookies a HAR showed, in capture order. */
+  get harCookies(): Locator {
+    return this.page.locator('[data-testid="har-cookie"]');
+  }
+  get harSummary(): Locator {
+    return this.page.locator('[data-testid="har-summary"]');
+  }
+
   async paste(value: string, cookieName?: string): Promise<void> {
     if (cookieName !== undefined) await this.cookieName.fill(cookieName);
     await this.input.fill(value);

@@ -3,10 +3,12 @@
  * and push, badges through the platform, settings, dropped cookies, and clean stopping. The same
  * service over the real adapter and fakeBrowser is tested in tests/unit/browser/background.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startService, type BackgroundHandle } from '../../../lib/background/index.ts';
 import { dumps } from '../../../lib/codec/index.ts';
 import type { PanelPush, SessionLensClient } from '../../../lib/protocol/index.ts';
+import { DJANGO_SECRET_KEY } from '../../support/django.ts';
 import { cookie, plainClient, plainPlatform, type PlainPlatform } from '../../support/plain-platform.ts';
 
 const SECRET = 'django-insecure-service-test-key-0123456789';
@@ -110,6 +112,31 @@ describe('the timeline: what changed, and the request', () => {
     // Stored and served the same; the masked value is nowhere.
     expect(await client.getTimeline(SITE)).toEqual(events);
     expect(JSON.stringify([...p.state.items.values()])).not.toContain('hash-of-the-password');
+  });
+});
+
+describe('har/analyze', () => {
+  const HAR = readFileSync(new URL('../../fixtures/har/django-login.har', import.meta.url), 'utf8');
+  const ORIGIN = new URL(JSON.parse(HAR).log.entries[0].request.url).origin;
+
+  it('decodes every session cookie of a real capture with the stored key, each with its request; findings per Set-Cookie', async () => {
+    await client.addKey(DJANGO_SECRET_KEY, 'fixture');
+    const view = await client.request('har/analyze', { text: HAR });
+    expect(view.exchanges).toBe(5);
+    const login = view.cookies.find((c) => c.source === 'response' && c.request.method === 'POST')!;
+    expect(login.request).toEqual({ method: 'POST', url: `${ORIGIN}/login`, status: 302 });
+    expect(login.decoded).toMatchObject({ ok: true, view: { format: 'django-signed', signature: 'verified', keyLabel: 'fixture' } });
+    expect(login.decoded?.ok && JSON.parse(login.decoded.view.json)).toMatchObject({ _auth_user_id: '1', theme: 'dark' });
+    expect(view.cookies.at(-1)).toMatchObject({ source: 'response', request: { url: `${ORIGIN}/logout` } });
+    expect(view.cookies.at(-1)!.decoded).toBeUndefined();
+    // The query string of /set?key=theme… is not repeated.
+    expect(view.cookies[0]!.request.url).toBe(`${ORIGIN}/set?…`);
+    expect(view.findings.find((f) => f.cookie === 'cross' && f.rule === 'samesite-none-insecure')).toMatchObject({ source: 'set-cookie', request: { url: `${ORIGIN}/bad-cookies`, status: 200 } });
+  });
+
+  it('answers what is not a HAR with the typed error', async () => {
+    await expect(client.request('har/analyze', { text: '{"entries": []}' })).rejects.toMatchObject({ code: 'ERR_INVALID', message: expect.stringMatching(/^Invalid HAR file: log/) });
+    await expect(client.request('har/analyze', { text: '{"log": ' })).rejects.toMatchObject({ code: 'ERR_MALFORMED' });
   });
 });
 

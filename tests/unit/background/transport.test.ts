@@ -43,6 +43,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'cookies/export': unimplemented,
     'cookies/import-preview': unimplemented,
     'cookies/import': unimplemented,
+    'har/analyze': unimplemented,
     ...overrides,
   };
 }

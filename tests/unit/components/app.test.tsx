@@ -121,6 +121,7 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
     'cookies/export': notUsed,
     'cookies/import-preview': notUsed,
     'cookies/import': notUsed,
+    'har/analyze': notUsed,
   };
   const hub = createPortHub();
   const transport = createMemoryTransport({ router: createRouter(handlers), onConnect: (p) => hub.accept(p) });
