@@ -308,8 +308,24 @@ describe('the real Firefox DevTools panel', () => {
     await navigate(`${siteB.url}/`);
     await waitForPanel('site B', (s) => s.site === siteB.url && valueOf(s, 'sessionid') === B_SESSION, NEW_SITE_MS);
     const rotatedBefore = await rotatedCount();
-    // The page writes document.cookie 1,000 times over about a second, on its own; meanwhile the
-    // test keeps reading the panel (each read is a round trip through the panel's main thread).
+    const final = `burst-${N - 1}`;
+    // Inside the panel: when the final value first appears (a MutationObserver), and the longest
+    // gap of a 20 ms timer, i.e. how long the panel's main thread was ever busy.
+    await inPanel(
+      m,
+      `const final = arguments[0];
+       const watch = (window.__burstWatch = { shownAt: 0, maxGap: 0 });
+       const check = () => {
+         const v = document.querySelector('.ct-body [role="row"][data-cookie="sessionid"] .ct-value')?.title;
+         if (!watch.shownAt && v === final) watch.shownAt = Date.now();
+       };
+       watch.observer = new MutationObserver(check);
+       watch.observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+       let last = performance.now();
+       watch.timer = setInterval(() => { const now = performance.now(); watch.maxGap = Math.max(watch.maxGap, now - last); last = now; }, 20);`,
+      [final],
+    );
+    // The page writes document.cookie 1,000 times over about a second, on its own.
     await m.setContext('content');
     await m.evaluate(
       `const [n] = arguments;
@@ -324,26 +340,22 @@ describe('the real Firefox DevTools panel', () => {
       [N],
     );
     await m.setContext('chrome');
-    const final = `burst-${N - 1}`;
-    let slowest = 0;
-    let shownAt = 0;
-    for (const start = Date.now(); Date.now() - start < 30_000; ) {
-      const t = Date.now();
-      const s = await panelState();
-      slowest = Math.max(slowest, Date.now() - t);
-      if (valueOf(s, 'sessionid') === final) {
-        shownAt = Date.now();
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 20));
+    let seen = { shownAt: 0, maxGap: 0 };
+    for (const start = Date.now(); !seen.shownAt && Date.now() - start < 30_000; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await inPanel(m, 'return { shownAt: window.__burstWatch.shownAt, maxGap: Math.round(window.__burstWatch.maxGap) };');
     }
+    await inPanel(m, 'clearInterval(window.__burstWatch.timer); window.__burstWatch.observer.disconnect();');
     await m.setContext('content');
     const last = await m.evaluate<number>('return window.__burst.last;');
     await m.setContext('chrome');
-    expect(shownAt, `the panel never showed ${final}`).toBeGreaterThan(0);
-    console.info(`firefox panel: burst of ${N}: final value shown ${shownAt - last} ms after the last write (target ≤ 1000); slowest panel read ${slowest} ms`);
-    expect(shownAt - last).toBeLessThanOrEqual(1000);
-    expect(slowest).toBeLessThan(1000);
+    expect(seen.shownAt, `the panel never showed ${final}`).toBeGreaterThan(0);
+    expect(last, 'the burst finished').toBeGreaterThan(0);
+    console.info(
+      `firefox panel: burst of ${N}: final value shown ${seen.shownAt - last} ms after the last write (target ≤ 1000); longest panel main-thread gap ${seen.maxGap} ms`,
+    );
+    expect(seen.shownAt - last).toBeLessThanOrEqual(1000);
+    expect(seen.maxGap).toBeLessThan(1000);
     // Every write is one rotation of the session key, merged into rows that count them.
     const until = Date.now() + LIVE_MS;
     let rotated = await rotatedCount();
@@ -354,5 +366,55 @@ describe('the real Firefox DevTools panel', () => {
     expect(rotated - rotatedBefore).toBe(N);
     const rows = await inPanel<number>(m, `return document.querySelectorAll('[data-testid="timeline"] li[data-kind="rotated"]').length;`);
     expect(rows).toBeLessThanOrEqual(3);
+  });
+
+  it("follows the DevTools theme live, and its buttons open Options, the full-window panel and the decoder in tabs", async () => {
+    const theme = () => inPanel<string>(m, `return document.querySelector('[data-testid="app"]').dataset.theme;`);
+    const setTheme = (name: string) => m.evaluate(`Services.prefs.setCharPref('devtools.theme', arguments[0]);`, [name]);
+    const waitTheme = async (want: string) => {
+      const until = Date.now() + LIVE_MS;
+      let got = await theme();
+      while (got !== want && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50));
+        got = await theme();
+      }
+      expect(got).toBe(want);
+    };
+    try {
+      await setTheme('dark');
+      await waitTheme('dark');
+      await setTheme('light');
+      await waitTheme('light');
+    } finally {
+      await setTheme('auto');
+    }
+
+    const tabUrls = () => m.evaluate<string[]>(`return gBrowser.tabs.map((t) => t.linkedBrowser.currentURI.spec);`);
+    const before = await tabUrls();
+    const opened: string[] = [];
+    try {
+      for (const [label, path] of [
+        ['Options', '/options.html'],
+        ['Open in tab', `/devtools-panel.html?tabId=${tabId}`],
+        ['Paste & decode', '/decode.html'],
+      ] as const) {
+        await inPanel(m, `[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === arguments[0]).click();`, [label]);
+        const until = Date.now() + LIVE_MS;
+        let urls = await tabUrls();
+        while (!urls.includes(`${EXT_ORIGIN}${path}`) && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 50));
+          urls = await tabUrls();
+        }
+        expect(urls, label).toContain(`${EXT_ORIGIN}${path}`);
+        opened.push(`${EXT_ORIGIN}${path}`);
+      }
+    } finally {
+      // Close what the buttons opened; the inspected tab (with the toolbox) stays selected.
+      await m.evaluate(
+        `for (const t of [...gBrowser.tabs]) if (!arguments[0].includes(t.linkedBrowser.currentURI.spec)) gBrowser.removeTab(t);`,
+        [before],
+      );
+    }
+    expect(await tabUrls()).toEqual(before);
   });
 });
