@@ -49,4 +49,6 @@ test('a HAR file recorded from the Django site: every session cookie decoded and
   await expect(login.locator('[data-testid="decoded-tree"]').first()).toContainText('_auth_user_id');
   await expect(page.harCookies.filter({ hasText: 'sent with GET / → 200' })).toContainText('seen 3×');
   await expect(page.page.locator('[data-testid="har-findings"]').filter({ hasText: '/bad-cookies' })).toContainText('samesite-none-insecure');
+  await page.page.setViewportSize({ width: 1000, height: 900 });
+  await page.page.screenshot({ path: new URL('../../docs/screenshots/decode-har.png', import.meta.url).pathname });
 });

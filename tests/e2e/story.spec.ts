@@ -5,6 +5,7 @@
  * shows the before/after; the JSON export carries the same event; a logout names its GET.
  */
 import type { Download, Frame } from '@playwright/test';
+import { resolve } from 'node:path';
 import { openDevToolsPanel } from './devtools.ts';
 import { expect, test } from './fixtures.ts';
 import { SessionsPanel } from './pages/sessions-panel.ts';
@@ -50,6 +51,8 @@ test('signed_cookies: a POSTed login is a timeline event with its request and th
     await expect(details.locator('tr[data-key="_auth_user_id"] td').nth(0)).toHaveText('(absent)');
     await expect(details.locator('tr[data-key="_auth_user_id"] td').nth(1)).toHaveText('"1"');
     await expect(details.locator('tr[data-key="_auth_user_hash"] td').nth(1)).toHaveText('••••');
+    // The README's picture of it.
+    await frame.locator('[data-testid="timeline"]').screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/panel-timeline-story.png') });
 
     const report = (await exportJson(devtools, frame)) as { site: string; timeline: { kind: string; request?: unknown; diff?: { entries: { key: string; change: string }[] } }[] };
     expect(report.site).toBe(dj.url);
