@@ -15,6 +15,17 @@ const DIR = join(process.cwd(), 'tests/fixtures/frameworks');
 const fx = (n: string) => JSON.parse(readFileSync(join(DIR, n), 'utf8')) as Record<string, Record<string, string>[]>;
 const phoenix = fx('phoenix.json').phoenix!;
 
+/** Candidates as the workers hold them: slices of one buffer. */
+function batchOf(keys: readonly Uint8Array[]) {
+  const starts: number[] = [];
+  let at = 0;
+  for (const k of keys) {
+    starts.push(at);
+    at += k.length;
+  }
+  return { src: Buffer.concat(keys), starts, lengths: keys.map((k) => k.length), count: keys.length };
+}
+
 describe('Phoenix (plug_crypto MessageEncryptor A128GCM, vectors by Erlang/OTP crypto)', () => {
   const encrypted = phoenix.filter((v) => v.mode === 'encrypted');
   it.each(encrypted.map((v) => [v.name!, v] as const))('%s: found with its two salts, in either order', (_name, v) => {
@@ -90,13 +101,7 @@ describe('the SIMD engine checks the raw-key HMAC-SHA256 families like node:cryp
     const others = ['a', 'x'.repeat(64), 'y'.repeat(65), 'base64:b3RoZXIgc2l4dGVlbiBieXRlcw==', `base64:${'A'.repeat(44)}`, 'z'.repeat(300)];
     const keys = [...others, ...new Set(vectors.map((v) => v.key!)), ...others];
     const bufs = keys.map((k) => Buffer.from(k));
-    const starts: number[] = [];
-    let at = 0;
-    for (const b of bufs) {
-      starts.push(at);
-      at += b.length;
-    }
-    const batch = { src: Buffer.concat(bufs), starts, lengths: bufs.map((b) => b.length), count: bufs.length };
+    const batch = batchOf(bufs);
     const found = simd.checkBatch(batch, () => false).map((m) => [m.framework, keys[m.index], m.match.format]);
     const want = vectors.map((v, i) => [i, v.key, specs[i]!.format]);
     expect(found.sort()).toEqual(want.sort());
@@ -129,13 +134,7 @@ describe('PBKDF2 on the SIMD engine (simd-pbkdf2.ts) equals node:crypto', () => 
     const { pbkdf2Sync, randomBytes } = await import('node:crypto');
     const salts = ['authenticated encrypted cookie', 'x'.repeat(64), ''];
     const keys = Array.from({ length: 13 }, (_, i) => randomBytes([1, 5, 63, 64, 65, 128, 200][i % 7]!));
-    const starts: number[] = [];
-    let at = 0;
-    for (const k of keys) {
-      starts.push(at);
-      at += k.length;
-    }
-    const derived = new SimdPbkdf2(hash, salts, iterations, length).derive({ src: Buffer.concat(keys), starts, lengths: keys.map((k) => k.length), count: keys.length });
+    const derived = new SimdPbkdf2(hash, salts, iterations, length).derive(batchOf(keys));
     salts.forEach((salt, s) => keys.forEach((k, i) => expect(derived[s]![i]!.toString('hex')).toBe(pbkdf2Sync(k, salt, iterations, length, hash).toString('hex'))));
   });
 
@@ -145,14 +144,8 @@ describe('PBKDF2 on the SIMD engine (simd-pbkdf2.ts) equals node:crypto', () => 
     const prefill = Pbkdf2Prefill.from(specs)!;
     const keys = ['wrong', ...new Set(vectors.map((v) => v.key!))];
     const bufs = keys.map((k) => Buffer.from(k));
-    const starts: number[] = [];
-    let at = 0;
-    for (const b of bufs) {
-      starts.push(at);
-      at += b.length;
-    }
     const caches = keys.map(() => new Map<string, Buffer>());
-    prefill.fill({ src: Buffer.concat(bufs), starts, lengths: bufs.map((b) => b.length), count: bufs.length }, caches);
+    prefill.fill(batchOf(bufs), caches);
     expect(caches[0]!.size).toBeGreaterThan(4);
     specs.forEach((spec, j) => {
       const i = keys.indexOf(vectors[j]!.key!);
