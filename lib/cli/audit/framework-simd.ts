@@ -1,13 +1,15 @@
 /**
  * Other frameworks' cookies whose MAC is HMAC-SHA256 keyed with the configured key itself —
  * Tornado's v2 secure cookie, Yii2's hashData, gorilla/securecookie, Laravel's `mac` (checked
- * before any decryption, as Laravel's Encrypter does) — through the WebAssembly SIMD engine
+ * before any decryption, as Laravel's Encrypter does), and iron-session's and signed Phoenix's
+ * HMAC-SHA256 under a PBKDF2-derived key (simd-pbkdf2.ts) — through the WebAssembly SIMD engine
  * (wasm-simd.ts): eight candidates per pass, each candidate's pad states computed once for every
  * such cookie. The other families go through framework-check.ts one candidate at a time.
  */
 import { createHash } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import type { FrameworkMatch } from './framework-check.ts';
+import { SimdPbkdf2 } from './simd-pbkdf2.ts';
 import { RAW_KEY_BYTES, SimdRawHmacCracker } from './wasm-simd.ts';
 
 /** Candidates as slices of one byte buffer. */
@@ -25,13 +27,21 @@ export interface RawHmacMatch {
   match: FrameworkMatch;
 }
 
-type RawDerive = 'raw' | 'laravel';
+type RawDerive = 'raw' | 'laravel' | 'pbkdf2';
 
 /** The derivation a spec's key goes through, when the SIMD engine can check it. */
 function rawDerive(spec: FrameworkAuditSpec): RawDerive | undefined {
   if (spec.alternatives?.length) return undefined;
   if (spec.check.kind !== 'hmac' || spec.check.hash !== 'sha256') return undefined;
+  if (spec.derive.kind === 'pbkdf2') return spec.derive.length <= RAW_KEY_BYTES ? 'pbkdf2' : undefined;
   return spec.derive.kind === 'raw' || spec.derive.kind === 'laravel' ? spec.derive.kind : undefined;
+}
+
+/** A PBKDF2-keyed cookie: its derivations (one per digest, every salt) and its own cracker. */
+interface Pbkdf2Group {
+  index: number;
+  derivations: { digest: string; simd: SimdPbkdf2; salts: string[] }[];
+  cracker: SimdRawHmacCracker;
 }
 
 const BASE64_PREFIX = Buffer.from('base64:');
@@ -44,7 +54,8 @@ const BASE64_PREFIX = Buffer.from('base64:');
  * simd?.covers(0); simd?.checkBatch(batch, (j) => false) // [{ index, framework, match }]
  */
 export class RawHmacFrameworks {
-  private readonly groups: { derive: RawDerive; indices: number[]; cracker: SimdRawHmacCracker }[] = [];
+  private readonly groups: { derive: 'raw' | 'laravel'; indices: number[]; cracker: SimdRawHmacCracker }[] = [];
+  private readonly pbkdf2: Pbkdf2Group[] = [];
   private readonly covered = new Set<number>();
   private readonly specs: readonly FrameworkAuditSpec[];
   private derived = Buffer.alloc(0);
@@ -53,6 +64,13 @@ export class RawHmacFrameworks {
 
   private constructor(specs: readonly FrameworkAuditSpec[]) {
     this.specs = specs;
+    specs.forEach((spec, index) => {
+      if (rawDerive(spec) !== 'pbkdf2' || spec.derive.kind !== 'pbkdf2' || spec.check.kind !== 'hmac') return;
+      const d = spec.derive;
+      const derivations = d.digests.map((digest) => ({ digest, simd: new SimdPbkdf2(digest, d.salts, d.iterations, d.length), salts: d.salts }));
+      this.pbkdf2.push({ index, derivations, cracker: new SimdRawHmacCracker([{ message: spec.check.message, mac: spec.check.mac }]) });
+      this.covered.add(index);
+    });
     for (const derive of ['raw', 'laravel'] as const) {
       const indices = specs.flatMap((s, i) => (rawDerive(s) === derive ? [i] : []));
       if (!indices.length) continue;
@@ -68,7 +86,7 @@ export class RawHmacFrameworks {
   /** The SIMD checker of the specs it can take, or `undefined` when it takes none. */
   static from(specs: readonly FrameworkAuditSpec[]): RawHmacFrameworks | undefined {
     const r = new RawHmacFrameworks(specs);
-    return r.groups.length ? r : undefined;
+    return r.covered.size ? r : undefined;
   }
 
   /** Whether the spec at `i` is checked here (and not by framework-check.ts). */
@@ -90,25 +108,52 @@ export class RawHmacFrameworks {
         out.push({ index: m.index, framework, match: { format: spec.format, setting: spec.setting, note: '' } });
       }
     }
+    for (const g of this.pbkdf2) {
+      if (skip(g.index)) continue;
+      const spec = this.specs[g.index]!;
+      for (const d of g.derivations) {
+        d.simd.derive(batch).forEach((keys, s) => {
+          const packed = this.pack(keys);
+          for (const m of g.cracker.checkKeys(packed.src, packed.starts, packed.lengths, packed.count)) {
+            out.push({ index: m.index, framework: g.index, match: { format: spec.format, setting: spec.setting, note: `PBKDF2-${d.digest.toUpperCase()} salt "${d.salts[s]}"` } });
+          }
+        });
+      }
+    }
     return out;
+  }
+
+  /** Derived keys (at most 64 bytes each) as one batch. */
+  private pack(keys: readonly Buffer[]): KeyBatch {
+    this.reserve(keys.length);
+    keys.forEach((k, i) => {
+      k.copy(this.derived, i * RAW_KEY_BYTES, 0, Math.min(k.length, RAW_KEY_BYTES));
+      this.dStarts[i] = i * RAW_KEY_BYTES;
+      this.dLengths[i] = Math.min(k.length, RAW_KEY_BYTES);
+    });
+    return { src: this.derived, starts: this.dStarts, lengths: this.dLengths, count: keys.length };
+  }
+
+  private reserve(count: number): void {
+    if (this.dStarts.length < count) {
+      this.dStarts = new Int32Array(count);
+      this.dLengths = new Int32Array(count);
+    }
+    if (this.derived.length < count * RAW_KEY_BYTES) this.derived = Buffer.alloc(count * RAW_KEY_BYTES);
   }
 
   /**
    * The HMAC keys of a batch: the candidate's bytes (Laravel: a `base64:` APP_KEY decoded), a key
    * longer than the SHA-256 block hashed first (RFC 2104 §2). Keys that need neither are the batch itself.
    */
-  private deriveKeys(batch: KeyBatch, derive: RawDerive): KeyBatch {
+  private deriveKeys(batch: KeyBatch, derive: 'raw' | 'laravel'): KeyBatch {
     const { src, starts, lengths, count } = batch;
     let plain = true;
     for (let i = 0; i < count && plain; i++) {
       if (lengths[i]! > RAW_KEY_BYTES || (derive === 'laravel' && isBase64Key(src, starts[i]!, lengths[i]!))) plain = false;
     }
     if (plain) return batch;
-    if (this.dStarts.length < count) {
-      this.dStarts = new Int32Array(count);
-      this.dLengths = new Int32Array(count);
-    }
-    if (this.derived.length < count * RAW_KEY_BYTES) this.derived = Buffer.alloc(count * RAW_KEY_BYTES);
+    this.reserve(count);
     const whole = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
     for (let i = 0; i < count; i++) {
       const at = i * RAW_KEY_BYTES;

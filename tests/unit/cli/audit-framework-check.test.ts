@@ -157,3 +157,18 @@ describe('PBKDF2 on the SIMD engine (simd-pbkdf2.ts) equals node:crypto', () => 
     });
   });
 });
+
+describe('HMAC-SHA256 under a PBKDF2 key on the SIMD engine (iron-session, signed Phoenix)', () => {
+  it('finds each key and names the salt, as framework-check does', () => {
+    const iron = fx('node.json').iron![0]!;
+    const signed = phoenix[0]!;
+    const specs = [frameworkAuditSpec(iron.value!)!, frameworkAuditSpec(signed.value!, { salts: ['not-it', signed.signingSalt!] })!];
+    const simd = RawHmacFrameworks.from(specs)!;
+    expect([simd.covers(0), simd.covers(1)]).toEqual([true, true]);
+    const keys = ['wrong', iron.key!, 'x'.repeat(80), signed.key!].map((k) => Buffer.from(k));
+    const found = simd.checkBatch(batchOf(keys), () => false).map((m) => [m.framework, m.index, m.match.note]);
+    const slow = specs.map((spec, j) => [j, j === 0 ? 1 : 3, frameworkChecker(spec)(keys[j === 0 ? 1 : 3]!)!.note]);
+    expect(found).toEqual(slow);
+    expect(simd.checkBatch(batchOf(keys), (j) => j === 1).map((m) => m.framework)).toEqual([0]);
+  });
+});
