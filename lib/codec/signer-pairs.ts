@@ -56,15 +56,20 @@ export function remember(keys: readonly string[], keyIndex: number, c: SaltCandi
  */
 export function shadowed(keys: readonly string[], candidates: readonly SaltCandidate[], keyIndex: number, index: number): boolean {
   const c = candidates[index]!;
-  const length = c.salt.length + derivationInputSecret(keys[keyIndex]!, c).length;
+  const length = inputLength(keys[keyIndex]!, c);
   let input: string | undefined;
   for (let k = 0; k <= keyIndex; k++) {
     for (let i = 0; i < (k < keyIndex ? candidates.length : index); i++) {
       const e = candidates[i]!;
       // only a same-length input can be the same: build the text only then
-      if (e.salt.length + derivationInputSecret(keys[k]!, e).length !== length) continue;
+      if (inputLength(keys[k]!, e) !== length) continue;
       if (derivationInput(keys, k, e) === (input ??= derivationInput(keys, keyIndex, c))) return true;
     }
   }
   return false;
+}
+
+/** The length of `derivationInput` for `key` and `c`, without building it. */
+function inputLength(key: string, c: SaltCandidate): number {
+  return c.salt.length + (c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX.length : 0) + key.length;
 }
