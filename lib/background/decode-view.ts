@@ -2,15 +2,22 @@
  * Decoding in the background: the stored keys stay here, pages get a {@link DecodeView} whose data
  * is the codec's exact JSON text (bigints as digits, never structured-cloned).
  */
-import { decode, decodeCookies, isSessionLensError, isSessionObject, stringifyJson, type DecodeResult } from '../codec/index.ts';
+import { decode, decodeCookies, isSessionLensError, isSessionObject, stringifyJson, type DecodeOptions, type DecodeResult } from '../codec/index.ts';
 import { summarizeSession } from '../policy/index.ts';
-import type { CookieDecode, DecodeView, SignatureState } from '../protocol/index.ts';
+import { isEncryptedFormat, type CookieDecode, type DecodeView, type SignatureState } from '../protocol/index.ts';
+import { keysForFormat, type KeyLike } from './settings.ts';
 import type { SessionFacts } from './timeline.ts';
+
+/** A stored key as decoding sees it: its family picks the formats it is tried on. */
+export type DecodeKey = KeyLike & { label: string };
 
 /** What a decode may use. */
 export interface DecodeContext {
-  /** Secret keys, SECRET_KEY first (values only: labels are for display). */
-  keys: readonly { key: string; label: string }[];
+  /**
+   * Secret keys with their families (none: Django's), each family's first key first. A value is
+   * tried only with the keys of its format's families (a Rails cookie with Rails keys).
+   */
+  keys: readonly DecodeKey[];
   cookieName?: string;
   /** Now, ms since the epoch. */
   now: number;
@@ -51,8 +58,12 @@ export function toDecodeView(r: DecodeResult, ctx: Pick<DecodeContext, 'keys' | 
   };
   if (r.keyIndex !== undefined) {
     view.keyIndex = r.keyIndex;
-    const label = ctx.keys[r.keyIndex]?.label;
-    if (label !== undefined) view.keyLabel = label;
+    const key = keysForFormat(ctx.keys, r.format).keys[r.keyIndex];
+    if (key !== undefined) {
+      view.keyLabel = key.label;
+      view.keyFamily = key.family ?? 'django';
+    }
+    if (r.verified === true && (isEncryptedFormat(r.format) || r.details?.encrypted === 'AES-CTR')) view.decrypted = true;
   }
   if (r.framework !== undefined) view.framework = r.framework;
   if (r.keyName !== undefined) view.keyName = r.keyName;
@@ -69,6 +80,26 @@ export function toDecodeView(r: DecodeResult, ctx: Pick<DecodeContext, 'keys' | 
 }
 
 /**
+ * The codec's options for a decode: a keyring giving each format its families' keys (and Phoenix's
+ * salts), the cookie name, now and the session cookie age.
+ *
+ * @example
+ * await decode(value, decodeOptions({ keys: settings.keys, now: Date.now() }))
+ */
+export function decodeOptions(ctx: DecodeContext): DecodeOptions {
+  const opts: DecodeOptions = {
+    now: ctx.now,
+    keyring: (format) => {
+      const { keys, salts } = keysForFormat(ctx.keys, format);
+      return salts ? { keys: keys.map((k) => k.key), salts } : { keys: keys.map((k) => k.key) };
+    },
+  };
+  if (ctx.cookieName !== undefined) opts.cookieName = ctx.cookieName;
+  if (ctx.maxAge !== undefined) opts.maxAge = ctx.maxAge;
+  return opts;
+}
+
+/**
  * Decodes and verifies a value with the stored keys. Throws the codec's typed error when the value
  * cannot be read at all.
  *
@@ -76,9 +107,7 @@ export function toDecodeView(r: DecodeResult, ctx: Pick<DecodeContext, 'keys' | 
  * const view = await decodeToView(cookie.value, { keys: settings.keys, cookieName: 'sessionid', now: Date.now() });
  */
 export async function decodeToView(value: string, ctx: DecodeContext): Promise<DecodeView> {
-  const opts: Parameters<typeof decode>[1] = { keys: ctx.keys.map((k) => k.key), now: ctx.now };
-  if (ctx.cookieName !== undefined) opts.cookieName = ctx.cookieName;
-  if (ctx.maxAge !== undefined) opts.maxAge = ctx.maxAge;
+  const opts = decodeOptions(ctx);
   // a pasted Cookie header: every cookie with its name, the session cookie first
   const all = (await decodeCookies(value, opts)).filter((c) => c.result);
   if (all.length === 0) return toDecodeView(await decode(value, opts), ctx);
@@ -106,9 +135,7 @@ export interface CookieDecoding {
  * wire.ok && wire.view.signature // 'verified'
  */
 export async function decodeCookie(value: string, ctx: DecodeContext): Promise<CookieDecoding> {
-  const opts: Parameters<typeof decode>[1] = { keys: ctx.keys.map((k) => k.key), now: ctx.now };
-  if (ctx.cookieName !== undefined) opts.cookieName = ctx.cookieName;
-  if (ctx.maxAge !== undefined) opts.maxAge = ctx.maxAge;
+  const opts = decodeOptions(ctx);
   try {
     const result = await decode(value, opts);
     return { result, wire: { ok: true, view: toDecodeView(result, ctx) } };

@@ -92,8 +92,8 @@ export function createHandlers(ctx: ServiceContext, deps: HandlerDeps): Handlers
       if (patch.policy !== undefined) for (const tabId of ctx.tabs.known()) badges.schedule(tabId);
       return settingsView(ctx.settings());
     },
-    async 'keys/add'({ label, key }) {
-      await saveSettings(wrapSettingsError(() => addKey(ctx.settings(), { label, key }, deps.newId())));
+    async 'keys/add'(input) {
+      await saveSettings(wrapSettingsError(() => addKey(ctx.settings(), input, deps.newId())));
       return settingsView(ctx.settings());
     },
     async 'keys/remove'({ id }) {

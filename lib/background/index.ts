@@ -11,7 +11,7 @@
 export { BADGE_COLORS, computeBadge, countBadge, type BadgeState } from './badge.ts';
 export { COMPANION_TIMEOUT_MS, lookupSession, testCompanion, type CompanionConfig } from './companion.ts';
 export { isSessionCookie, toCookieView, toCookieViews, toFindingView, type ViewContext } from './cookie-view.ts';
-export { decodeCookie, decodeToView, sessionFacts, signatureState, toDecodeView, type CookieDecoding, type DecodeContext } from './decode-view.ts';
+export { decodeCookie, decodeOptions, decodeToView, sessionFacts, signatureState, toDecodeView, type CookieDecoding, type DecodeContext, type DecodeKey } from './decode-view.ts';
 export {
   MAX_DROPPED_PER_SITE,
   PER_SITE_COOKIE_LIMIT,
@@ -34,12 +34,16 @@ export {
   addKey,
   applyPatch,
   defaultSettings,
+  keysForFormat,
   maskKey,
   readSettings,
   removeKey,
   settingsView,
   storeSettings,
+  type KeyInput,
+  type KeyLike,
   type Settings,
+  type StoredKey,
 } from './settings.ts';
 export { MAX_SITES, createSiteStore, type KeyValueArea, type SiteStore } from './site-store.ts';
 export { cookieId, cookieMatchesHost, hostOf, originPatternOf, siteOf, timelineKeys, type CookieLike } from './site.ts';

@@ -1,12 +1,15 @@
 /**
  * The settings model. Everything lives in storage.local (never storage.sync): the policy, the
- * companion URL and token, and the secret keys. Pages only ever see {@link SettingsView}, where a
- * key is a masked hint and the token is a boolean.
+ * companion URL and token, and the secret keys, each with its framework's family. Pages only ever
+ * see {@link SettingsView}, where a key is a masked hint and the token is a boolean.
+ *
+ * Stored versions: 1 had keys without families (all Django's); reading one gives each key the
+ * `django` family, and the next save writes version 2.
  */
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../codec/index.ts';
 import { getPreset, validatePolicy, type Policy } from '../policy/index.ts';
-import type { KeyHint, SettingsPatch, SettingsView } from '../protocol/index.ts';
+import { KEY_FAMILIES, keyFamiliesFor, keyFormCheck, type KeyFamily, type KeyHint, type SettingsPatch, type SettingsView } from '../protocol/index.ts';
 
 /** storage.local item holding {@link StoredSettings}. */
 export const SETTINGS_STORAGE_KEY = 'settings';
@@ -16,23 +19,36 @@ export const MAX_KEYS = 20;
 const StoredKeySchema = z.object({
   id: z.string().min(1),
   label: z.string(),
+  /** Absent in version 1: Django's. */
+  family: z.enum(KEY_FAMILIES).default('django'),
   key: z.string().min(1),
+  /** Phoenix: the endpoint's signing_salt and encryption_salt. */
+  salts: z.array(z.string().min(1).max(256)).max(8).optional(),
 });
 
-/** Settings as stored (secrets included). */
+/** Settings as stored (secrets included); version 1 is read too (its keys become Django's). */
 export const StoredSettingsSchema = z.object({
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   /** A full lib/policy `Policy`, validated again with `validatePolicy` when read. */
   policy: z.unknown(),
   companion: z.object({ url: z.string(), token: z.string() }),
   keys: z.array(StoredKeySchema).max(MAX_KEYS),
 });
 
+/** A secret key as the background keeps it. */
+export interface StoredKey {
+  id: string;
+  label: string;
+  family: KeyFamily;
+  key: string;
+  salts?: string[];
+}
+
 /** Settings as the background uses them. */
 export interface Settings {
   policy: Policy;
   companion: { url: string; token: string };
-  keys: { id: string; label: string; key: string }[];
+  keys: StoredKey[];
 }
 
 /**
@@ -59,7 +75,7 @@ export function readSettings(raw: unknown): Settings {
   return {
     policy: policy.ok ? policy.policy : defaults.policy,
     companion: parsed.data.companion,
-    keys: parsed.data.keys,
+    keys: parsed.data.keys.map(({ salts, ...k }) => (salts?.length ? { ...k, salts } : k)),
   };
 }
 
@@ -70,7 +86,7 @@ export function readSettings(raw: unknown): Settings {
  * await browser.storage.local.set({ settings: storeSettings(settings) });
  */
 export function storeSettings(s: Settings): z.infer<typeof StoredSettingsSchema> {
-  return { version: 1, policy: s.policy, companion: s.companion, keys: s.keys };
+  return { version: 2, policy: s.policy, companion: s.companion, keys: s.keys };
 }
 
 /**
@@ -93,7 +109,14 @@ export function maskKey(key: string): string {
  * const view = settingsView(settings); // view.keys[0].hint === 'djan… (50 chars)'
  */
 export function settingsView(s: Settings): SettingsView {
-  const keys: KeyHint[] = s.keys.map((k) => ({ id: k.id, label: k.label, hint: maskKey(k.key), length: k.key.length }));
+  const keys: KeyHint[] = s.keys.map((k) => ({
+    id: k.id,
+    label: k.label,
+    family: k.family,
+    hint: maskKey(k.key),
+    length: k.key.length,
+    ...(k.salts ? { salts: [...k.salts] } : {}),
+  }));
   return {
     policy: s.policy as unknown as Record<string, unknown>,
     sessionCookieNames: [...s.policy.sessionCookieNames],
@@ -145,17 +168,51 @@ export function applyPatch(s: Settings, patch: SettingsPatch): Settings {
   return next;
 }
 
+/** A key as decoding needs it: no family is Django's. */
+export interface KeyLike {
+  key: string;
+  family?: KeyFamily;
+  salts?: readonly string[];
+}
+
+/** What `keys/add` stores: the key, its family (Django's when not given) and Phoenix's salts. */
+export interface KeyInput {
+  label: string;
+  key: string;
+  family?: KeyFamily;
+  salts?: readonly string[];
+}
+
 /**
- * Adds a secret key at the end (SECRET_KEY first, then fallbacks, in the order added).
+ * Adds a secret key at the end of its family's (SECRET_KEY first, then fallbacks, in the order
+ * added). The key must have its family's form; the same key twice in one family is refused.
  *
  * @example
- * const next = addKey(settings, { label: 'dev', key: 'django-insecure-…' }, 'k1');
+ * const next = addKey(settings, { label: 'prod', key: '0f52…', family: 'rails' }, 'k1');
  */
-export function addKey(s: Settings, input: { label: string; key: string }, id: string): Settings {
+export function addKey(s: Settings, input: KeyInput, id: string): Settings {
+  const family = input.family ?? 'django';
   if (s.keys.length >= MAX_KEYS) throw new SettingsError([{ path: 'keys', message: `at most ${MAX_KEYS} keys` }]);
-  if (s.keys.some((k) => k.key === input.key)) throw new SettingsError([{ path: 'key', message: 'this key is already stored' }]);
-  const label = input.label || `key ${s.keys.length + 1}`;
-  return { ...s, keys: [...s.keys, { id, label, key: input.key }] };
+  const error = keyFormCheck(family, input.key).error;
+  if (error) throw new SettingsError([{ path: 'key', message: error }]);
+  if (s.keys.some((k) => k.family === family && k.key === input.key)) throw new SettingsError([{ path: 'key', message: 'this key is already stored' }]);
+  const label = input.label || `key ${s.keys.filter((k) => k.family === family).length + 1}`;
+  const key: StoredKey = { id, label, family, key: input.key };
+  if (input.salts?.length) key.salts = [...input.salts];
+  return { ...s, keys: [...s.keys, key] };
+}
+
+/**
+ * The stored keys a format is tried with: its families' keys (see `keyFamiliesFor`), each family's
+ * in the order added, and their salts (Phoenix) when any key has some.
+ *
+ * @example
+ * keysForFormat(settings.keys, 'rails-encrypted').keys // the Rails keys
+ */
+export function keysForFormat<K extends KeyLike>(keys: readonly K[], format: string): { keys: K[]; salts?: string[] } {
+  const out = keyFamiliesFor(format).flatMap((f) => keys.filter((k) => (k.family ?? 'django') === f));
+  const salts = [...new Set(out.flatMap((k) => k.salts ?? []))];
+  return salts.length ? { keys: out, salts } : { keys: out };
 }
 
 /**

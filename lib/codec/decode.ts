@@ -22,13 +22,13 @@ import { parseCookieHeader, isSessionCookieName, unquoteCookieValue } from './co
 import { UnknownFormatError, LimitExceededError, isSessionLensError, type SessionLensError } from './errors.ts';
 import { decodeExpressSession, decodeUnprefixedCookieSignature, EXPRESS_RE } from './express-session.ts';
 import { decodeFlask, FLASK_RE } from './flask.ts';
-import { frameworkDecoder } from './frameworks/index.ts';
+import { detectFramework } from './frameworks/index.ts';
 import { decodeJwt, JWT_RE } from './jwt.ts';
 import { resolveLimits } from './limits.ts';
 import { decodeLegacyMessages, LEGACY_MESSAGES_RE } from './messages.ts';
 import { decodeLegacySessionData } from './session-data.ts';
 import { decodeSigned } from './signing.ts';
-import type { DecodeOptions, DecodeResult } from './types.ts';
+import type { DecodeOptions, DecodeResult, SessionFormat } from './types.ts';
 
 /** Django's session keys: 32 characters of `[a-z0-9]` (`get_random_string(32, VALID_KEY_CHARS)`). */
 export const DJANGO_SESSION_KEY_RE = /^[a-z0-9]{32}$/;
@@ -119,34 +119,41 @@ export async function decodeCookies(value: string, options: DecodeOptions = {}, 
   return named.map((n, i) => [n, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([n]) => n);
 }
 
+/** The options for reading `format`: the keyring's keys (and salts) for it, when there is one. */
+function keysFor(options: DecodeOptions, format: SessionFormat): DecodeOptions {
+  if (!options.keyring) return options;
+  const { keys, salts } = options.keyring(format);
+  return salts === undefined ? { ...options, keys } : { ...options, keys, salts };
+}
+
 async function decodeNormalized(v: string, options: DecodeOptions, backend: CodecBackend): Promise<DecodeResult> {
-  if (EXPRESS_RE.test(v)) return decodeExpressSession(v, options, backend);
-  const framework = frameworkDecoder(v);
-  if (framework) return framework(v, options, backend);
+  if (EXPRESS_RE.test(v)) return decodeExpressSession(v, keysFor(options, 'express-session'), backend);
+  const framework = detectFramework(v);
+  if (framework) return framework.decoder(v, keysFor(options, framework.format), backend);
   if (JWT_RE.test(v)) {
     try {
-      return await decodeJwt(v, options, backend);
+      return await decodeJwt(v, keysFor(options, 'jwt'), backend);
     } catch (e) {
       if (!isSessionLensError(e)) throw e;
       // fall through: perhaps a Flask cookie whose payload starts with eyJ
     }
   }
   // after JWT: an HS256 JWT's signature is also cookie-signature's HMAC of "header.payload"
-  const unprefixed = await decodeUnprefixedCookieSignature(v, options, backend);
+  const unprefixed = await decodeUnprefixedCookieSignature(v, keysFor(options, 'express-session'), backend);
   if (unprefixed) return unprefixed;
-  if (LEGACY_MESSAGES_RE.test(v)) return decodeLegacyMessages(v, options, backend);
-  if (DJANGO_SIGNED_RE.test(v)) return decodeSigned(v, options, undefined, backend);
-  if (FLASK_RE.test(v)) return decodeFlask(v, options, backend);
+  if (LEGACY_MESSAGES_RE.test(v)) return decodeLegacyMessages(v, keysFor(options, 'django-messages-legacy'), backend);
+  if (DJANGO_SIGNED_RE.test(v)) return decodeSigned(v, keysFor(options, 'django-signed'), undefined, backend);
+  if (FLASK_RE.test(v)) return decodeFlask(v, keysFor(options, 'flask'), backend);
   if (DJANGO_SESSION_KEY_RE.test(v)) {
     return { format: 'django-session-key', data: null, verified: null, compressed: false, serializer: 'none', details: { key: v } };
   }
   if (STD_B64_RE.test(v) && v.length % 4 === 0) {
     try {
-      return await decodeLegacySessionData(v, options, backend);
+      return await decodeLegacySessionData(v, keysFor(options, 'django-legacy'), backend);
     } catch (e) {
       if (!isSessionLensError(e)) throw e;
     }
   }
-  if (COOKIE_SESSION_RE.test(v)) return decodeCookieSession(v, options);
+  if (COOKIE_SESSION_RE.test(v)) return decodeCookieSession(v, keysFor(options, 'cookie-session'));
   throw new UnknownFormatError(`Not a recognised session format (${v.length} characters)`);
 }

@@ -89,4 +89,4 @@ export {
   type SessionObject,
   type PyObjectFields,
 } from './value.ts';
-export type { DecodeOptions, DecodeResult, SessionFormat, FrameworkFormat, Serializer, SignatureAlgorithm } from './types.ts';
+export type { DecodeOptions, DecodeResult, Keyring, SessionFormat, FrameworkFormat, Serializer, SignatureAlgorithm } from './types.ts';

@@ -70,7 +70,16 @@ export interface DecodeOptions {
   now?: number;
   /** Safety limits; defaults in `DEFAULT_LIMITS`. */
   limits?: Partial<Limits>;
+  /**
+   * Keys per format, for callers that keep keys per framework (the extension's Options): called
+   * with the format about to be read, its `keys` (and `salts`, when given) replace the options'
+   * own for that read. `keyIndex` then indexes the list it returned for the result's format.
+   */
+  keyring?: Keyring;
 }
+
+/** Keys (and salts) for one format: see {@link DecodeOptions.keyring}. */
+export type Keyring = (format: SessionFormat) => { keys: readonly string[]; salts?: readonly string[] };
 
 /** What `decode` found. Reading is lenient: a value that does not verify still shows its data. */
 export interface DecodeResult {

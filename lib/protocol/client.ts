@@ -12,6 +12,7 @@ import {
   type RequestType,
   type ResponseData,
 } from './messages.ts';
+import type { KeyFamily } from './key-families.ts';
 import { panelPortName, parsePanelPush, type PanelPush } from './pushes.ts';
 import type { CompanionLookupView, CompanionStatus, PolicyCatalog, PolicyValidation, SettingsPatch, SettingsView } from './settings.ts';
 import type { CookieSnapshot, DecodeView, TimelineEvent } from './views.ts';
@@ -38,7 +39,8 @@ export interface SessionLensClient {
   clearTimeline(site: string): Promise<void>;
   getSettings(): Promise<SettingsView>;
   setSettings(patch: SettingsPatch): Promise<SettingsView>;
-  addKey(key: string, label?: string): Promise<SettingsView>;
+  /** Stores a key for a family (Django's when not given); Phoenix keys take their salts. */
+  addKey(key: string, label?: string, family?: KeyFamily, salts?: readonly string[]): Promise<SettingsView>;
   removeKey(id: string): Promise<SettingsView>;
   checkPermission(origin: string): Promise<boolean>;
   /** Asks for host access to an origin pattern. Call from a user gesture (a click). */
@@ -94,7 +96,7 @@ export function createClient(transport: MessageTransport, options: ClientOptions
     clearTimeline: async (site) => void (await request('timeline/clear', { site })),
     getSettings: () => request('settings/get', {}),
     setSettings: (patch) => request('settings/set', patch),
-    addKey: (key, label = '') => request('keys/add', { key, label }),
+    addKey: (key, label = '', family = 'django', salts) => request('keys/add', salts?.length ? { key, label, family, salts: [...salts] } : { key, label, family }),
     removeKey: (id) => request('keys/remove', { id }),
     checkPermission: async (origin) => (await request('permissions/check', { origin })).granted,
     async requestPermission(origin) {

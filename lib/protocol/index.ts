@@ -76,6 +76,7 @@ export {
   CompanionStatusSchema,
   CompanionUrlSchema,
   companionUrlError,
+  KeyAddSchema,
   KeyHintSchema,
   PolicyCatalogSchema,
   PolicyIssueSchema,
@@ -85,6 +86,7 @@ export {
   SettingsViewSchema,
   type CompanionLookupView,
   type CompanionStatus,
+  type KeyAdd,
   type KeyHint,
   type PolicyCatalog,
   type PolicyIssueView,
@@ -118,6 +120,18 @@ export {
   type PortableSameSite,
 } from './cookie-files.ts';
 export { HAR_MAX_TEXT, HarCookieViewSchema, HarViewSchema, type HarCookieView, type HarView } from './har.ts';
+export {
+  KEY_FAMILIES,
+  KEY_FAMILY_INFO,
+  KeyFamilySchema,
+  KeySaltSchema,
+  isEncryptedFormat,
+  keyFamiliesFor,
+  keyFormCheck,
+  type KeyFamily,
+  type KeyFamilyInfo,
+  type KeyFormCheck,
+} from './key-families.ts';
 export {
   ChangeCauseSchema,
   PANEL_PORT_PREFIX,

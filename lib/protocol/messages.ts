@@ -24,7 +24,7 @@
  * | `timeline/clear`      | `{ site }`                              | `{ site, events: [] }`        |
  * | `settings/get`        | `{}`                                    | {@link SettingsView}          |
  * | `settings/set`        | {@link SettingsPatch}                   | {@link SettingsView}          |
- * | `keys/add`            | `{ label, key }`                        | {@link SettingsView}          |
+ * | `keys/add`            | `{ label, key, family, salts? }`        | {@link SettingsView}          |
  * | `keys/remove`         | `{ id }`                                | {@link SettingsView}          |
  * | `permissions/check`   | `{ origin }`                            | `{ origin, granted }`         |
  * | `permissions/request` | `{ origin }`                            | `{ origin, granted }`         |
@@ -50,6 +50,7 @@ import {
   CompanionLookupViewSchema,
   CompanionStatusSchema,
   CompanionUrlSchema,
+  KeyAddSchema,
   PolicyCatalogSchema,
   PolicyValidationSchema,
   SettingsPatchSchema,
@@ -81,10 +82,7 @@ export const REQUEST_PARAM_SCHEMAS = {
   'timeline/clear': z.object({ site: SiteSchema }),
   'settings/get': z.object({}),
   'settings/set': SettingsPatchSchema,
-  'keys/add': z.object({
-    label: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
-    key: z.string().check(z.minLength(1, 'Enter a key'), z.maxLength(4096, 'Key too long')),
-  }),
+  'keys/add': KeyAddSchema,
   'keys/remove': z.object({ id: z.string().check(z.minLength(1)) }),
   'permissions/check': z.object({ origin: OriginSchema }),
   'permissions/request': z.object({ origin: OriginSchema }),

@@ -2,6 +2,7 @@
  * Settings, companion and policy views: what the options page reads and changes. Secret keys are
  * write-only here: pages see a masked {@link KeyHint}, never a key.
  */
+import { KEY_FAMILY_INFO, KeyFamilySchema, KeySaltSchema, keyFormCheck } from './key-families.ts';
 import { z } from './zod.ts';
 
 /**
@@ -52,11 +53,38 @@ export const CompanionUrlSchema = z.string().check(
 export const KeyHintSchema = z.object({
   id: z.string(),
   label: z.string(),
+  /** The framework whose setting it is (keys stored before families are Django's). */
+  family: KeyFamilySchema,
   /** Masked: first 4 characters, `…`, length. */
   hint: z.string(),
   length: z.int().check(z.nonnegative()),
+  /** Salts stored with it (Phoenix's signing_salt, encryption_salt): not secret, shown. */
+  salts: z.optional(z.array(z.string())),
 });
 export type KeyHint = z.infer<typeof KeyHintSchema>;
+
+/**
+ * `keys/add`: a key, its family (Django's by default) and, for Phoenix, the endpoint's salts. The
+ * key must have its family's form (see `keyFormCheck`); the error names the setting, never the key.
+ */
+export const KeyAddSchema = z
+  .object({
+    label: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
+    key: z.string().check(z.minLength(1, 'Enter a key'), z.maxLength(4096, 'Key too long')),
+    family: z._default(KeyFamilySchema, 'django'),
+    salts: z.optional(z.array(KeySaltSchema).check(z.maxLength(8))),
+  })
+  .check(
+    z.superRefine((v, ctx) => {
+      // empty or too long: the field's own checks said so
+      const error = v.key.length > 0 && v.key.length <= 4096 && keyFormCheck(v.family, v.key).error;
+      if (error) ctx.addIssue({ code: 'custom', message: error, path: ['key'], input: v.key });
+      if (v.salts?.length && !KEY_FAMILY_INFO[v.family].salts) {
+        ctx.addIssue({ code: 'custom', message: `${KEY_FAMILY_INFO[v.family].label} keys take no salts`, path: ['salts'], input: v.salts });
+      }
+    }),
+  );
+export type KeyAdd = z.infer<typeof KeyAddSchema>;
 
 /** Settings as pages see them. */
 export const SettingsViewSchema = z.object({
@@ -64,7 +92,7 @@ export const SettingsViewSchema = z.object({
   policy: PolicyJsonSchema,
   /** The policy's session cookie names (read-only here: change them in `policy`). */
   sessionCookieNames: z.array(z.string()),
-  /** Secret keys, in the order tried (SECRET_KEY first, then fallbacks). */
+  /** Secret keys, in the order tried within each family (SECRET_KEY first, then fallbacks). */
   keys: z.array(KeyHintSchema),
   companion: z.object({ url: z.string(), hasToken: z.boolean() }),
 });

@@ -2,6 +2,7 @@
  * The views the background sends pages: cookies with their policy findings, a tab's snapshot,
  * session timeline events and decoded session values.
  */
+import { KeyFamilySchema } from './key-families.ts';
 import { WireErrorSchema } from './wire.ts';
 import { z } from './zod.ts';
 
@@ -24,6 +25,10 @@ const DecodeViewBaseSchema = z.object({
   keyIndex: z.optional(z.int()),
   /** Label of the stored key that verified. */
   keyLabel: z.optional(z.string()),
+  /** Family of the stored key that verified (`rails`, `laravel` …; `django` for Django's). */
+  keyFamily: z.optional(KeyFamilySchema),
+  /** True when the key decrypted the value (encrypted formats), not only verified it. */
+  decrypted: z.optional(z.boolean()),
   salt: z.optional(z.string()),
   algorithm: z.optional(z.string()),
   compressed: z.boolean(),

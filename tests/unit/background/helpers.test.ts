@@ -180,7 +180,7 @@ describe('settings', () => {
     expect(readSettings({ version: 1, policy: { maxAge: -1 }, companion: { url: 'http://x', token: 't' }, keys: [] }).policy).toEqual(defaultSettings().policy);
     const s = addKey(applyPatch(defaultSettings(), { companion: { url: 'http://127.0.0.1:8399///', token: 't' }, policy: { extends: 'strict' } }), { label: '', key: 'k'.repeat(40) }, 'id1');
     expect(s.companion).toEqual({ url: 'http://127.0.0.1:8399', token: 't' });
-    expect(s.keys).toEqual([{ id: 'id1', label: 'key 1', key: 'k'.repeat(40) }]);
+    expect(s.keys).toEqual([{ id: 'id1', label: 'key 1', family: 'django', key: 'k'.repeat(40) }]);
     expect(readSettings(JSON.parse(JSON.stringify(storeSettings(s))))).toEqual(s);
     const view = settingsView(s);
     expect(JSON.stringify(view)).not.toContain('k'.repeat(8));

@@ -62,6 +62,9 @@ describe('router', () => {
     [{ type: 'cookies/nope' }, 'ERR_BAD_REQUEST', 'Unknown request type "cookies/nope"'],
     [{ type: 'cookies/list', tabId: 'one' }, 'ERR_BAD_REQUEST', 'Bad "cookies/list" request: tabId: Invalid input: expected number, received string'],
     [{ type: 'keys/add', key: '' }, 'ERR_BAD_REQUEST', 'Bad "keys/add" request: key: Enter a key'],
+    [{ type: 'keys/add', key: 'short', family: 'laravel' }, 'ERR_BAD_REQUEST', 'Bad "keys/add" request: key: An APP_KEY without "base64:" is used as is and must be 32 bytes (AES-256) or 16 (AES-128), not 5: copy it from .env with its base64: prefix'],
+    [{ type: 'keys/add', key: 'k', family: 'spring' }, 'ERR_BAD_REQUEST', expect.stringMatching(/^Bad "keys\/add" request: family: Invalid option/)],
+    [{ type: 'keys/add', key: 'k', salts: ['s'] }, 'ERR_BAD_REQUEST', 'Bad "keys/add" request: salts: Django keys take no salts'],
     [{ type: 'settings/set', companion: { url: 'ftp://x' } }, 'ERR_BAD_REQUEST', 'Bad "settings/set" request: companion.url: Use an http:// or https:// URL'],
     [{ type: 'session/decode', value: '!!!' }, 'ERR_MALFORMED', 'Bad base64 in "!!!"'],
     [{ type: 'keys/remove', id: 'x' }, 'ERR_BAD_REQUEST', 'No key "x"'],
@@ -82,7 +85,7 @@ describe('router', () => {
     const add = vi.fn(() => settings);
     const { router } = setup(handlers({ 'keys/add': add }));
     await router.handle({ type: 'keys/add', key: 'k' });
-    expect(add).toHaveBeenCalledWith({ key: 'k', label: '' }, {});
+    expect(add).toHaveBeenCalledWith({ key: 'k', label: '', family: 'django' }, {});
   });
 });
 

@@ -311,7 +311,7 @@ describe('settings and keys', () => {
   it('stores secret keys in storage.local only and never sends them back', async () => {
     const secret = 'django-insecure-0123456789abcdefghijklmnopqrstuvwxyz';
     const view = await client.addKey(secret, 'dev');
-    expect(view.keys).toEqual([{ id: expect.any(String), label: 'dev', hint: 'djan… (52 chars)', length: 52 }]);
+    expect(view.keys).toEqual([{ id: expect.any(String), label: 'dev', family: 'django', hint: 'djan… (52 chars)', length: 52 }]);
     expect(JSON.stringify(view)).not.toContain(secret.slice(4));
     expect(JSON.stringify(await fakeBrowser.storage.local.get())).toContain(secret);
     expect(await fakeBrowser.storage.sync.get()).toEqual({});
