@@ -24,8 +24,8 @@ export interface CookieDetailsProps {
   /** Companion state, when the value is an opaque server-side session key. */
   companion?: CompanionView;
   onCompanionRetry?: () => void;
-  /** Opens the Keys section of Options (the "add the SECRET_KEY" link). */
-  onAddKey?: () => void;
+  /** Opens the Keys section of Options (the "add the SECRET_KEY" link), at the key family to add. */
+  onAddKey?: (family?: string) => void;
   /** "Now", ms since the epoch. */
   now: number;
   /** Injected for tests; defaults to the clipboard. */

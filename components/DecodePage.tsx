@@ -123,11 +123,11 @@ export function DecodePage(props: DecodePageProps): JSX.Element {
         {state?.status === 'har' ? <HarResult report={state.report} now={now} /> : null}
         {result ? (
           <>
-            <DecodedResult result={result} now={now} copied={copied} onCopy={async () => setCopied((await copyText(toJsonText(result.data))) ? 'JSON copied' : 'Copy failed')} />
+            <DecodedResult result={result} now={now} onAddKey={onOpenOptions} copied={copied} onCopy={async () => setCopied((await copyText(toJsonText(result.data))) ? 'JSON copied' : 'Copy failed')} />
             {(result.others ?? []).map((other, i) => (
               <section key={`${other.cookie ?? ''}-${i}`} class="other-cookie" data-testid="decode-other">
                 <h2>Cookie {other.cookie ?? `#${i + 2}`}</h2>
-                <DecodedResult result={other} now={now} />
+                <DecodedResult result={other} now={now} onAddKey={onOpenOptions} />
               </section>
             ))}
           </>

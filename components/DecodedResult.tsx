@@ -5,8 +5,8 @@ import { SignatureBadge } from './SignatureBadge.tsx';
 import type { DecodedView } from './view-model.ts';
 
 /** One decoded value: its facts, its data as a tree, its details. Everything renders as text. */
-export function DecodedResult(props: { result: DecodedView; now: () => number; copied?: string; onCopy?: () => void }): JSX.Element {
-  const { result, now, copied, onCopy } = props;
+export function DecodedResult(props: { result: DecodedView; now: () => number; onAddKey?: (() => void) | undefined; copied?: string; onCopy?: () => void }): JSX.Element {
+  const { result, now, onAddKey, copied, onCopy } = props;
   return (
     <>
       <dl class="facts">
@@ -33,7 +33,7 @@ export function DecodedResult(props: { result: DecodedView; now: () => number; c
         ) : null}
         <dt>Signature</dt>
         <dd>
-          <SignatureBadge signature={result.signature} />
+          <SignatureBadge signature={result.signature} onAddKey={onAddKey ? () => onAddKey() : undefined} />
         </dd>
         {result.timestamp !== undefined ? (
           <>

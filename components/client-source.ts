@@ -7,8 +7,11 @@
  */
 import { isSessionObject, parseExactJson, type SessionValue } from '../lib/codec/index.ts';
 import {
+  KEY_FAMILY_INFO,
   ProtocolError,
+  isEncryptedFormat,
   isWireErrorCode,
+  keyFamiliesFor,
   type CookieSnapshot,
   type CookieView,
   type DecodeView,
@@ -18,7 +21,7 @@ import {
   type TimelineEvent,
 } from '../lib/protocol/index.ts';
 import { createEditSource } from './edit-source.ts';
-import type { PanelSource, PanelUpdate } from './panel-source.ts';
+import type { OptionsSection, PanelSource, PanelUpdate } from './panel-source.ts';
 import type {
   CompanionView,
   CookieRow,
@@ -36,7 +39,7 @@ const TIMELINE_CAP = 500;
 export interface PanelSourceOptions {
   openFullWindow?: () => void;
   openDecoder?: () => void;
-  openOptions?: (section?: 'keys') => void;
+  openOptions?: (section?: OptionsSection) => void;
   /**
    * The inspected page's URL as DevTools sees it (`inspectedWindow`). When given, it is the
    * source of truth for the panel's site: the background reads that site's cookies, and a
@@ -476,16 +479,36 @@ export function toDecoded(d: DecodeView): DecodedView {
 function toSignature(d: DecodeView): SignatureView {
   switch (d.signature) {
     case 'verified':
-      return { state: 'verified', keyIndex: d.keyIndex ?? 0, keyLabel: d.keyLabel, salt: d.salt, algorithm: d.algorithm };
+      return {
+        state: 'verified',
+        keyIndex: d.keyIndex ?? 0,
+        keyLabel: d.keyLabel,
+        salt: d.salt,
+        algorithm: d.algorithm,
+        ...(d.keyFamily !== undefined ? { keyFamily: d.keyFamily } : {}),
+        ...(d.decrypted ? { decrypted: true } : {}),
+      };
     case 'bad':
       return { state: 'bad', message: d.error?.message ?? 'Signature does not match' };
     case 'expired':
       return { state: 'expired', message: d.error?.message ?? 'Signature has expired' };
     case 'unverified':
-      return { state: 'unverified' };
+      return unverifiedSignature(d);
     case 'none':
       return { state: 'none' };
   }
+}
+
+/** "Unverified": which setting's key to add, under which family, to verify or decrypt. */
+function unverifiedSignature(d: DecodeView): SignatureView {
+  const family = keyFamiliesFor(d.format)[0];
+  const keyName = d.keyName ?? (family ? KEY_FAMILY_INFO[family].setting : undefined);
+  return {
+    state: 'unverified',
+    ...(keyName !== undefined ? { keyName } : {}),
+    ...(family !== undefined ? { family } : {}),
+    ...(isEncryptedFormat(d.format) ? { encrypted: true } : {}),
+  };
 }
 
 /** The codec's exact JSON text back as session values (bigints, floats, tuples, key order kept). */

@@ -41,8 +41,11 @@ export interface PanelSource {
   openFullWindow?: () => void;
   /** Open the paste-and-decode page. */
   openDecoder?: () => void;
-  /** Open the Options page, at a section (`keys`) when given. */
-  openOptions?: (section?: 'keys') => void;
+  /** Open the Options page, at a section (`keys`, or `keys=rails` to add a key of that family) when given. */
+  openOptions?: (section?: OptionsSection) => void;
   /** Change the site's cookies (absent where the panel only reads). */
   edit?: PanelEditSource;
 }
+
+/** A section of Options to open at: the Keys section, optionally with a key family chosen. */
+export type OptionsSection = 'keys' | `keys=${string}`;

@@ -62,8 +62,14 @@ export interface FindingView {
 /** The signature state of a decoded value. */
 export type SignatureView =
   | { state: 'none' }
-  | { state: 'unverified' }
-  | { state: 'verified'; keyIndex: number; keyLabel?: string; salt?: string; algorithm?: string }
+  /**
+   * No key of its family is stored: `keyName` is the setting to add (`secret_key_base`, `APP_KEY`;
+   * absent: Django's SECRET_KEY), `family` the key family Options files it under, `encrypted` when a
+   * key would decrypt rather than verify.
+   */
+  | { state: 'unverified'; keyName?: string; family?: string; encrypted?: boolean }
+  /** `keyFamily`: the family of the key that verified; `decrypted`: the key decrypted the value. */
+  | { state: 'verified'; keyIndex: number; keyLabel?: string; salt?: string; algorithm?: string; keyFamily?: string; decrypted?: boolean }
   | { state: 'bad'; message: string }
   | { state: 'expired'; message: string };
 

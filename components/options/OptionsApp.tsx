@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SessionLensClient } from '../../lib/protocol/index.ts';
-import type { PolicyCatalog, SettingsView } from '../../lib/protocol/index.ts';
+import type { KeyFamily, PolicyCatalog, SettingsView } from '../../lib/protocol/index.ts';
 import type { Theme } from '../view-model.ts';
 import { CompanionSection } from './CompanionSection.tsx';
 import { KeysSection } from './KeysSection.tsx';
@@ -28,6 +28,8 @@ export interface OptionsAppProps {
   grantOrigin?: string | null;
   /** A section to scroll to and focus once loaded (`#keys` from the panel's "add the SECRET_KEY"). */
   section?: string | null;
+  /** The key family to add (`#keys=rails` from the panel's "add the secret_key_base"). */
+  keyFamily?: KeyFamily | null;
 }
 
 /** The match pattern for a companion URL, or `null` when it is a local host granted at install. */
@@ -73,7 +75,7 @@ function GrantBanner({ origin, client }: { origin: string; client: OptionsClient
  * @example
  * render(<OptionsApp client={createBrowserClient()} theme="light" />, root);
  */
-export function OptionsApp({ client, theme, grantOrigin, section }: OptionsAppProps) {
+export function OptionsApp({ client, theme, grantOrigin, section, keyFamily }: OptionsAppProps) {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [catalog, setCatalog] = useState<PolicyCatalog | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -115,7 +117,8 @@ export function OptionsApp({ client, theme, grantOrigin, section }: OptionsAppPr
           <>
             <KeysSection
               keys={settings.keys}
-              onAdd={async (key, label) => setSettings(await client.addKey(key, label))}
+              initialFamily={keyFamily ?? undefined}
+              onAdd={async (key, label, family, salts) => setSettings(await client.addKey(key, label, family, salts))}
               onRemove={async (id) => setSettings(await client.removeKey(id))}
             />
             <PolicyEditor

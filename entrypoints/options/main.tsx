@@ -4,6 +4,7 @@ import '../../components/options/options.css';
 import { OptionsApp } from '../../components/options/OptionsApp.tsx';
 import { resolveTheme } from '../../components/theme.ts';
 import { createBrowserClient } from '../../lib/browser/index.ts';
+import { KeyFamilySchema } from '../../lib/protocol/index.ts';
 
 const root = document.getElementById('app');
 if (root) {
@@ -13,9 +14,16 @@ if (root) {
   });
   document.documentElement.dataset.theme = theme;
   const grant = /^#grant=(.+)$/.exec(location.hash)?.[1];
-  const section = location.hash === '#keys' ? 'keys' : null;
+  const keys = /^#keys(?:=(.+))?$/.exec(location.hash);
+  const family = KeyFamilySchema.safeParse(keys?.[1]);
   render(
-    <OptionsApp client={createBrowserClient()} theme={theme} grantOrigin={grant ? decodeURIComponent(grant) : null} section={section} />,
+    <OptionsApp
+      client={createBrowserClient()}
+      theme={theme}
+      grantOrigin={grant ? decodeURIComponent(grant) : null}
+      section={keys ? 'keys' : null}
+      keyFamily={family.success ? family.data : null}
+    />,
     root,
   );
 }

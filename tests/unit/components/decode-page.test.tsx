@@ -106,7 +106,10 @@ describe('wire → view mapping', () => {
     ['verified', { keyIndex: 2, keyLabel: 'old', salt: 's', algorithm: 'sha256' }, { state: 'verified', keyIndex: 2, keyLabel: 'old', salt: 's', algorithm: 'sha256' }],
     ['bad', { error: { code: 'ERR_BAD_SIGNATURE', message: 'Signature "x" does not match' } }, { state: 'bad', message: 'Signature "x" does not match' }],
     ['expired', { error: { code: 'ERR_SIGNATURE_EXPIRED', message: 'Signature age 5 > 1 seconds' } }, { state: 'expired', message: 'Signature age 5 > 1 seconds' }],
-    ['unverified', {}, { state: 'unverified' }],
+    ['unverified', {}, { state: 'unverified', keyName: 'SECRET_KEY', family: 'django' }],
+    ['unverified', { format: 'laravel-encrypted', keyName: 'APP_KEY' }, { state: 'unverified', keyName: 'APP_KEY', family: 'laravel', encrypted: true }],
+    ['unverified', { format: 'express-session' }, { state: 'unverified', keyName: 'secret / keys', family: 'express' }],
+    ['verified', { format: 'rails-encrypted', keyIndex: 0, keyLabel: 'prod', keyFamily: 'rails', decrypted: true }, { state: 'verified', keyIndex: 0, keyLabel: 'prod', keyFamily: 'rails', decrypted: true }],
     ['none', {}, { state: 'none' }],
   ] as const)('signature %s', (signature, extra, expected) => {
     const view = toDecoded({

@@ -21,6 +21,13 @@ describe('SignatureBadge', () => {
       'Verified with key 0 (SECRET_KEY) · salt django.contrib.sessions.backends.signed_cookies · sha256',
     ],
     [{ state: 'verified', keyIndex: 1, keyLabel: 'old' } as const, 'Verified with key 1 (old, fallback)'],
+    [{ state: 'unverified', keyName: 'APP_KEY', family: 'laravel', encrypted: true } as const, 'Unverified — add the APP_KEY in Options to decrypt'],
+    [{ state: 'unverified', keyName: 'cookie_secret', family: 'tornado' } as const, 'Unverified — add the cookie_secret in Options to verify'],
+    [
+      { state: 'verified', keyIndex: 0, keyLabel: 'prod', keyFamily: 'rails', decrypted: true } as const,
+      'Decrypted with Ruby on Rails key 0 (prod, secret_key_base)',
+    ],
+    [{ state: 'verified', keyIndex: 0, keyFamily: 'django' } as const, 'Verified with key 0 (SECRET_KEY)'],
     [{ state: 'bad', message: 'Signature "x" does not match' } as const, 'Bad signature: Signature "x" does not match'],
     [{ state: 'expired', message: 'Signature age 20 > 10 seconds' } as const, 'Expired: Signature age 20 > 10 seconds'],
   ])('%o → %s', (sig, text) => {
@@ -301,6 +308,25 @@ describe('CookieDetails', () => {
     expect(link.textContent).toBe('add the SECRET_KEY');
     click(link);
     expect(opened).toBe(1);
+    m.unmount();
+  });
+
+  it('names the framework’s setting and opens Options at its key family', () => {
+    const families: (string | undefined)[] = [];
+    const m = mount(
+      <CookieDetails
+        cookie={cookie({ name: '_app_session' })}
+        decoded={{ status: 'ok', result: { format: 'rails-encrypted', keyName: 'secret_key_base', data: null, signature: { state: 'unverified', keyName: 'secret_key_base', family: 'rails', encrypted: true } } }}
+        findings={[]}
+        onAddKey={(f) => families.push(f)}
+        now={0}
+      />,
+    );
+    const link = $(m.container, '[data-testid="add-key"]') as HTMLAnchorElement;
+    expect(link.textContent).toBe('add the secret_key_base');
+    expect($(m.container, '[data-testid="signature"]').textContent).toBe('Unverified — add the secret_key_base in Options to decrypt');
+    click(link);
+    expect(families).toEqual(['rails']);
     m.unmount();
   });
 
