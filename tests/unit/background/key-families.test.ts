@@ -8,9 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addKey, decodeToView, defaultSettings, keysForFormat, readSettings, settingsView, startService, storeSettings, type BackgroundHandle } from '../../../lib/background/index.ts';
-import { KeyAddSchema, createClient, keyFamiliesFor, keyFormCheck, type KeyFamily, type SessionLensClient } from '../../../lib/protocol/index.ts';
-import { createPortPair } from '../../support/memory-transport.ts';
-import { cookie, plainPlatform, type PlainPlatform } from '../../support/plain-platform.ts';
+import { KeyAddSchema, keyFamiliesFor, keyFormCheck, type KeyFamily, type SessionLensClient } from '../../../lib/protocol/index.ts';
+import { cookie, plainClient, plainPlatform, type PlainPlatform } from '../../support/plain-platform.ts';
 
 type Vector = Record<string, string> & { data?: unknown };
 const fx = (n: string) => JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/frameworks', n), 'utf8')) as Record<string, Vector[]>;
@@ -164,14 +163,7 @@ describe('the panel: a stored Rails or Laravel key decrypts the session cookie',
     p = plainPlatform();
     bg = startService(p.platform, { badgeDelay: 1, onError: (where, e) => { throw new Error(`${where}: ${String(e)}`); } });
     await bg.ready;
-    client = createClient({
-      request: async (message) => JSON.parse(JSON.stringify(await p.events.message.handler!(JSON.parse(JSON.stringify(message)), {}))),
-      connect(name) {
-        const [clientEnd, serverEnd] = createPortPair(name);
-        p.events.connect.emit(serverEnd);
-        return clientEnd;
-      },
-    });
+    client = plainClient(p);
   });
 
   afterEach(async () => {
