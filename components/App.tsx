@@ -100,7 +100,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   // Findings belong to one cookie (name, domain, path, partition), not to every cookie of its name.
   const selectedKey = selected ? cookieKeyOf(selected) : null;
   const selectedFindings = selectedKey === null ? [] : view.findings.filter((f) => findingKeyOf(f) === selectedKey);
-  const openKeys = source.openOptions ? (family?: string) => source.openOptions?.(family ? `keys=${family}` : 'keys') : undefined;
+  // Django's is the form's default family: `#keys` alone
+  const openKeys = source.openOptions ? (family?: string) => source.openOptions?.(family && family !== 'django' ? `keys=${family}` : 'keys') : undefined;
   // Editing needs the site's cookies: host access and a page with a host.
   const host = hostOfPage(view.url);
   const edit = !loading && view.access.granted && host !== '' ? source.edit : undefined;

@@ -104,7 +104,7 @@ export function KeysSection({ keys, onAdd, onRemove, initialFamily }: KeysSectio
         <Field id="key-label" label="Label">
           <input id="key-label" placeholder="dev" value={label} onInput={(e) => setLabel((e.currentTarget as HTMLInputElement).value)} />
         </Field>
-        <Field id="key-value" label={info.setting} errors={shown ? [shown] : undefined} hint={!shown ? check.warning : undefined}>
+        <Field id="key-value" label={`Secret key (${info.setting})`} errors={shown ? [shown] : undefined} hint={!shown ? check.warning : undefined}>
           <input
             id="key-value"
             type="password"

@@ -35,10 +35,10 @@ describe('KeysSection', () => {
     view = mount(<KeysSection keys={[]} onAdd={async (...a) => void added.push(a)} onRemove={async () => undefined} />);
     const root = view.container;
     expect(($(root, '#key-family') as HTMLSelectElement).value).toBe('django');
-    expect($(root, 'label[for="key-value"]').textContent).toBe('SECRET_KEY');
+    expect($(root, 'label[for="key-value"]').textContent).toBe('Secret key (SECRET_KEY)');
 
     choose($(root, '#key-family'), 'laravel');
-    expect($(root, 'label[for="key-value"]').textContent).toBe('APP_KEY');
+    expect($(root, 'label[for="key-value"]').textContent).toBe('Secret key (APP_KEY)');
     expect($(root, '#key-family-hint').textContent).toContain('Setting: APP_KEY — .env APP_KEY=base64:…');
     type($(root, '#key-value'), 'base64:c2hvcnQ=');
     expect(errorsOf(root, 'key-value')).toEqual(["This APP_KEY decodes to 5 bytes: Laravel's are 32 (AES-256) or 16 (AES-128)"]);
