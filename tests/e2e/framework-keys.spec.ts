@@ -61,9 +61,9 @@ test('a Rails and a Laravel key stored in Options decrypt their cookies in the o
   await keys.getByLabel('Label').fill('rails prod');
   await keys.getByLabel('Secret key').fill(rails.key!);
   await keys.getByRole('button', { name: 'Add key' }).click();
-  await expect(keys.locator('.opt-keys')).toContainText('rails prod 0f52… (128 chars) (secret_key_base) · Ruby on Rails');
+  await expect(keys.locator('.opt-keys')).toContainText(`rails prod 0f52… (${rails.key!.length} chars) (secret_key_base) · Ruby on Rails`);
   await expect(panel.signature).toHaveAttribute('data-state', 'verified', { timeout: 10_000 });
-  await expect(panel.signature).toHaveText('Decrypted with Ruby on Rails key 0 (rails prod, secret_key_base)');
+  await expect(panel.signature).toContainText('Decrypted with Ruby on Rails key 0 (rails prod, secret_key_base)');
   await expect(panel.tree).toContainText('session_id');
   await expect(panel.tree).toContainText(String((rails as unknown as { data: { session_id: string } }).data.session_id));
 
@@ -72,13 +72,13 @@ test('a Rails and a Laravel key stored in Options decrypt their cookies in the o
   await expect(panel.format).toContainText('laravel-encrypted');
   await expect(panel.signature.getByTestId('add-key')).toHaveText('add the APP_KEY');
   await keys.getByLabel('Framework').selectOption('laravel');
-  await keys.getByLabel('Secret key').fill('base64:short');
+  await keys.getByLabel('Secret key').fill('base64:c2hvcnQ=');
   await expect(keys.locator('[data-field="key-value"]')).toContainText("Laravel's are 32 (AES-256) or 16 (AES-128)");
   await expect(keys.getByRole('button', { name: 'Add key' })).toBeDisabled();
   await keys.getByLabel('Secret key').fill(laravel.key!);
   await keys.getByRole('button', { name: 'Add key' }).click();
   await expect(panel.signature).toHaveAttribute('data-state', 'verified', { timeout: 10_000 });
-  await expect(panel.signature).toHaveText('Decrypted with Laravel key 0 (key 1, APP_KEY)');
+  await expect(panel.signature).toContainText('Decrypted with Laravel key 0 (key 1, APP_KEY)');
   await expect(panel.tree).toContainText(String((laravel as unknown as { data: string }).data));
 
   // The keys never come back to a page.
