@@ -34,7 +34,7 @@ describe('looksLikeHar', () => {
 
 describe('DecodePage with a HAR file', () => {
   it('pasted: every session cookie decoded and verified with its request, findings per Set-Cookie grouped by response', async () => {
-    const settings = { ...defaultSettings(), keys: [{ id: 'k', label: 'fixture', key: DJANGO_SECRET_KEY }] };
+    const settings = { ...defaultSettings(), keys: [{ id: 'k', label: 'fixture', family: 'django' as const, key: DJANGO_SECRET_KEY }] };
     const analyzeHar = async (text: string) => toHarReport(await analyzeHarText(text, settings, NOW));
     const m = mount(<DecodePage decode={noDecode} analyzeHar={analyzeHar} theme="light" keyCount={1} now={() => NOW} />);
     type($(m.container, '[data-testid="decode-input"]'), HAR);
