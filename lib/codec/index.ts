@@ -31,6 +31,8 @@ export { pickleDumps } from './pickle-write.ts';
 export { unmarshal } from './marshal.ts';
 export { phpUnserialize } from './php-serialize.ts';
 export { binaryToTerm } from './erlang-term.ts';
+export { FLASK_RE } from './flask.ts';
+export { EXPRESS_RE } from './express-session.ts';
 export {
   frameworkDecoder,
   detectFramework,

@@ -1,11 +1,11 @@
 /**
  * Fix texts in the words of the framework that set a cookie, when its value shows which one
- * (lib/codec's shape detection: a Rails, Laravel, Starlette … session cookie), instead of Django's
+ * (lib/codec's shape detection: a Rails, Laravel, Starlette, Flask, Express … session cookie), instead of Django's
  * settings. One entry per family and rule; rules without an entry keep their own fix.
  */
-import { detectFramework, normalizeValue, type FrameworkFormat } from '../codec/index.ts';
+import { detectFramework, EXPRESS_RE, FLASK_RE, normalizeValue, type FrameworkFormat } from '../codec/index.ts';
 
-type Family = 'rails' | 'rack' | 'laravel' | 'starlette' | 'tornado' | 'phoenix' | 'gorilla' | 'iron-session' | 'nextauth' | 'yii2';
+type Family = 'flask' | 'express' | 'rails' | 'rack' | 'laravel' | 'starlette' | 'tornado' | 'phoenix' | 'gorilla' | 'iron-session' | 'nextauth' | 'yii2';
 type FixRule = 'secure-missing' | 'httponly-missing' | 'samesite-missing' | 'expiry-too-long';
 
 const FAMILY: Record<FrameworkFormat, Family> = {
@@ -26,6 +26,20 @@ const FAMILY: Record<FrameworkFormat, Family> = {
 
 /** Each framework's setting per rule (from its own documentation of the session cookie options). */
 const FIXES: Record<Family, Partial<Record<FixRule, string>>> = {
+  // Flask's session cookie settings (flask.palletsprojects.com, "Builtin Configuration Values").
+  flask: {
+    'secure-missing': 'Flask: SESSION_COOKIE_SECURE = True (response.set_cookie(…, secure=True) for other cookies)',
+    'httponly-missing': 'Flask: SESSION_COOKIE_HTTPONLY = True (the default; response.set_cookie(…, httponly=True) for others)',
+    'samesite-missing': 'Flask: SESSION_COOKIE_SAMESITE = "Lax"',
+    'expiry-too-long': 'Flask: PERMANENT_SESSION_LIFETIME = timedelta(hours=12)',
+  },
+  // express-session's `cookie` options; res.cookie's for other cookie-signature (`s:`) cookies.
+  express: {
+    'secure-missing': "Express: session({ cookie: { secure: true } }) (app.set('trust proxy', 1) behind a proxy; res.cookie(…, { secure: true }) for others)",
+    'httponly-missing': 'Express: session({ cookie: { httpOnly: true } }) (the default; res.cookie(…, { httpOnly: true }) for others)',
+    'samesite-missing': "Express: session({ cookie: { sameSite: 'lax' } })",
+    'expiry-too-long': 'Express: session({ cookie: { maxAge: 43200000 } }) (milliseconds)',
+  },
   rails: {
     'secure-missing': 'Rails: config.session_store :cookie_store, key: "_app_session", secure: true (or config.force_ssl = true)',
     'httponly-missing': 'Rails: config.session_store :cookie_store, httponly: true (the default; cookies[...] = { httponly: true } for others)',
@@ -95,7 +109,9 @@ const FIXES: Record<Family, Partial<Record<FixRule, string>>> = {
  */
 export function frameworkFix(rule: string, value: string): string | undefined {
   if (!value || value.length > 8192) return undefined;
-  const format = detectFramework(normalizeValue(value))?.format;
-  return format ? FIXES[FAMILY[format]][rule as FixRule] : undefined;
+  const normalized = normalizeValue(value);
+  const format = detectFramework(normalized)?.format;
+  const family = format ? FAMILY[format] : FLASK_RE.test(normalized) ? 'flask' : EXPRESS_RE.test(normalized) ? 'express' : undefined;
+  return family ? FIXES[family][rule as FixRule] : undefined;
 }
 

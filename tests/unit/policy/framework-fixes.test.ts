@@ -31,6 +31,20 @@ describe('framework-specific fixes', () => {
     expect(f['secure-missing']).not.toMatch(/SESSION_COOKIE_SECURE/);
   });
 
+  const other = (n: string) => JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/other', n), 'utf8')) as Record<string, { value: string }[]>;
+
+  it.each([
+    ['Flask', 'session', other('python.json').flask!, /^Flask: SESSION_COOKIE_SECURE = True/, /^Flask: SESSION_COOKIE_SAMESITE = "Lax"/],
+    ['Express', 'connect.sid', other('node.json').express!, /^Express: session\(\{ cookie: \{ secure: true \} \}\)/, /^Express: session\(\{ cookie: \{ sameSite: 'lax' \} \}\)/],
+  ])('%s (every fixture value)', (_n, name, values, secure, sameSite) => {
+    for (const { value } of values) {
+      const f = fixes(name, value);
+      expect(f['secure-missing']).toMatch(secure);
+      expect(f['samesite-missing']).toMatch(sameSite);
+      expect(f['secure-missing']).not.toMatch(/check --deploy/);
+    }
+  });
+
   it("keeps Django's settings for a Django session cookie", () => {
     expect(fixes('sessionid', 'abcdefghijklmnopqrstuvwxyz012345')['secure-missing']).toMatch(/SESSION_COOKIE_SECURE = True/);
   });
