@@ -1,6 +1,7 @@
 import { Component, type ComponentChildren, type JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AccessBanner } from './AccessBanner.tsx';
+import { CompanionSessions } from './CompanionSessions.tsx';
 import { CookieDetails } from './CookieDetails.tsx';
 import { hostOfPage } from './edit-source.ts';
 import { CookieTable } from './CookieTable.tsx';
@@ -142,6 +143,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
             onClear={source.clearTimeline ? () => void source.clearTimeline?.().catch(() => undefined) : undefined}
             onExport={(format) => exportReport(view, format, now())}
           />
+          <CompanionSessions source={source} />
         </div>
         <aside
           class="right"
@@ -160,6 +162,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
               findings={selectedFindings}
               companion={opaqueKey !== null ? companion?.view : undefined}
               onCompanionRetry={opaqueKey !== null ? () => lookup(opaqueKey) : undefined}
+              onCompanionUpdate={opaqueKey !== null && source.companionUpdate ? (json) => source.companionUpdate!(opaqueKey, json) : undefined}
+              onCompanionDelete={opaqueKey !== null && source.companionDelete ? () => source.companionDelete!(opaqueKey) : undefined}
               onAddKey={openKeys}
               now={t}
             />

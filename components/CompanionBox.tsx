@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { CompanionActions } from './CompanionActions.tsx';
 import { DecodedTree } from './DecodedTree.tsx';
 import type { CompanionView } from './view-model.ts';
 
@@ -6,13 +7,17 @@ export interface CompanionBoxProps {
   companion: CompanionView;
   /** Retry the connection / lookup. */
   onRetry?: () => void;
+  /** Rewrite / delete this session on the server: offered only when the companion says it writes. */
+  onUpdate?: (json: string) => Promise<void>;
+  onDelete?: () => Promise<void>;
 }
 
 /**
  * Server-side data for an opaque session key, from the companion server. Shows the connection
  * state; when the companion is off or down the rest of the panel keeps working.
  */
-export function CompanionBox({ companion, onRetry }: CompanionBoxProps): JSX.Element {
+export function CompanionBox({ companion, onRetry, onUpdate, onDelete }: CompanionBoxProps): JSX.Element {
+  const writable = companion.status === 'up' && companion.readOnly === false;
   return (
     <section class="companion" aria-label="Server-side session" data-testid="companion" data-status={companion.status}>
       <h3>
@@ -46,6 +51,15 @@ export function CompanionBox({ companion, onRetry }: CompanionBoxProps): JSX.Ele
               {companion.session.verified === false ? ' · signature does not verify' : ''}
             </p>
             <DecodedTree value={companion.session.data ?? null} label="server session" />
+            {writable ? (
+              <CompanionActions
+                data={companion.session.data ?? null}
+                onUpdate={onUpdate}
+                onDelete={onDelete}
+                onDone={() => onRetry?.()}
+                deleteLabel="Log this session out"
+              />
+            ) : null}
           </div>
         ) : (
           <p class="muted">No session with this key on the server (logged out or expired).</p>

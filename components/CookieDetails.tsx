@@ -24,6 +24,9 @@ export interface CookieDetailsProps {
   /** Companion state, when the value is an opaque server-side session key. */
   companion?: CompanionView;
   onCompanionRetry?: () => void;
+  /** Rewrite / delete the opaque session on a `--allow-write` companion. */
+  onCompanionUpdate?: (json: string) => Promise<void>;
+  onCompanionDelete?: () => Promise<void>;
   /** Opens the Keys section of Options (the "add the SECRET_KEY" link), at the key family to add. */
   onAddKey?: (family?: string) => void;
   /** "Now", ms since the epoch. */
@@ -37,7 +40,7 @@ export interface CookieDetailsProps {
  * state, timestamp and age, policy findings with fixes, and companion data for opaque keys.
  */
 export function CookieDetails(props: CookieDetailsProps): JSX.Element {
-  const { cookie, decoded, findings, companion, onCompanionRetry, onAddKey, now, copy = copyText } = props;
+  const { cookie, decoded, findings, companion, onCompanionRetry, onCompanionUpdate, onCompanionDelete, onAddKey, now, copy = copyText } = props;
   const [copied, setCopied] = useState<string | null>(null);
   const doCopy = async (what: string, text: string) => {
     const ok = await copy(text);
@@ -134,7 +137,7 @@ export function CookieDetails(props: CookieDetailsProps): JSX.Element {
       ) : null}
       {result && result.data !== null ? <DecodedTree value={result.data} /> : null}
       {result?.details ? <DecodedTree value={result.details} label="details" /> : null}
-      {companion ? <CompanionBox companion={companion} onRetry={onCompanionRetry} /> : null}
+      {companion ? <CompanionBox companion={companion} onRetry={onCompanionRetry} onUpdate={onCompanionUpdate} onDelete={onCompanionDelete} /> : null}
       <FindingsList findings={findings} title="Findings for this cookie" />
     </section>
   );

@@ -209,6 +209,9 @@ export function createPanelSource(
     subscribe: updates.subscribe,
     decode: (cookie: CookieRow) => decodeCookie(client, wire, cookie),
     companion: (key: string) => lookupCompanion(client, key),
+    companionSessions: (query: { userId?: string }) => client.listCompanionSessions(query),
+    companionUpdate: async (key: string, json: string) => void (await client.updateCompanionSession(key, json)),
+    companionDelete: async (key: string) => void (await client.deleteCompanionSession(key)),
     requestAccess: (pattern: string) => requestAccess(client, pattern, reload),
     clearTimeline: () => clearTimeline(client, wire?.site ?? null, log.clear),
     openFullWindow: options.openFullWindow,
@@ -369,6 +372,7 @@ async function lookupCompanion(client: SessionLensClient, key: string): Promise<
     const r = await client.lookupSession(key);
     return {
       status: 'up',
+      ...(r.readOnly !== undefined ? { readOnly: r.readOnly } : {}),
       session: {
         key: r.key,
         found: r.found,

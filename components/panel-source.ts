@@ -5,6 +5,7 @@
  */
 import type { PanelEditSource } from './edit-source.ts';
 import type {
+  CompanionListing,
   CompanionView,
   CookieRow,
   DecodedView,
@@ -33,6 +34,12 @@ export interface PanelSource {
   decode(cookie: CookieRow): Promise<DecodedView>;
   /** Ask the companion server for an opaque session key; `null` when no companion is configured. */
   companion(key: string): Promise<CompanionView>;
+  /** The companion's latest sessions, one user's when `userId` is given ("Sessions" view). */
+  companionSessions?: (query: { userId?: string }) => Promise<CompanionListing>;
+  /** Rewrite a session's data on a `--allow-write` companion (`json`: the whole dict, exact JSON text). */
+  companionUpdate?: (key: string, json: string) => Promise<void>;
+  /** Delete a session on a `--allow-write` companion (log it out). */
+  companionDelete?: (key: string) => Promise<void>;
   /** Request optional host permission for an origin pattern (called from a click). Resolves to granted. */
   requestAccess(pattern: string): Promise<boolean>;
   /** Forget the site's timeline (here and in the background). */

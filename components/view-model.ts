@@ -168,7 +168,24 @@ export type CompanionView =
   | { status: 'off' }
   | { status: 'checking' }
   | { status: 'down'; message: string }
-  | { status: 'up'; session?: CompanionSessionView; error?: string };
+  | { status: 'up'; session?: CompanionSessionView; error?: string; readOnly?: boolean };
+
+/** One session of the companion's list ("Sessions" view). */
+export interface CompanionRowView {
+  key: string;
+  store: string;
+  expireDate: string | null;
+  expired: boolean;
+  userId: string | null;
+}
+
+/** The companion's latest sessions, and whether it may write (`--allow-write`). */
+export interface CompanionListing {
+  readOnly: boolean;
+  sessions: CompanionRowView[];
+  /** Stores not listed (memcached cannot list; a store down) — said, not hidden. */
+  unlisted: { store: string; reason: string; count?: number }[];
+}
 
 /** Whether the extension may read the inspected site's cookies. */
 export interface AccessView {

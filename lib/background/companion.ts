@@ -26,13 +26,28 @@ export const COMPANION_TIMEOUT_MS = 5_000;
 /** Largest answer read, bytes. */
 const MAX_BODY = 2 * 1024 * 1024;
 
-type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+/** `fetch`, as the background is given it (tests pass their own). */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-async function get(config: CompanionConfig, path: string, fetchFn: FetchLike): Promise<{ status: number; body: unknown; text: string }> {
+/**
+ * One call to the companion (GET unless `write` says otherwise): the token, a timeout, no
+ * cookies, no redirects, and a bounded answer.
+ *
+ * @example
+ * const { status, body, text } = await get(config, '/v1/health', fetch);
+ */
+export async function get(
+  config: CompanionConfig,
+  path: string,
+  fetchFn: FetchLike,
+  write?: { method: 'PUT' | 'DELETE'; json?: string },
+): Promise<{ status: number; body: unknown; text: string }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (config.token) headers.authorization = `Bearer ${config.token}`;
+  if (write?.json !== undefined) headers['content-type'] = 'application/json';
   const res = await fetchFn(`${config.url}${path}`, {
     headers,
+    ...(write ? { method: write.method, ...(write.json !== undefined ? { body: write.json } : {}) } : {}),
     signal: AbortSignal.timeout(COMPANION_TIMEOUT_MS),
     credentials: 'omit',
     redirect: 'error',
@@ -110,19 +125,32 @@ export async function testCompanion(config: CompanionConfig, fetchFn: FetchLike 
 }
 
 /**
+ * Throws `ERR_NOT_CONFIGURED` unless a usable companion URL is set.
+ *
+ * @example
+ * checkConfigured({ url: '', token: '' }) // throws ProtocolError('ERR_NOT_CONFIGURED', …)
+ */
+export function checkConfigured(config: CompanionConfig): void {
+  if (!config.url) throw new ProtocolError('ERR_NOT_CONFIGURED', 'No companion URL is set (Options → Companion)');
+  const refused = companionUrlError(config.url);
+  if (refused) throw new ProtocolError('ERR_NOT_CONFIGURED', `${refused} (Options → Companion)`);
+}
+
+/**
  * Looks up an opaque session key on the companion. Data comes back as exact JSON text.
  *
  * @example
  * const view = await lookupSession({ url, token }, 'k3…');
  */
 export async function lookupSession(config: CompanionConfig, key: string, fetchFn: FetchLike = fetch): Promise<CompanionLookupView> {
-  if (!config.url) throw new ProtocolError('ERR_NOT_CONFIGURED', 'No companion URL is set (Options → Companion)');
-  const refused = companionUrlError(config.url);
-  if (refused) throw new ProtocolError('ERR_NOT_CONFIGURED', `${refused} (Options → Companion)`);
+  checkConfigured(config);
   if (!SessionKeySchema.safeParse(key).success) throw new ProtocolError('ERR_BAD_REQUEST', 'Not a session key (8–40 characters of [a-z0-9])');
   let res: Awaited<ReturnType<typeof get>>;
+  let readOnly: boolean | undefined;
   try {
-    res = await get(config, `/v1/sessions/${key}`, fetchFn);
+    const [r, health] = await Promise.all([get(config, `/v1/sessions/${key}`, fetchFn), get(config, '/v1/health', fetchFn).catch(() => null)]);
+    res = r;
+    readOnly = HealthResponseSchema.safeParse(health?.body).data?.readOnly;
   } catch (e) {
     if (e instanceof ProtocolError) throw e;
     throw new ProtocolError('ERR_COMPANION', `Cannot reach the companion at ${config.url}`);
@@ -132,7 +160,8 @@ export async function lookupSession(config: CompanionConfig, key: string, fetchF
   const parsed = SessionResponseSchema.safeParse(res.body);
   if (!parsed.success) throw new ProtocolError('ERR_COMPANION', `Unexpected answer from the companion (HTTP ${res.status})`);
   const r = parsed.data;
-  if (!r.found) return { key, found: false, store: null, expireDate: null, expired: null, verified: null, json: null };
+  const ro = readOnly === undefined ? {} : { readOnly };
+  if (!r.found) return { key, found: false, store: null, expireDate: null, expired: null, verified: null, json: null, ...ro };
   // Re-read the body with the codec so integers beyond 2^53 stay exact.
   let data: SessionValue = null;
   try {
@@ -149,5 +178,6 @@ export async function lookupSession(config: CompanionConfig, key: string, fetchF
     expired: r.expired,
     verified: r.verified,
     json: r.data === null ? null : stringifyJson(data, 2),
+    ...ro,
   };
 }

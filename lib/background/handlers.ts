@@ -5,6 +5,7 @@
 import { PRESET_NAMES, RULES, SEVERITIES, getPreset, resolvePolicy, validatePolicy } from '../policy/index.ts';
 import type { BadgeUpdates } from './badge-updates.ts';
 import { lookupSession, testCompanion, testConfigFor } from './companion.ts';
+import { deleteSession, listSessions, updateSession } from './companion-sessions.ts';
 import type { ServiceContext } from './context.ts';
 import { createEditHandlers } from './cookie-edit.ts';
 import { isSessionCookie } from './cookie-view.ts';
@@ -114,6 +115,15 @@ export function createHandlers(ctx: ServiceContext, deps: HandlerDeps): Handlers
     },
     'companion/lookup'({ key }) {
       return lookupSession(ctx.settings().companion, key, deps.fetch);
+    },
+    'companion/list'(query) {
+      return listSessions(ctx.settings().companion, query, deps.fetch);
+    },
+    'companion/update'({ key, json }) {
+      return updateSession(ctx.settings().companion, key, json, deps.fetch);
+    },
+    'companion/delete'({ key }) {
+      return deleteSession(ctx.settings().companion, key, deps.fetch);
     },
     'policy/validate'({ policy }) {
       const r = validatePolicy(policy);

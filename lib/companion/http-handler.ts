@@ -224,9 +224,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     if (path === `${COMPANION_API_PREFIX}/sessions`) {
       route.name = '/v1/sessions';
       if (!isGet) return fail(405, 'ERR_METHOD_NOT_ALLOWED', 'Use GET', { allow: 'GET' });
-      const parsed = SessionListQuerySchema.safeParse({ limit: query.get('limit') ?? undefined });
-      if (!parsed.success) return fail(400, 'ERR_BAD_REQUEST', 'limit must be a whole number from 1 to 1000');
-      const { sessions, unlisted } = await service.list(parsed.data.limit);
+      const parsed = SessionListQuerySchema.safeParse({ limit: query.get('limit') ?? undefined, user: query.get('user') ?? undefined });
+      if (!parsed.success) return fail(400, 'ERR_BAD_REQUEST', 'limit must be a whole number from 1 to 1000, user 1–150 characters');
+      const { sessions, unlisted } = await service.list(parsed.data.limit, parsed.data.user);
       const body = JSON.stringify({
         sessions: sessions.map((s) => ({ ...s, expireDate: s.expireDate ? s.expireDate.toISOString() : null })),
         unlisted,

@@ -109,6 +109,9 @@ interface Decoded {
   error?: { code: string; message: string };
 }
 
+/** How many of each store's latest sessions a user filter looks through. */
+export const USER_SCAN = 1000;
+
 /** Memo bounds: entries, and the longest input remembered (longer ones are decoded every time). */
 const MEMO_ENTRIES = 2048;
 const MEMO_MAX_INPUT = 16_384;
@@ -250,8 +253,11 @@ export class SessionService {
     return null;
   }
 
-  /** The `limit` most recent sessions of every store that can list them (latest expiry first). */
-  async list(limit: number): Promise<{ sessions: SessionSummaryRecord[]; unlisted: { store: string; reason: string; count?: number }[] }> {
+  /**
+   * The `limit` most recent sessions of every store that can list them (latest expiry first); with
+   * `userId`, only that user's, looked for among the latest {@link USER_SCAN} of each store.
+   */
+  async list(limit: number, userId?: string): Promise<{ sessions: SessionSummaryRecord[]; unlisted: { store: string; reason: string; count?: number }[] }> {
     const unlisted: { store: string; reason: string; count?: number }[] = [];
     const sessions: SessionSummaryRecord[] = [];
     let firstDown: StoreUnavailableError | undefined;
@@ -263,7 +269,7 @@ export class SessionService {
       }
       listable++;
       try {
-        const rows = await s.list(limit);
+        const rows = await s.list(userId === undefined ? limit : Math.max(limit, USER_SCAN));
         this.noteSuccess(s);
         let tooLarge = 0;
         for (const { key, session } of rows) {
@@ -272,6 +278,7 @@ export class SessionService {
             continue;
           }
           const r = await this.decode(key, session);
+          if (userId !== undefined && userIdOf(r.data) !== userId) continue;
           sessions.push({ key, store: r.store, expireDate: r.expireDate, expired: r.expired, userId: userIdOf(r.data) });
         }
         // Sessions the store holds but would not hand over (past the size cap): said, not hidden.

@@ -13,6 +13,7 @@ import {
   type ResponseData,
 } from './messages.ts';
 import type { KeyFamily } from './key-families.ts';
+import type { CompanionListView, CompanionWriteView } from './companion-views.ts';
 import { panelPortName, parsePanelPush, type PanelPush } from './pushes.ts';
 import type { CompanionLookupView, CompanionStatus, PolicyCatalog, PolicyValidation, SettingsPatch, SettingsView } from './settings.ts';
 import type { CookieSnapshot, DecodeView, TimelineEvent } from './views.ts';
@@ -47,6 +48,12 @@ export interface SessionLensClient {
   requestPermission(origin: string): Promise<boolean>;
   lookupSession(key: string): Promise<CompanionLookupView>;
   testCompanion(options?: { url?: string; token?: string }): Promise<CompanionStatus>;
+  /** The companion's latest sessions, optionally only one user's. */
+  listCompanionSessions(query?: { limit?: number; userId?: string }): Promise<CompanionListView>;
+  /** Rewrites a session's data on the companion (`json`: the whole dict, exact JSON text). */
+  updateCompanionSession(key: string, json: string): Promise<CompanionWriteView>;
+  /** Deletes a session on the companion: that user is logged out. */
+  deleteCompanionSession(key: string): Promise<CompanionWriteView>;
   /** Validates any JSON as a policy with lib/policy (in the background). */
   validatePolicy(policy: unknown): Promise<PolicyValidation>;
   /** The built-in presets and the rules. */
@@ -106,6 +113,9 @@ export function createClient(transport: MessageTransport, options: ClientOptions
     },
     lookupSession: (key) => request('companion/lookup', { key }),
     testCompanion: (o = {}) => request('companion/test', o),
+    listCompanionSessions: (q = {}) => request('companion/list', q),
+    updateCompanionSession: (key, json) => request('companion/update', { key, json }),
+    deleteCompanionSession: (key) => request('companion/delete', { key }),
     validatePolicy: (policy) => request('policy/validate', { policy }),
     policyCatalog: () => request('policy/catalog', {}),
     subscribe(tabId, listener, o = {}) {

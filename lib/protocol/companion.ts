@@ -4,7 +4,7 @@
  *
  * ```
  * GET    /v1/health               → HealthResponse                 (no token needed)
- * GET    /v1/sessions?limit=N     → SessionListResponse
+ * GET    /v1/sessions?limit=N[&user=ID] → SessionListResponse
  * GET    /v1/sessions/{key}       → SessionFoundResponse | 404 SessionNotFoundResponse
  * PUT    /v1/sessions/{key}       SessionUpdateRequest → SessionUpdateResponse (only with --allow-write)
  * DELETE /v1/sessions/{key}       → SessionDeleteResponse          (only with --allow-write)
@@ -173,9 +173,13 @@ export const SessionResponseSchema = z.discriminatedUnion('found', [SessionFound
 /** Either session answer. */
 export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 
-/** The query of `GET /v1/sessions`: `limit` 1–1000, default 50. */
+/**
+ * The query of `GET /v1/sessions`: `limit` 1–1000, default 50; `user` keeps only the sessions whose
+ * `_auth_user_id` is that (looked for among the latest 1000 of each store).
+ */
 export const SessionListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
+  user: z.string().min(1).max(150).optional(),
 });
 /** A parsed list query. */
 export type SessionListQuery = z.infer<typeof SessionListQuerySchema>;

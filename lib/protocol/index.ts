@@ -174,3 +174,12 @@ export {
   type SubscribeOptions,
   type SubscriptionStatus,
 } from './client.ts';
+export {
+  CompanionListViewSchema,
+  CompanionSessionRowSchema,
+  CompanionWriteViewSchema,
+  UserIdFilterSchema,
+  type CompanionListView,
+  type CompanionSessionRow,
+  type CompanionWriteView,
+} from './companion-views.ts';

@@ -30,6 +30,7 @@
  * | `permissions/request` | `{ origin }`                            | `{ origin, granted }`         |
  * | `companion/lookup`    | `{ key }`                               | {@link CompanionLookupView}   |
  * | `companion/test`      | `{ url?, token? }`                      | {@link CompanionStatus}       |
+ * | `companion/list`, `companion/update`, `companion/delete` | see companion-views.ts |  |
  * | `policy/validate`     | `{ policy }` (any JSON)                 | {@link PolicyValidation}      |
  * | `policy/catalog`      | `{}`                                    | {@link PolicyCatalog}         |
  * | `session/resign` …    | cookie edits and files (cookie-edit.ts) | see `COOKIE_EDIT_*_SCHEMAS`   |
@@ -58,6 +59,7 @@ import {
 } from './settings.ts';
 import { COOKIE_EDIT_PARAM_SCHEMAS, COOKIE_EDIT_RESPONSE_SCHEMAS } from './cookie-edit.ts';
 import { HAR_PARAM_SCHEMAS, HAR_RESPONSE_SCHEMAS } from './har.ts';
+import { COMPANION_VIEW_PARAMS, COMPANION_VIEW_RESPONSES } from './companion-views.ts';
 import { CookieSnapshotSchema, DecodeViewSchema, TimelineEventSchema } from './views.ts';
 import { WireErrorSchema, formatZodError, type PortLike, type WireError } from './wire.ts';
 import { z } from './zod.ts';
@@ -92,6 +94,7 @@ export const REQUEST_PARAM_SCHEMAS = {
   'policy/catalog': z.object({}),
   ...COOKIE_EDIT_PARAM_SCHEMAS,
   ...HAR_PARAM_SCHEMAS,
+  ...COMPANION_VIEW_PARAMS,
 } as const;
 
 const TimelineSchema = z.object({ site: z.string(), events: z.array(TimelineEventSchema) });
@@ -115,6 +118,7 @@ export const RESPONSE_DATA_SCHEMAS = {
   'policy/catalog': PolicyCatalogSchema,
   ...COOKIE_EDIT_RESPONSE_SCHEMAS,
   ...HAR_RESPONSE_SCHEMAS,
+  ...COMPANION_VIEW_RESPONSES,
 } as const;
 
 /** Every request type. */

@@ -117,6 +117,8 @@ export const CompanionLookupViewSchema = z.object({
   verified: z.nullable(z.boolean()),
   /** `stringifyJson(data, 2)`, or `null` when not found. */
   json: z.nullable(z.string()),
+  /** False when the companion runs with `--allow-write` (edit and "log out" are offered). */
+  readOnly: z.optional(z.boolean()),
 });
 export type CompanionLookupView = z.infer<typeof CompanionLookupViewSchema>;
 

@@ -73,6 +73,7 @@ describe('companion/lookup', () => {
       expired: null,
       verified: null,
       json: null,
+      readOnly: true,
     });
   });
 

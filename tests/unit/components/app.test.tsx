@@ -112,6 +112,9 @@ function setup(opts: { access?: 'granted' | 'missing'; companion?: 'off' | 'down
       return { key, found: true, store: 'postgres', expireDate: '2026-02-01T00:00:00Z', expired: false, verified: true, json: '{"_auth_user_id":"1"}' };
     },
     'companion/test': notUsed,
+    'companion/list': notUsed,
+    'companion/update': notUsed,
+    'companion/delete': notUsed,
     'policy/validate': notUsed,
     'policy/catalog': notUsed,
     'session/resign': notUsed,
