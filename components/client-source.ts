@@ -209,9 +209,7 @@ export function createPanelSource(
     subscribe: updates.subscribe,
     decode: (cookie: CookieRow) => decodeCookie(client, wire, cookie),
     companion: (key: string) => lookupCompanion(client, key),
-    companionSessions: (query: { userId?: string }) => client.listCompanionSessions(query),
-    companionUpdate: async (key: string, json: string) => void (await client.updateCompanionSession(key, json)),
-    companionDelete: async (key: string) => void (await client.deleteCompanionSession(key)),
+    ...companionCalls(client),
     requestAccess: (pattern: string) => requestAccess(client, pattern, reload),
     clearTimeline: () => clearTimeline(client, wire?.site ?? null, log.clear),
     openFullWindow: options.openFullWindow,
@@ -364,6 +362,15 @@ function withChange(s: CookieSnapshot, push: Extract<PanelPush, { type: 'cookies
   const id = cookieId(push.cookie);
   const rest = s.cookies.filter((c) => cookieId(c) !== id);
   return { ...s, cookies: push.removed ? rest : [...rest, push.cookie], findingCount: push.findingCount };
+}
+
+/** The companion "Sessions" view's calls: list, rewrite, delete. */
+function companionCalls(client: SessionLensClient): Pick<PanelSource, 'companionSessions' | 'companionUpdate' | 'companionDelete'> {
+  return {
+    companionSessions: (query) => client.listCompanionSessions(query),
+    companionUpdate: async (key, json) => void (await client.updateCompanionSession(key, json)),
+    companionDelete: async (key) => void (await client.deleteCompanionSession(key)),
+  };
 }
 
 /** The companion's server-side data for an opaque session key, as the panel shows it. */
