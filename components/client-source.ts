@@ -15,11 +15,11 @@ import {
   type SessionLensClient,
   type TimelineEvent,
 } from '../lib/protocol/index.ts';
+import { companionCalls, lookupCompanion } from './companion-source.ts';
 import { reviveJson, toDecoded } from './decoded-view.ts';
 import { createEditSource } from './edit-source.ts';
 import type { OptionsSection, PanelSource, PanelUpdate } from './panel-source.ts';
 import type {
-  CompanionView,
   CookieRow,
   DecodedView,
   FindingView,
@@ -362,39 +362,6 @@ function withChange(s: CookieSnapshot, push: Extract<PanelPush, { type: 'cookies
   const id = cookieId(push.cookie);
   const rest = s.cookies.filter((c) => cookieId(c) !== id);
   return { ...s, cookies: push.removed ? rest : [...rest, push.cookie], findingCount: push.findingCount };
-}
-
-/** The companion "Sessions" view's calls: list, rewrite, delete. */
-function companionCalls(client: SessionLensClient): Pick<PanelSource, 'companionSessions' | 'companionUpdate' | 'companionDelete'> {
-  return {
-    companionSessions: (query) => client.listCompanionSessions(query),
-    companionUpdate: async (key, json) => void (await client.updateCompanionSession(key, json)),
-    companionDelete: async (key) => void (await client.deleteCompanionSession(key)),
-  };
-}
-
-/** The companion's server-side data for an opaque session key, as the panel shows it. */
-async function lookupCompanion(client: SessionLensClient, key: string): Promise<CompanionView> {
-  try {
-    const r = await client.lookupSession(key);
-    return {
-      status: 'up',
-      ...(r.readOnly !== undefined ? { readOnly: r.readOnly } : {}),
-      session: {
-        key: r.key,
-        found: r.found,
-        store: r.store ?? undefined,
-        expireDate: r.expireDate,
-        expired: r.expired ?? undefined,
-        verified: r.verified,
-        data: r.json === null ? null : reviveJson(r.json),
-      },
-    };
-  } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
-    if (code === 'ERR_NOT_CONFIGURED') return { status: 'off' };
-    return { status: 'down', message: e instanceof Error ? e.message : String(e) };
-  }
 }
 
 /** The identity of a cookie: store, partition, domain, path and name (not its value). */
