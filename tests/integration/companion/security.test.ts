@@ -101,7 +101,8 @@ describe('security against real stores', () => {
       record('foreign Origin', (await rawRequest(url, path, { headers: { ...AUTH, origin: 'https://attacker.example' } })).status);
       record('DELETE without --allow-write', (await rawRequest(url, path, { method: 'DELETE', headers: AUTH })).status);
       record('DELETE without token', (await rawRequest(url, path, { method: 'DELETE' })).status);
-      record('PUT', (await rawRequest(url, path, { method: 'PUT', headers: AUTH, body: '{"x":1}' })).status);
+      record('PUT without --allow-write', (await rawRequest(url, path, { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{"data":{"x":1}}' })).status);
+      record('PUT without token', (await rawRequest(url, path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"data":{"x":1}}' })).status);
       record('POST', (await rawRequest(url, path, { method: 'POST', headers: AUTH, body: '{"x":1}' })).status);
     }
     const evilKeys = [
@@ -136,7 +137,8 @@ describe('security against real stores', () => {
       'foreign Origin': keys.map(() => 403),
       'DELETE without --allow-write': keys.map(() => 405),
       'DELETE without token': keys.map(() => 401),
-      PUT: keys.map(() => 413),
+      'PUT without --allow-write': keys.map(() => 405),
+      'PUT without token': keys.map(() => 401),
       POST: keys.map(() => 413),
       'evil key GET': evilKeys.map(() => 400),
       'evil key DELETE': evilKeys.map(() => 405),
