@@ -5,6 +5,7 @@
  * `--allow-write`, the real DevTools panel edits the server-side session (Django reads it), lists and
  * filters the store, and logs the session out.
  */
+import { resolve } from 'node:path';
 import { startCompanionServer } from '../../lib/companion/index.ts';
 import { parseServeConfig } from '../../lib/companion/config.ts';
 import { DJANGO_SECRET_KEY } from '../support/django.ts';
@@ -116,6 +117,8 @@ test('db, --allow-write, in the real DevTools panel: edit the server-side sessio
       await sessions.getByRole('button', { name: `Other sessions of user ${userId}`, exact: true }).click();
       await expect(sessions.locator('[data-testid="cs-row"]')).toHaveCount(2);
       await expect(sessions.locator(`[data-testid="cs-row"][data-key="${other!.key}"]`)).toBeVisible();
+      // The README's picture of the Sessions view's list (docs/screenshots, as screenshots.spec.ts writes the others).
+      await sessions.locator('[data-testid="cs-list"]').screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/panel-companion-sessions.png') });
 
       // Log this session out (the inspected site's own cookie): Django no longer knows it.
       await panel.companion.getByRole('button', { name: 'Log this session out', exact: true }).click();
