@@ -12,16 +12,13 @@
  * - badge: `browser.action.getBadgeText({ tabId })`, evaluated in the extension's background
  *   page, matches the findings count the panel shows.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type TestSite } from '../e2e/servers.ts';
 import { DJANGO_SECRET_KEY, startDjango, type DjangoServer } from '../support/django.ts';
 import { buildFirefoxExtension, GECKO_ID, type FirefoxBuild } from '../support/firefox.ts';
-import { acceptPermissionPrompt, inBackground, inPanel, openExtensionPanel } from '../support/firefox-devtools.ts';
+import { acceptPermissionPrompt, inBackground, inPanel, openExtensionPanel, screenshotOnFailure } from '../support/firefox-devtools.ts';
 import { launchFirefox, type FirefoxInstance, type Marionette } from '../support/marionette.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const UUID = '6b1e0c3a-2f47-4d8e-a5c9-71d3e0f4b826';
 const EXT_ORIGIN = `moz-extension://${UUID}`;
 /** The issue's target for showing the new site after a navigation, and for a burst's final value. */
@@ -174,15 +171,7 @@ const rotatedCount = () =>
   );
 
 describe('the real Firefox DevTools panel', () => {
-  // A failing test leaves a screenshot of the whole window (page and docked toolbox) behind.
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(async () => {
-      const png = await m?.screenshot().catch(() => null);
-      if (!png) return;
-      mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-      writeFileSync(join(ROOT, 'test-results', `firefox-panel-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png`), Buffer.from(png, 'base64'));
-    });
-  });
+  screenshotOnFailure(() => m, 'firefox-panel');
 
   it('is our extension page, inspecting the tab', async () => {
     const s = await panelState();

@@ -13,7 +13,12 @@
  * await openExtensionPanel(ff.marionette, 'Sessions');
  * const title = await inPanel<string>(ff.marionette, 'return document.title;');
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeEach } from 'vitest';
 import type { Marionette } from './marionette.ts';
+
+const RESULTS = resolve(import.meta.dirname, '../../test-results');
 
 /** Imports DevTools' loader in the chrome window (a prelude for chrome scripts). */
 const DEVTOOLS = `
@@ -126,4 +131,19 @@ export function acceptPermissionPrompt(m: Marionette, timeoutMs = 10_000): Promi
     [timeoutMs],
     timeoutMs + 5_000,
   );
+}
+
+/**
+ * Registers a `beforeEach` (call it inside a describe): a failing test leaves a screenshot of the
+ * whole window (page and docked toolbox) in test-results/`prefix`-<test name>.png.
+ */
+export function screenshotOnFailure(marionette: () => Marionette | undefined, prefix: string): void {
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      const png = await marionette()?.screenshot().catch(() => null);
+      if (!png) return;
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(join(RESULTS, `${prefix}-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png`), Buffer.from(png, 'base64'));
+    });
+  });
 }
