@@ -261,16 +261,29 @@ describe('the real Firefox DevTools panel', () => {
     const optionsTab = handles.find((h) => h !== siteTab);
     expect(optionsTab, 'the Options page opened in a tab').toBeDefined();
     await m.switchToWindow(optionsTab!);
-    expect(await m.currentUrl()).toBe(`${EXT_ORIGIN}/options.html#grant=${encodeURIComponent('http://127.0.0.2/*')}`);
-    await m.click('.opt-grant button'); // a real click: permissions.request needs the user's gesture
-    await m.setContext('chrome');
-    const prompt = await acceptPermissionPrompt(m);
-    expect(prompt).toContain('127.0.0.2');
-    await m.setContext('content');
-    expect(await m.text('.opt-grant')).toContain('can now read cookies on http://127.0.0.2/*');
-    await m.closeWindow();
-    await m.switchToWindow(siteTab);
-    await m.setContext('chrome');
+    try {
+      // A new tab is about:blank until its page commits: wait for the Options page and its grant button.
+      const expected = `${EXT_ORIGIN}/options.html#grant=${encodeURIComponent('http://127.0.0.2/*')}`;
+      const loaded = Date.now() + 10_000;
+      let url = await m.currentUrl();
+      while (Date.now() < loaded && (url !== expected || !(await m.evaluate<boolean>("return !!document.querySelector('.opt-grant button');")))) {
+        await new Promise((r) => setTimeout(r, 100));
+        url = await m.currentUrl();
+      }
+      expect(url).toBe(expected);
+      await m.click('.opt-grant button'); // a real click: permissions.request needs the user's gesture
+      await m.setContext('chrome');
+      const prompt = await acceptPermissionPrompt(m);
+      expect(prompt).toContain('127.0.0.2');
+      await m.setContext('content');
+      expect(await m.text('.opt-grant')).toContain('can now read cookies on http://127.0.0.2/*');
+    } finally {
+      // Whatever happened, the Options tab goes and the site's tab is current again for the next test.
+      await m.setContext('content');
+      await m.closeWindow();
+      await m.switchToWindow(siteTab);
+      await m.setContext('chrome');
+    }
     // The open panel follows the grant (a push from the background), no reopening.
     const { state } = await waitForPanel('site C after the grant', (s) => s.banner === null && s.rows.some((r) => r.name === 'site_c'), LIVE_MS);
     expect(state.site).toBe(siteC.url);
