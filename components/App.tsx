@@ -1,7 +1,6 @@
 import { Component, type ComponentChildren, type JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AccessBanner } from './AccessBanner.tsx';
-import { CompanionSessions } from './CompanionSessions.tsx';
 import { CookieDetails } from './CookieDetails.tsx';
 import { hostOfPage } from './edit-source.ts';
 import { CookieTable } from './CookieTable.tsx';
@@ -77,8 +76,8 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
   const opaqueKey =
     decoded.status === 'ok' && decoded.result.format === 'django-session-key' && selected ? selected.value : null;
   const { companion, lookup } = useCompanionLookup(source, opaqueKey, epoch);
-  // The editing UI, loaded after the first snapshot (a chunk of its own).
-  const editing = useEditing(source.edit !== undefined && snapshot !== null);
+  // The editing UI and the companion's Sessions view, loaded after the first snapshot (a chunk of their own).
+  const editing = useEditing(snapshot !== null);
 
   const open = () => {
     setSiteView(false);
@@ -143,7 +142,7 @@ function Panel({ tabId, source, now = Date.now }: AppProps): JSX.Element {
             onClear={source.clearTimeline ? () => void source.clearTimeline?.().catch(() => undefined) : undefined}
             onExport={(format) => exportReport(view, format, now())}
           />
-          <CompanionSessions source={source} />
+          {editing ? <editing.CompanionSessions source={source} /> : null}
         </div>
         <aside
           class="right"
