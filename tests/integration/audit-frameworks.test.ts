@@ -10,8 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.ts';
-import { sink } from '../support/sink.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const DIR = join(process.cwd(), 'tests/fixtures/frameworks');
 const GO_ENV = { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOCACHE: join(tmpdir(), 'session-lens-gocache') };
@@ -23,11 +22,9 @@ function make(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 async function run(args: string[]): Promise<{ code: number; out: { tried: number; results: { found: boolean; finding?: Record<string, unknown> }[] } }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(['audit', '--json', ...args], { stdout, stderr, stdin: process.stdin, env: { NO_COLOR: '1' } });
-  if (code === 2) throw new Error(stderr.text);
-  return { code, out: JSON.parse(stdout.text) };
+  const { code, stdout, stderr } = await runCli(['audit', '--json', ...args]);
+  if (code === 2) throw new Error(stderr);
+  return { code, out: JSON.parse(stdout) };
 }
 
 /** [family, expected format, the setting named, the bundled key, a cookie the real framework made with it] */

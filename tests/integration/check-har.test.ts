@@ -9,21 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { main } from '../../lib/cli/main.ts';
 import { djangoTool } from '../support/django.ts';
-import { sink } from '../support/sink.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HAR = join(ROOT, 'tests/fixtures/har/django-login.har');
 const ORIGIN = new URL(JSON.parse(readFileSync(HAR, 'utf8')).log.entries[0].request.url).origin;
 const SALT = 'django.contrib.sessions.backends.signed_cookies';
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(args, { stdout, stderr, stdin: process.stdin, env: { NO_COLOR: '1' } });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 interface HarJson {
   url: string;
@@ -39,7 +31,7 @@ describe('check --har', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('--json: every session cookie sent and set, decoded as Django signed it, and each finding with the request that set the cookie', async () => {
-    const r = await run(['check', '--har', HAR, '--json', '--fail-on', 'none']);
+    const r = await runCli(['check', '--har', HAR, '--json', '--fail-on', 'none']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as HarJson;
@@ -67,18 +59,18 @@ describe('check --har', () => {
   });
 
   it('text: the findings table, then each session cookie with the request that sent or set it', async () => {
-    const r = await run(['check', '--har', HAR]);
+    const r = await runCli(['check', '--har', HAR]);
     expect(r.code).toBe(1); // a high finding (no Secure over http) at the default --fail-on high
     expect(r.stdout).toContain(`${HAR} (5 cookies)`);
     expect(r.stdout).toMatch(/medium\s+cross\s+samesite-none-insecure/);
     expect(r.stdout).toContain(`session sessionid (django-signed, not verified: no key) set by POST ${ORIGIN}/login → 302: {"theme":"dark","_auth_user_id":"1"`);
     expect(r.stdout).toContain(`sent with GET ${ORIGIN}/ → 200, seen 3×`);
     expect(r.stdout).toContain('summary: 1 high, 2 medium');
-    expect((await run(['check', '--har', HAR, '--fail-on', 'critical'])).code).toBe(0);
+    expect((await runCli(['check', '--har', HAR, '--fail-on', 'critical'])).code).toBe(0);
   });
 
   it('--sarif validates against the SARIF 2.1.0 schema, the HAR file as the artifact', async () => {
-    const r = await run(['check', '--har', HAR, '--sarif']);
+    const r = await runCli(['check', '--har', HAR, '--sarif']);
     const log = JSON.parse(r.stdout);
     const schema = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
     const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -100,7 +92,7 @@ describe('check --har', () => {
     writeFileSync(join(tmp, 'bad.json'), '{"log": ');
     writeFileSync(join(tmp, 'nothar.json'), '{"entries": []}');
     const a = args.map((x) => (x === 'NOTJSON' ? join(tmp, 'bad.json') : x === 'NOTHAR' ? join(tmp, 'nothar.json') : x));
-    const r = await run(['check', ...a]);
+    const r = await runCli(['check', ...a]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });

@@ -12,19 +12,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { main } from '../../lib/cli/main.ts';
 import { startDjango, type DjangoServer } from '../support/django.ts';
-import { sink } from '../support/sink.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SESSION = 'q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2';
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(args, { stdout, stderr, stdin: process.stdin, env: { NO_COLOR: '1' } });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 const listen = (s: Server, host = '127.0.0.1') =>
   new Promise<number>((resolve) => s.listen(0, host, () => resolve((s.address() as AddressInfo).port)));
@@ -106,7 +98,7 @@ afterAll(async () => {
 
 describe('session-lens check (plain Node server)', () => {
   it('reports known-bad cookies and exits 1 at --fail-on high', async () => {
-    const r = await run(['check', `${base}/bad`, '--json']);
+    const r = await runCli(['check', `${base}/bad`, '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.url).toBe(`${base}/bad`);
@@ -128,15 +120,15 @@ describe('session-lens check (plain Node server)', () => {
   });
 
   it('--fail-on decides the exit code', async () => {
-    expect((await run(['check', `${base}/bad`, '--fail-on', 'critical'])).code).toBe(0);
-    expect((await run(['check', `${base}/bad`, '--fail-on', 'none'])).code).toBe(0);
-    expect((await run(['check', `${base}/good`, '--fail-on', 'info'])).code).toBe(0);
-    expect((await run(['check', `${base}/long-lived`])).code).toBe(0);
-    expect((await run(['check', `${base}/long-lived`, '--fail-on', 'medium'])).code).toBe(1);
+    expect((await runCli(['check', `${base}/bad`, '--fail-on', 'critical'])).code).toBe(0);
+    expect((await runCli(['check', `${base}/bad`, '--fail-on', 'none'])).code).toBe(0);
+    expect((await runCli(['check', `${base}/good`, '--fail-on', 'info'])).code).toBe(0);
+    expect((await runCli(['check', `${base}/long-lived`])).code).toBe(0);
+    expect((await runCli(['check', `${base}/long-lived`, '--fail-on', 'medium'])).code).toBe(1);
   });
 
   it('prints a readable table by default', async () => {
-    const r = await run(['check', `${base}/bad`]);
+    const r = await runCli(['check', `${base}/bad`]);
     expect(r.stdout).toMatch(/SEVERITY\s+COOKIE\s+RULE\s+MESSAGE/);
     expect(r.stdout).toContain('fix: SESSION_COOKIE_HTTPONLY = True');
     expect(r.stdout).toMatch(/summary: 2 high, 4 medium/);
@@ -144,13 +136,13 @@ describe('session-lens check (plain Node server)', () => {
   });
 
   it('escapes control characters from the server in the table', async () => {
-    const r = await run(['check', `${base}/nasty`]);
+    const r = await runCli(['check', `${base}/nasty`]);
     expect(r.stdout).toContain('Cookie "x\\x9b2Jname"');
     expect(r.stdout).not.toContain('\u009b');
   });
 
   it('follows redirects; cookies set along the way count and are sent on', async () => {
-    const r = await run(['check', `${base}/redirect`, '--json']);
+    const r = await runCli(['check', `${base}/redirect`, '--json']);
     const out = JSON.parse(r.stdout);
     expect(out.redirects).toEqual([`${base}/landing`]);
     expect(out.cookies.map((c: { name: string }) => c.name)).toEqual(['sessionid', 'seen']);
@@ -160,7 +152,7 @@ describe('session-lens check (plain Node server)', () => {
   });
 
   it("keeps what a browser would reject out of the cookie jar (Domain=localhost set by 127.0.0.1, __Host- without Secure, Domain=com) and honours deletions", async () => {
-    const r = await run(['check', `${base}/jar-set`, '--json', '--fail-on', 'none']);
+    const r = await runCli(['check', `${base}/jar-set`, '--json', '--fail-on', 'none']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).redirects).toHaveLength(2);
     expect(jarSeen.get('hop')).toBe('kept=1; gone=1');
@@ -168,13 +160,13 @@ describe('session-lens check (plain Node server)', () => {
   });
 
   it('finds a session id leaked into a redirect URL', async () => {
-    const r = await run(['check', `${base}/leak`, '--json']);
+    const r = await runCli(['check', `${base}/leak`, '--json']);
     const out = JSON.parse(r.stdout);
     expect(out.findings).toContainEqual(expect.objectContaining({ cookie: 'sessionid', rule: 'session-id-in-url', severity: 'high' }));
   });
 
   it('several URLs give an array', async () => {
-    const r = await run(['check', `${base}/good`, `${base}/bad`, '--json']);
+    const r = await runCli(['check', `${base}/good`, `${base}/bad`, '--json']);
     const out = JSON.parse(r.stdout);
     expect(Array.isArray(out)).toBe(true);
     expect(out.map((o: { url: string }) => o.url)).toEqual([`${base}/good`, `${base}/bad`]);
@@ -182,7 +174,7 @@ describe('session-lens check (plain Node server)', () => {
   });
 
   it('--sarif validates against the SARIF 2.1.0 schema', async () => {
-    const r = await run(['check', `${base}/bad`, `${base}/leak`, '--sarif']);
+    const r = await runCli(['check', `${base}/bad`, `${base}/leak`, '--sarif']);
     expect(r.code).toBe(1);
     const log = JSON.parse(r.stdout);
     const schema = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
@@ -204,7 +196,7 @@ describe('session-lens check (plain Node server)', () => {
 
   it('local-dev exempts 127.0.0.1 from Secure; --strict drops the exemption', async () => {
     const rules = async (args: string[]) =>
-      JSON.parse((await run(['check', `${base}/bad`, '--json', ...args])).stdout).findings.map((f: { cookie: string; rule: string }) => `${f.cookie} ${f.rule}`);
+      JSON.parse((await runCli(['check', `${base}/bad`, '--json', ...args])).stdout).findings.map((f: { cookie: string; rule: string }) => `${f.cookie} ${f.rule}`);
     expect(await rules(['--preset', 'local-dev'])).not.toContain('sessionid secure-missing');
     expect(await rules(['--preset', 'local-dev', '--strict'])).toContain('sessionid secure-missing');
     expect(await rules([])).toContain('sessionid secure-missing');
@@ -215,13 +207,13 @@ describe('session-lens check (plain Node server)', () => {
     try {
       const good = join(dir, 'good.json');
       writeFileSync(good, JSON.stringify({ extends: 'django-default', rules: { 'secure-missing': 'off' }, sessionCookieNames: ['cross'] }));
-      const out = JSON.parse((await run(['check', `${base}/bad`, '--json', '--policy', good])).stdout);
+      const out = JSON.parse((await runCli(['check', `${base}/bad`, '--json', '--policy', good])).stdout);
       const got = out.findings.map((f: { cookie: string; rule: string; severity: string }) => `${f.cookie} ${f.rule} ${f.severity}`);
       expect(got.some((g: string) => g.includes('secure-missing'))).toBe(false);
       expect(got).toContain('cross httponly-missing high');
       const bad = join(dir, 'bad.json');
       writeFileSync(bad, JSON.stringify({ maxAge: 'two weeks', sites: [{ host: 'a.example', escalate: 1 }] }));
-      const r = await run(['check', `${base}/bad`, '--policy', bad]);
+      const r = await runCli(['check', `${base}/bad`, '--policy', bad]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/maxAge: .*expected number/);
       expect(r.stderr).toMatch(/sites\[0\]\.escalate: .*expected boolean/);
@@ -239,7 +231,7 @@ describe('session-lens check (plain Node server)', () => {
     [['check', 'http://x/', '--preset', 'paranoid'], /unknown preset/],
     [['check', 'http://x/', '--bogus'], /Unknown option/],
   ])('usage error %j exits 2', async (args, message) => {
-    const r = await run(args);
+    const r = await runCli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
@@ -250,25 +242,25 @@ describe('session-lens check network errors exit 2 and say why', () => {
     const s = createHttpServer();
     const port = await listen(s);
     await new Promise((r) => s.close(r));
-    const r = await run(['check', `http://127.0.0.1:${port}/`]);
+    const r = await runCli(['check', `http://127.0.0.1:${port}/`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/connection refused by 127\.0\.0\.1:\d+/);
   });
 
   it('timeout', async () => {
-    const r = await run(['check', `${base}/hang`, '--timeout', '300']);
+    const r = await runCli(['check', `${base}/hang`, '--timeout', '300']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/timeout: .* did not answer within 300 ms/);
   });
 
   it('DNS', async () => {
-    const r = await run(['check', 'http://no-such-host.invalid/']);
+    const r = await runCli(['check', 'http://no-such-host.invalid/']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/DNS lookup failed for no-such-host\.invalid/);
   });
 
   it('too many redirects', async () => {
-    const r = await run(['check', `${base}/loop`, '--max-redirects', '3']);
+    const r = await runCli(['check', `${base}/loop`, '--max-redirects', '3']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/too many redirects .*more than 3/);
   });
@@ -282,7 +274,7 @@ describe('session-lens check network errors exit 2 and say why', () => {
     const s = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end('hi'));
     const port = await listen(s as unknown as Server);
     try {
-      const r = await run(['check', `https://127.0.0.1:${port}/`]);
+      const r = await runCli(['check', `https://127.0.0.1:${port}/`]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/TLS error with 127\.0\.0\.1:\d+: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID)/);
     } finally {
@@ -316,7 +308,7 @@ describe('session-lens check against the real Django fixture site', () => {
   });
 
   it('/bad-cookies: each misconfigured cookie is reported', async () => {
-    const r = await run(['check', `${dj.url}/bad-cookies`, '--json']);
+    const r = await runCli(['check', `${dj.url}/bad-cookies`, '--json']);
     const out = JSON.parse(r.stdout);
     const got = out.findings.map((f: { cookie: string; rule: string }) => `${f.cookie} ${f.rule}`);
     expect(got).toEqual(expect.arrayContaining(['cross samesite-none-insecure', '__Host-bad prefix-invalid', 'tracker httponly-missing']));
@@ -324,7 +316,7 @@ describe('session-lens check against the real Django fixture site', () => {
   });
 
   it('/login: the signed_cookies session is decoded, and Django defaults miss only Secure', async () => {
-    const r = await run(['check', `${dj.url}/login?user=alice`, '--json']);
+    const r = await runCli(['check', `${dj.url}/login?user=alice`, '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     const session = out.cookies.find((c: { name: string }) => c.name === 'sessionid');
