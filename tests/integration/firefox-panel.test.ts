@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type TestSite } from '../e2e/servers.ts';
 import { DJANGO_SECRET_KEY, startDjango, type DjangoServer } from '../support/django.ts';
-import { buildFirefoxExtension, GECKO_ID, type FirefoxBuild } from '../support/firefox.ts';
+import { buildFirefoxExtension, GECKO_ID, startAll, type FirefoxBuild } from '../support/firefox.ts';
 import { acceptPermissionPrompt, inBackground, inPanel, openExtensionPanel, screenshotOnFailure } from '../support/firefox-devtools.ts';
 import { launchFirefox, type FirefoxInstance, type Marionette } from '../support/marionette.ts';
 
@@ -79,8 +79,7 @@ const B_SESSION = 'b-session-key-0123456789abcdefghij';
 
 beforeAll(async () => {
   build = buildFirefoxExtension();
-  // All settle before any failure is thrown, so afterAll stops whatever did start.
-  const started = await Promise.allSettled([
+  await startAll([
     startDjango({ engine: 'signed_cookies' }).then((d) => (django = d)),
     // Site B on localhost (another cookie host than 127.0.0.1): its own session cookie, readable by
     // page scripts (a finding), and a cookie only it sets.
@@ -93,8 +92,6 @@ beforeAll(async () => {
     startSite({ listen: '127.0.0.2', title: 'c', setCookies: ['site_c=1; Path=/', 'sessionid=c-session-key-0123456789abcdef; Path=/'] }).then((s) => (siteC = s)),
     launchFirefox({ prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }) } }).then((f) => (ff = f)),
   ]);
-  const failed = started.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
   m = ff.marionette;
   expect(await m.installAddon(build.extDir)).toBe(GECKO_ID);
   await m.setContext('content');

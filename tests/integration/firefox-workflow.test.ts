@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPath } from '../e2e/site.ts';
 import { DJANGO_SECRET_KEY, startDjango, type DjangoServer } from '../support/django.ts';
-import { buildFirefoxExtension, GECKO_ID, type FirefoxBuild } from '../support/firefox.ts';
+import { buildFirefoxExtension, GECKO_ID, startAll, type FirefoxBuild } from '../support/firefox.ts';
 import { inBackground, inPanel, openExtensionPanel, screenshotOnFailure } from '../support/firefox-devtools.ts';
 import { launchFirefox, type FirefoxInstance, type Marionette } from '../support/marionette.ts';
 
@@ -25,13 +25,10 @@ let django: DjangoServer;
 
 beforeAll(async () => {
   build = buildFirefoxExtension();
-  // All settle before any failure is thrown, so afterAll stops whatever did start.
-  const started = await Promise.allSettled([
+  await startAll([
     startDjango({ engine: 'signed_cookies' }).then((d) => (django = d)),
     launchFirefox().then((f) => (ff = f)),
   ]);
-  const failed = started.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
   m = ff.marionette;
   expect(await m.installAddon(build.extDir)).toBe(GECKO_ID);
   await m.setContext('content');

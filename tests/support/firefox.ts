@@ -126,3 +126,13 @@ export function freePort(): Promise<number> {
     s.once('error', fail);
   });
 }
+
+/**
+ * Starts everything a test needs at once and lets every start settle before the first failure is
+ * thrown, so the test's afterAll can stop whatever did start.
+ * @example await startAll([startDjango().then((d) => (django = d)), launchFirefox().then((f) => (ff = f))]);
+ */
+export async function startAll(starts: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(starts)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
