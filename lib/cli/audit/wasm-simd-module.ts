@@ -13,7 +13,8 @@
  *
  * Exports: `derive8` (Django's key = SHA-256(salt + "signer" + secret), eight at once), `gather8`
  * (eight raw keys of up to 64 bytes into lanes), `pads8` / `padsRaw8` (the HMAC pad states of eight
- * 32-byte / 64-byte keys), `mac8` (the HMAC of one value under those pads, compared with its MAC).
+ * 32-byte / 64-byte keys), `mac8` (the HMAC of one value under those pads, compared with its MAC),
+ * `macOut8` / `iterate8` (PBKDF2), `hmacMsg8` (the HMAC of eight messages under one fixed key: HKDF-Extract).
  */
 import { Body, IV256, K256, name, OP, section, uleb } from './wasm-sha256.ts';
 
@@ -97,6 +98,7 @@ const F_MAC = 5;
 const F_GATHER = 6;
 const F_MAC_OUT = 7;
 const F_ITERATE = 8;
+const F_HMAC_MSG = 9;
 
 /** Big-endian words from little-endian memory: the byte order of each i32 lane reversed. */
 const BSWAP = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
@@ -351,7 +353,42 @@ function iterateBody(hash: SimdHash): number[] {
   return s.finishTyped([]);
 }
 
-/** The module for `hash`: `derive8`, `gather8`, `pads8`, `padsRaw8`, `mac8`, `macOut8`, `iterate8`, `memory`. */
+/**
+ * hmacMsg(stA, stB, ipad, opad, base, stride, blocks): per lane l (0–7), the HMAC under one fixed
+ * key — its ipad and opad states at `ipad` and `opad`, one state splatted across four lanes — of
+ * the message at `base + l * stride`, padded as the tail of a 64 + length byte message (`blocks`
+ * blocks); lanes 0–3 into `stA`, 4–7 into `stB` (HKDF-Extract: the salt is the key, RFC 5869 §2.2).
+ */
+function hmacMsgBody(hash: SimdHash): number[] {
+  const { WA, WB, INNER_A, INNER_B, OUTER_A, OUTER_B } = layout(hash);
+  const { words } = SIMD_HASH[hash];
+  const [stA, stB, ipad, opad, stride, blocks] = [0, 1, 2, 3, 5, 6]; // param 4 is `base` (r[0])
+  const r = [4, 7, 8, 9, 10, 11, 12, 13];
+  const s = new SimdBody();
+  for (const inner of [INNER_A, INNER_B]) for (let k = 0; k < words; k++) s.c(0).get(ipad).vload(k * 16).vstore(inner + k * 16);
+  for (let l = 1; l < 8; l++) s.get(r[l - 1]!).get(stride).op(OP.add).set(r[l]!);
+  s.op(OP.loop, 0x40);
+  for (const [w, lanes] of [
+    [WA, r.slice(0, 4)],
+    [WB, r.slice(4)],
+  ] as const) {
+    gatherWords(s, lanes, () => s.c(0), w);
+    s.c(w).op(OP.call, F_EXPAND);
+  }
+  s.c(INNER_A).c(WA).c(INNER_B).c(WB).op(OP.call, F_ROUNDS);
+  for (const l of r) s.get(l).c(64).op(OP.add).set(l);
+  s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
+  s.op(OP.end);
+  for (const outer of [OUTER_A, OUTER_B]) for (let k = 0; k < words; k++) s.c(0).get(opad).vload(k * 16).vstore(outer + k * 16);
+  digestBlock(s, hash, INNER_A, WA);
+  digestBlock(s, hash, INNER_B, WB);
+  s.c(OUTER_A).c(WA).c(OUTER_B).c(WB).op(OP.call, F_ROUNDS);
+  for (let k = 0; k < words; k++) s.get(stA).c(0).vload(OUTER_A + k * 16).vstore(k * 16);
+  for (let k = 0; k < words; k++) s.get(stB).c(0).vload(OUTER_B + k * 16).vstore(k * 16);
+  return s.finishTyped([[7, I32]]);
+}
+
+/** The module for `hash`: `derive8`, `gather8`, `pads8`, `padsRaw8`, `mac8`, `macOut8`, `iterate8`, `hmacMsg8`, `memory`. */
 export function simdWasmBytes(pages: number, hash: SimdHash = 'sha256'): Uint8Array<ArrayBuffer> {
   const types = [
     [0x60, 4, I32, I32, I32, I32, 0], // 0: rounds (stateA, wA, stateB, wB), gather (keyA, keyB, base, stride)
@@ -360,9 +397,10 @@ export function simdWasmBytes(pages: number, hash: SimdHash = 'sha256'): Uint8Ar
     [0x60, 2, I32, I32, 0], // 3: pads (keyA, keyB)
     [0x60, 3, I32, I32, I32, 1, I32], // 4: mac (schedule, blocks, signature) → mask
     [0x60, 3, I32, I32, I32, 0], // 5: macOut (schedule, blocks, out)
+    [0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0], // 6: hmacMsg (stA, stB, ipad, opad, base, stride, blocks)
   ];
   const sha1 = hash === 'sha1';
-  const bodies = [sha1 ? rounds1Body() : rounds256Body(), sha1 ? expand1Body() : expand256Body(), deriveBody(hash), padsBody(hash, SIMD_HASH[hash].words), padsBody(hash, 16), macBody(hash), gatherBody(), macOutBody(hash), iterateBody(hash)];
+  const bodies = [sha1 ? rounds1Body() : rounds256Body(), sha1 ? expand1Body() : expand256Body(), deriveBody(hash), padsBody(hash, SIMD_HASH[hash].words), padsBody(hash, 16), macBody(hash), gatherBody(), macOutBody(hash), iterateBody(hash), hmacMsgBody(hash)];
   const exports: [string, number, number][] = [
     ['memory', 2, 0],
     ['derive8', 0, F_DERIVE],
@@ -372,11 +410,12 @@ export function simdWasmBytes(pages: number, hash: SimdHash = 'sha256'): Uint8Ar
     ['mac8', 0, F_MAC],
     ['macOut8', 0, F_MAC_OUT],
     ['iterate8', 0, F_ITERATE],
+    ['hmacMsg8', 0, F_HMAC_MSG],
   ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [types.length, ...types.flat()]),
-    ...section(3, [bodies.length, 0, 1, 2, 3, 3, 4, 0, 5, 3]),
+    ...section(3, [bodies.length, 0, 1, 2, 3, 3, 4, 0, 5, 3, 6]),
     ...section(5, [1, 0, ...uleb(pages)]),
     ...section(7, [exports.length, ...exports.flatMap(([n, kind, idx]) => [...name(n), kind, idx])]),
     ...section(10, [bodies.length, ...bodies.flat()]),

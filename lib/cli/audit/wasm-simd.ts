@@ -25,6 +25,7 @@ export interface SimdExports {
   mac8(schedule: number, blocks: number, signature: number): number;
   macOut8(schedule: number, blocks: number, out: number): void;
   iterate8(out: number, count: number): void;
+  hmacMsg8(stA: number, stB: number, ipad: number, opad: number, base: number, stride: number, blocks: number): void;
 }
 
 /** A signed value in the module's memory: its message schedule splatted across the lanes, and its MAC. */
