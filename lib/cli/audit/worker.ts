@@ -15,6 +15,7 @@ import { SimdSignerCracker, simdSupported, type BatchMatch } from './wasm-simd.t
 import { frameworkChecker, type FrameworkMatch } from './framework-check.ts';
 import { RawHmacFrameworks } from './framework-simd.ts';
 import { Pbkdf2Prefill } from './simd-pbkdf2.ts';
+import { HkdfFrameworks } from './simd-hkdf.ts';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 
 /** What the worker is started with. */
@@ -130,16 +131,18 @@ function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matche
 const frameworkSpecs = init.frameworks ?? [];
 /** Raw-key HMAC-SHA256 cookies (Tornado, Yii2, gorilla, Laravel's MAC) on the SIMD engine. */
 const rawSimd = engine === 'simd' ? RawHmacFrameworks.from(frameworkSpecs) : undefined;
+/** NextAuth / Auth.js tokens (HKDF, then AES-GCM's first byte or A256CBC-HS512's MAC) on the SIMD engine. */
+const hkdfSimd = engine === 'simd' ? HkdfFrameworks.from(frameworkSpecs) : undefined;
 /** The rest: node:crypto per candidate (their key derivations differ per family). */
-const frameworkCheckers = frameworkSpecs.flatMap((spec, j) => (rawSimd?.covers(j) ? [] : [{ j, check: frameworkChecker(spec) }]));
+const frameworkCheckers = frameworkSpecs.flatMap((spec, j) => (rawSimd?.covers(j) || hkdfSimd?.covers(j) ? [] : [{ j, check: frameworkChecker(spec) }]));
 /** Their PBKDF2 keys (Rails, Phoenix, iron-session), derived for a whole batch on the SIMD engine. */
 const pbkdf2Prefill = engine === 'simd' ? Pbkdf2Prefill.from(frameworkSpecs.filter((_, j) => !rawSimd?.covers(j))) : undefined;
 
 function tryFrameworks(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
   const base = init.targets.length;
   const keyAt = (i: number) => Buffer.from(batch.src.buffer, batch.src.byteOffset + batch.starts[i]!, batch.lengths[i]!);
-  if (rawSimd) {
-    for (const m of rawSimd.checkBatch(batch, (j) => skip.has(base + j))) {
+  for (const simd of [rawSimd, hkdfSimd]) {
+    for (const m of simd?.checkBatch(batch, (j) => skip.has(base + j)) ?? []) {
       out.push({ target: base + m.framework, salt: -1, key: decoder.decode(keyAt(m.index)), framework: m.match });
     }
   }
