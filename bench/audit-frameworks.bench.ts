@@ -248,7 +248,7 @@ try {
     if (r.matches[0]?.key !== c.vector.key) throw new Error(`${c.family}: the audit did not find the key`);
     const ratio = r.keysPerSecond / pyRate;
     rows.push(
-      `${c.family.padEnd(26)} audit ${fmt(r.keysPerSecond).padStart(10)} keys/s (${r.threads} threads) | Python ${fmt(pyRate).padStart(9)} keys/s | ${ratio.toFixed(1).padStart(5)}× (target 10×) ${ratio >= 10 ? 'MET' : 'NOT MET'}\n    audit: ${c.audit}\n    Python: ${c.reference}`,
+      `${c.family.padEnd(26)} audit ${fmt(r.keysPerSecond).padStart(10)} keys/s (${r.threads} threads, ${(r.busy * 100).toFixed(0)}% busy) | Python ${fmt(pyRate).padStart(9)} keys/s | ${ratio.toFixed(1).padStart(5)}× (target 10×) ${ratio >= 10 ? 'MET' : 'NOT MET'}\n    audit: ${c.audit}\n    Python: ${c.reference}`,
     );
     console.log(rows[rows.length - 1]);
     if (ratio >= 10) met++;

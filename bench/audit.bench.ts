@@ -111,6 +111,8 @@ print(n / (time.perf_counter() - t))`,
   const simd: number[] = [];
   const simd1: number[] = [];
   const pairs: number[] = [];
+  const busy: number[] = [];
+  const busy1: number[] = [];
   let threads = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const d = pyLoop(PY_CANDIDATES);
@@ -119,7 +121,10 @@ print(n / (time.perf_counter() - t))`,
     django.push(d);
     simd.push(r.keysPerSecond);
     pairs.push(r.keysPerSecond / d);
-    simd1.push((await audit('simd', undefined, 1)).keysPerSecond);
+    busy.push(r.busy);
+    const r1 = await audit('simd', undefined, 1);
+    simd1.push(r1.keysPerSecond);
+    busy1.push(r1.busy);
   }
   // The other engines, once each, for comparison.
   const wasm = (await audit('wasm')).keysPerSecond;
@@ -142,6 +147,10 @@ print(n / (time.perf_counter() - t))`,
     `ratio vs Django (same work): median of paired rounds ${ratio.toFixed(1)}× [${pairs.map((x) => x.toFixed(1)).join(', ')}], best/best ${(best(simd) / best(django)).toFixed(1)}× (target ≥ 10×) ${ratio >= 10 ? 'OK' : 'BELOW TARGET'}`,
   );
   console.log(`per thread (1 worker vs Django's 1 thread, best/best): ${(best(simd1) / best(django)).toFixed(1)}×`);
+  const pct = (xs: number[]) => `${(median(xs) * 100).toFixed(1)}%`;
+  console.log(
+    `${threads} threads vs 1 (median): ${(median(simd) / median(simd1)).toFixed(2)}×; workers busy ${pct(busy)} of the time (${threads} threads), ${pct(busy1)} (1 thread) — the rest they waited to be fed`,
+  );
   console.log(`load average while measuring: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores (a loaded machine cannot show the threads' gain)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -83,6 +83,8 @@ export interface AuditRun {
   threads: number;
   /** Candidates per second once every worker was ready. */
   keysPerSecond: number;
+  /** The share of that time the workers spent on tasks (0–1); below 1, they waited to be fed. */
+  busy: number;
 }
 
 /** The cookie signer's key prefix (django/core/signing.py get_cookie_signer). */
@@ -101,20 +103,94 @@ function workerSource(): string {
   return `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 }
 
-/** Bytes of wordlist one worker task reads (a line belongs to the range it starts in). */
+/** Most bytes of wordlist one worker task reads (a line belongs to the range it starts in). */
 const RANGE_BYTES = 1024 * 1024;
+/** Fewest bytes of a range near the end of the wordlist (smaller ones cost more in messages than they save). */
+const MIN_RANGE_BYTES = 64 * 1024;
+/** Tasks in flight per worker: the next one waits in the worker's queue while it hashes the current one. */
+const IN_FLIGHT = 2;
 
-type Task = { kind: 'keys'; keys: string[] } | { kind: 'range'; path: string; start: number; end: number };
+/** A task before it is numbered: keys, or a wordlist byte range `[start, end)`. */
+export type Task = { kind: 'keys'; keys: string[] } | { kind: 'range'; path: string; start: number; end: number };
 
-async function* candidateTasks(o: AuditOptions, batchSize: number): AsyncGenerator<Task> {
-  const range = Math.max(1, o.rangeBytes ?? RANGE_BYTES);
+/**
+ * The tasks in order: the bundled (and extra) keys in batches, then the wordlist in byte ranges.
+ * Without `rangeBytes`, ranges shrink as the end nears (a quarter of each worker's share of what
+ * is left, 64 KiB to 1 MiB), so no worker is left hashing a large last range while the others idle.
+ *
+ * @example
+ * for await (const t of candidateTasks({ targets, salts, wordlist: 'keys.txt', bundled: false }, 4096, 2)) console.log(t);
+ */
+export async function* candidateTasks(o: AuditOptions, batchSize: number, threads: number): AsyncGenerator<Task> {
   const bundled = o.bundled === false ? [] : [...(await loadKnownKeys()), ...((o.frameworkKeys ?? Boolean(o.frameworks?.length)) ? await loadFrameworkKeys() : [])];
   const first = [...new Set([...(o.extraKeys ?? []), ...bundled])];
   for (let i = 0; i < first.length; i += batchSize) yield { kind: 'keys', keys: first.slice(i, i + batchSize) };
   if (o.wordlist) {
     const size = statSync(o.wordlist).size;
-    for (let start = 0; start < size; start += range) yield { kind: 'range', path: o.wordlist, start, end: Math.min(size, start + range) };
+    const rangeAt = (start: number) =>
+      o.rangeBytes !== undefined ? Math.max(1, o.rangeBytes) : Math.min(RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil((size - start) / (threads * 4))));
+    for (let start = 0, end = 0; start < size; start = end) {
+      end = Math.min(size, start + rangeAt(start));
+      yield { kind: 'range', path: o.wordlist, start, end };
+    }
   }
+}
+
+/** What the feed needs of a worker (tests pass stand-ins). */
+export type FeedWorker = Pick<Worker, 'on' | 'postMessage'>;
+
+/** Called with each answer and where its keys came from. */
+type OnAnswer = (a: WorkerAnswer, source: AuditMatch['source']) => void;
+
+/**
+ * Keeps {@link IN_FLIGHT} tasks queued at every worker until the tasks run out and every answer is
+ * in, or until `allFound()` (then at once: the caller terminates the workers). Each task carries
+ * the targets found so far (`skip`).
+ *
+ * @example
+ * await feedWorkers(workers, candidateTasks(o, 4096, workers.length), found, () => found.size === total, (a, source) => tally(a, source));
+ */
+export function feedWorkers(workers: readonly FeedWorker[], tasks: AsyncGenerator<Task>, found: ReadonlySet<number>, allFound: () => boolean, onAnswer: OnAnswer): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const sources = new Map<number, AuditMatch['source']>();
+    let nextId = 0;
+    let exhausted = false;
+    /** Tasks posted (or being fetched to post) and not answered yet. */
+    let open = 0;
+    let closed = false;
+    const settle = () => {
+      if (closed || !(allFound() || (exhausted && open === 0))) return;
+      closed = true;
+      resolve();
+    };
+    const post = async (w: FeedWorker) => {
+      open++;
+      const next = exhausted || allFound() ? undefined : await tasks.next();
+      if (!next || next.done || closed) {
+        exhausted ||= Boolean(next?.done);
+        open--;
+        return settle();
+      }
+      const id = nextId++;
+      sources.set(id, next.value.kind === 'keys' ? 'bundled' : 'wordlist');
+      const msg: WorkerTask = { ...next.value, id, skip: [...found] };
+      w.postMessage(msg);
+    };
+    for (const w of workers) {
+      w.on('message', (a: WorkerAnswer) => {
+        open--;
+        if (a.error) return reject(new Error(`audit worker: ${a.error}`));
+        onAnswer(a, sources.get(a.id) ?? 'wordlist');
+        sources.delete(a.id);
+        if (allFound()) return settle();
+        post(w).catch(reject);
+      });
+      w.on('error', reject);
+      // A worker only exits when terminated, after the feed has settled (then this is a no-op).
+      w.on('exit', (code) => reject(new Error(`audit worker exited with code ${code}`)));
+    }
+    for (let k = 0; k < IN_FLIGHT; k++) for (const w of workers) post(w).catch(reject);
+  });
 }
 
 /**
@@ -138,7 +214,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   const matches: AuditMatch[] = [];
   const found = new Set<number>();
   let tried = 0;
-  if (total === 0) return { matches, tried, seconds: 0, startupSeconds: 0, threads, keysPerSecond: 0 };
+  let busyMs = 0;
+  if (total === 0) return { matches, tried, seconds: 0, startupSeconds: 0, threads, keysPerSecond: 0, busy: 0 };
 
   const source = workerSource();
   const workers = Array.from({ length: threads }, () => new Worker(source, { eval: true, workerData: init }));
@@ -164,65 +241,40 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   }
   const startupSeconds = (performance.now() - started) / 1000;
   const hashingStarted = performance.now();
-  const sources = new Map<number, AuditMatch['source']>();
-  const batches = candidateTasks(o, batchSize);
-  let nextId = 0;
-  let exhausted = false;
+  const tasks = candidateTasks(o, batchSize, threads);
   let timer: ReturnType<typeof setInterval> | undefined;
+  let hashingEnded = 0;
   const progress = () => {
     const elapsedMs = performance.now() - hashingStarted;
     o.onProgress?.({ tried, found: found.size, elapsedMs, keysPerSecond: elapsedMs > 0 ? (tried * 1000) / elapsedMs : 0 });
   };
   if (o.onProgress) timer = setInterval(progress, o.progressMs ?? 250);
   try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = async () => {
-              if (exhausted || found.size === total) return resolve();
-              const next = await batches.next();
-              if (next.done) {
-                exhausted = true;
-                return resolve();
-              }
-              const id = nextId++;
-              const t = next.value;
-              sources.set(id, t.kind === 'keys' ? 'bundled' : 'wordlist');
-              const msg: WorkerTask = t.kind === 'keys' ? { ...t, id, skip: [...found] } : { ...t, id, skip: [...found] };
-              w.postMessage(msg);
-            };
-            w.on('message', (a: WorkerAnswer) => {
-              if (a.error) return reject(new Error(`audit worker: ${a.error}`));
-              tried += a.tried;
-              for (const m of a.matches) {
-                if (found.has(m.target)) continue;
-                found.add(m.target);
-                const source = sources.get(a.id) ?? 'wordlist';
-                if (m.framework) {
-                  matches.push({ target: m.target, key: m.key, source, salt: m.framework.note, signer: 'default', framework: m.framework });
-                  continue;
-                }
-                const s = o.salts[m.salt]!;
-                matches.push({ target: m.target, key: m.key, source, salt: s.salt, signer: s.signer });
-              }
-              sources.delete(a.id);
-              feed().catch(reject);
-            });
-            w.on('error', reject);
-            w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`audit worker exited with code ${code}`))));
-            feed().catch(reject);
-          }),
-      ),
-    );
+    await feedWorkers(workers, tasks, found, () => found.size === total, (a, source) => {
+      tried += a.tried;
+      busyMs += a.ms;
+      for (const m of a.matches) {
+        if (found.has(m.target)) continue;
+        found.add(m.target);
+        if (m.framework) {
+          matches.push({ target: m.target, key: m.key, source, salt: m.framework.note, signer: 'default', framework: m.framework });
+          continue;
+        }
+        const s = o.salts[m.salt]!;
+        matches.push({ target: m.target, key: m.key, source, salt: s.salt, signer: s.signer });
+      }
+    });
+    hashingEnded = performance.now();
   } finally {
     if (timer) clearInterval(timer);
     await Promise.all(workers.map((w) => w.terminate()));
-    await batches.return(undefined);
+    await tasks.return(undefined);
   }
   progress();
   const seconds = (performance.now() - started) / 1000;
-  const hashing = (performance.now() - hashingStarted) / 1000;
+  // The rate counts hashing only: terminating the workers is start-up's counterpart.
+  const hashing = (hashingEnded - hashingStarted) / 1000;
   matches.sort((a, b) => a.target - b.target);
-  return { matches, tried, seconds, startupSeconds, threads, keysPerSecond: hashing > 0 ? tried / hashing : 0 };
+  const busy = hashing > 0 ? Math.min(1, busyMs / 1000 / (hashing * threads)) : 0;
+  return { matches, tried, seconds, startupSeconds, threads, keysPerSecond: hashing > 0 ? tried / hashing : 0, busy };
 }

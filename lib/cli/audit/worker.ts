@@ -36,6 +36,8 @@ export interface WorkerAnswer {
   id: number;
   tried: number;
   matches: { target: number; salt: number; key: string; framework?: FrameworkMatch }[];
+  /** Milliseconds the worker spent on the task (not counting its wait in the queue). */
+  ms: number;
   error?: string;
 }
 
@@ -242,9 +244,10 @@ function runRange(path: string, start: number, end: number, skip: Set<number>, o
 }
 
 parentPort!.on('message', (task: WorkerTask) => {
+  const started = performance.now();
   const skip = new Set(task.skip);
   const matches: WorkerAnswer['matches'] = [];
-  const answer: WorkerAnswer = { id: task.id, tried: 0, matches };
+  const answer: WorkerAnswer = { id: task.id, tried: 0, matches, ms: 0 };
   try {
     if (task.kind === 'keys') {
       const slices = new Slices();
@@ -265,6 +268,7 @@ parentPort!.on('message', (task: WorkerTask) => {
   } catch (e) {
     answer.error = e instanceof Error ? e.message : String(e);
   }
+  answer.ms = performance.now() - started;
   parentPort!.postMessage(answer);
 });
 
