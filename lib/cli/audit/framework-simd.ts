@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import type { FrameworkMatch } from './framework-check.ts';
+import { appKeyBytes, decodeAppKey, isBase64Key } from './app-key.ts';
 import { SimdPbkdf2 } from './simd-pbkdf2.ts';
 import { RAW_KEY_BYTES, SimdRawHmacCracker } from './wasm-simd.ts';
 
@@ -43,8 +44,6 @@ interface Pbkdf2Group {
   derivations: { digest: string; simd: SimdPbkdf2; salts: string[] }[];
   cracker: SimdRawHmacCracker;
 }
-
-const BASE64_PREFIX = Buffer.from('base64:');
 
 /**
  * The raw-key HMAC-SHA256 cookies among `specs`, checked eight candidates at a time.
@@ -157,19 +156,21 @@ export class RawHmacFrameworks {
     const whole = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
     for (let i = 0; i < count; i++) {
       const at = i * RAW_KEY_BYTES;
-      let key = whole.subarray(starts[i]!, starts[i]! + lengths[i]!);
-      if (derive === 'laravel' && isBase64Key(src, starts[i]!, lengths[i]!)) key = Buffer.from(key.subarray(BASE64_PREFIX.length).toString('latin1'), 'base64');
-      if (key.length > RAW_KEY_BYTES) key = createHash('sha256').update(key).digest();
-      key.copy(this.derived, at);
+      const start = starts[i]!;
+      const n = lengths[i]!;
+      let written = -1;
+      let key: Buffer | undefined;
+      if (derive === 'laravel' && isBase64Key(src, start, n)) {
+        written = decodeAppKey(src, start, n, this.derived, at, RAW_KEY_BYTES);
+        if (written < 0) key = appKeyBytes(src, start, n);
+      } else key = whole.subarray(start, start + n);
+      if (key) {
+        if (key.length > RAW_KEY_BYTES) key = createHash('sha256').update(key).digest();
+        written = key.copy(this.derived, at);
+      }
       this.dStarts[i] = at;
-      this.dLengths[i] = key.length;
+      this.dLengths[i] = written;
     }
     return { src: this.derived, starts: this.dStarts, lengths: this.dLengths, count };
   }
-}
-
-function isBase64Key(src: Uint8Array, start: number, length: number): boolean {
-  if (length < BASE64_PREFIX.length) return false;
-  for (let k = 0; k < BASE64_PREFIX.length; k++) if (src[start + k] !== BASE64_PREFIX[k]) return false;
-  return true;
 }
