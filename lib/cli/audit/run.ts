@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { SaltPrefix } from './fast-hmac.ts';
 import { loadKnownKeys } from './candidates.ts';
-import type { WorkerAnswer, WorkerInit, WorkerTask } from './worker.ts';
+import type { WorkerAnswer, WorkerInit, WorkerReady, WorkerTask } from './worker.ts';
 import type { FrameworkMatch } from './framework-check.ts';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import { loadFrameworkKeys } from './candidates.ts';
@@ -85,6 +85,8 @@ export interface AuditRun {
   keysPerSecond: number;
   /** The share of that time the workers spent on tasks (0–1); below 1, they waited to be fed. */
   busy: number;
+  /** What hashed, e.g. `WebAssembly SIMD, 8 keys per pass`. */
+  engine: string;
 }
 
 /** The cookie signer's key prefix (django/core/signing.py get_cookie_signer). */
@@ -215,7 +217,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   const found = new Set<number>();
   let tried = 0;
   let busyMs = 0;
-  if (total === 0) return { matches, tried, seconds: 0, startupSeconds: 0, threads, keysPerSecond: 0, busy: 0 };
+  let engine: string | undefined;
+  if (total === 0) return { matches, tried, seconds: 0, startupSeconds: 0, threads, keysPerSecond: 0, busy: 0, engine: 'none' };
 
   const source = workerSource();
   const workers = Array.from({ length: threads }, () => new Worker(source, { eval: true, workerData: init }));
@@ -225,7 +228,10 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
       workers.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
-            w.once('message', () => resolve());
+            w.once('message', (m: WorkerReady) => {
+              engine ??= m.engine;
+              resolve();
+            });
             w.once('error', reject);
             w.once('exit', (code) => reject(new Error(`audit worker exited with code ${code} while starting`)));
           }),
@@ -276,5 +282,5 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   const hashing = (hashingEnded - hashingStarted) / 1000;
   matches.sort((a, b) => a.target - b.target);
   const busy = hashing > 0 ? Math.min(1, busyMs / 1000 / (hashing * threads)) : 0;
-  return { matches, tried, seconds, startupSeconds, threads, keysPerSecond: hashing > 0 ? tried / hashing : 0, busy };
+  return { matches, tried, seconds, startupSeconds, threads, keysPerSecond: hashing > 0 ? tried / hashing : 0, busy, engine: engine ?? 'none' };
 }

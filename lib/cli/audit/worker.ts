@@ -41,6 +41,12 @@ export interface WorkerAnswer {
   error?: string;
 }
 
+/** The worker's first message: it is loaded, and this is what hashes. */
+export interface WorkerReady {
+  ready: true;
+  engine: string;
+}
+
 const init = workerData as WorkerInit;
 /**
  * Which engine hashes (SESSION_LENS_AUDIT_ENGINE overrides, for tests and the benchmark):
@@ -272,5 +278,9 @@ parentPort!.on('message', (task: WorkerTask) => {
   parentPort!.postMessage(answer);
 });
 
+/** The engine's name in the run's summary. */
+const ENGINE_NAMES: Record<Engine, string> = { simd: 'WebAssembly SIMD, 8 keys per pass', wasm: 'scalar WebAssembly', js: 'pure JS', native: 'node:crypto one-shot hashes' };
+
 // Tell the pool the worker is loaded: the clock starts when every worker is ready.
-parentPort!.postMessage({ ready: true });
+const ready: WorkerReady = { ready: true, engine: ENGINE_NAMES[engine] };
+parentPort!.postMessage(ready);

@@ -131,6 +131,7 @@ describe('runAudit with the default ranges', () => {
     ]);
     expect(r.busy).toBeGreaterThan(0);
     expect(r.busy).toBeLessThanOrEqual(1);
+    expect(r.engine).toMatch(/WebAssembly SIMD|native/);
   });
 
   it('a key both bundled and in the wordlist is reported as bundled (one worker answers in order)', async () => {
