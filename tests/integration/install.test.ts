@@ -5,7 +5,7 @@
  * Also: each command's code is loaded only when it runs — `decode` reaches no database driver.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +44,11 @@ describe('npm pack → npm install -g → session-lens anywhere', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('installs plain JavaScript only: the launcher and the built CLI, no sources, no dependencies', () => {
+  it('installs plain JavaScript only: the launcher, the built CLI and the native engine in C, no TypeScript, no dependencies', () => {
     const files = execFileSync('find', ['.', '-type', 'f'], { cwd: pkgDir, encoding: 'utf8' }).trim().split('\n');
     expect(files.filter((f) => /\.tsx?$/.test(f))).toEqual([]);
-    expect(files.some((f) => f.startsWith('./lib/'))).toBe(false);
+    expect(files.filter((f) => f.startsWith('./lib/') && !f.startsWith('./lib/cli/audit/native/'))).toEqual([]);
+    expect(files).toContain('./lib/cli/audit/native/binding.gyp');
     expect(files).toContain('./bin/session-lens.mjs');
     expect(files).toContain('./dist/cli/main.mjs');
     expect(readdirSync(pkgDir)).not.toContain('node_modules');
@@ -83,6 +84,22 @@ describe('npm pack → npm install -g → session-lens anywhere', () => {
     const r = run(['audit', EXAMPLE.value]);
     expect(r.stdout).toMatch(/tried \d+ keys/);
     expect([0, 1]).toContain(r.status);
+  });
+
+  it('builds the native SHA engine at install, or falls back to WebAssembly without failing', () => {
+    const addon = join(pkgDir, 'lib', 'cli', 'audit', 'native', 'build', 'Release', 'session_lens_native.node');
+    if (!existsSync(addon)) {
+      // No C compiler or Node headers: the install still succeeded (beforeAll) and audit runs on WebAssembly.
+      console.info('native SHA engine: not built at install, the audit falls back to WebAssembly');
+      return;
+    }
+    // Built: it loads from the installed package and agrees with node:crypto (the CLI's own loader finds it from dist/cli).
+    const check = `const a = require(${JSON.stringify(addon)}); const out = Buffer.alloc(32);
+      a.hmac(1, Buffer.from('key'), Int32Array.of(0), Int32Array.of(3), 1, Buffer.from('msg'), out);
+      process.stdout.write(out.equals(require('node:crypto').createHmac('sha256', 'key').update('msg').digest()) ? 'ok' : 'bad');`;
+    const r = spawnSync(process.execPath, ['-e', check], { cwd: elsewhere, encoding: 'utf8' });
+    expect(r.stdout).toBe('ok');
+    console.info('native SHA engine: built at install and loaded');
   });
 
   it('serve --help, check and --version answer', () => {
