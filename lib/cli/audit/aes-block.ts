@@ -4,7 +4,7 @@
  * (NIST SP 800-38D §7.2), and a candidate key is only worth an authenticated decryption when
  * that keystream turns the first cipher text byte into the byte every plaintext starts with.
  * node:crypto would create a Decipher object per candidate key — more than the AES itself
- * costs — so this keeps one key schedule buffer and encrypts with the usual 32-bit T-tables.
+ * costs — so this expands each key as its rounds run and encrypts with the usual 32-bit T-tables.
  * Not constant-time: only for keys being guessed, never for a real secret in use.
  *
  * Checked against node:crypto's aes-256-ecb in tests/unit/cli/audit-hkdf.test.ts.
@@ -47,61 +47,79 @@ for (let x = 0; x < 256; x++) {
 /** FIPS 197 §5.2 round constants for AES-256's seven SubWord(RotWord) steps. */
 const RCON = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40];
 
-const ROUNDS = 14;
+const subWord = (t: number) => (SBOX[t >>> 24]! << 24) | (SBOX[(t >>> 16) & 0xff]! << 16) | (SBOX[(t >>> 8) & 0xff]! << 8) | SBOX[t & 0xff]!;
+/** SubWord(RotWord(t)) (FIPS 197 §5.2). */
+const subRotWord = (t: number) => (SBOX[(t >>> 16) & 0xff]! << 24) | (SBOX[(t >>> 8) & 0xff]! << 16) | (SBOX[t & 0xff]! << 8) | SBOX[t >>> 24]!;
 
 /**
- * One AES-256 key at a time (the key schedule is rewritten in place), encrypting single blocks.
+ * AES-256 encryption of single blocks, each under its own key: the key schedule (FIPS 197 §5.2)
+ * is expanded as the rounds use it, eight words at a time in locals — nothing is stored per key.
  * Words are big-endian, as FIPS 197 writes them: byte 0 of the block is the top byte of word 0.
  *
  * @example
  * const aes = new Aes256();
- * aes.setKey(keyWords, 0, 1); // eight words
- * aes.encrypt(iv0, iv1, iv2, 2) >>> 24 // the first keystream byte of AES-GCM block 1
+ * aes.encrypt(keyWords, 0, 1, iv0, iv1, iv2, 2) >>> 24 // the first keystream byte of AES-GCM block 1
  */
 export class Aes256 {
-  private readonly rk = new Int32Array(4 * (ROUNDS + 1));
   /** The last block {@link encrypt}ed, as four words. */
   readonly out = new Int32Array(4);
 
-  /** Expands the key whose word i is `words[at + i * step]` (FIPS 197 §5.2). */
-  setKey(words: ArrayLike<number>, at: number, step: number): void {
-    const rk = this.rk;
-    for (let i = 0; i < 8; i++) rk[i] = words[at + i * step]!;
-    for (let i = 8; i < rk.length; i++) {
-      let t = rk[i - 1]!;
-      if ((i & 7) === 0) {
-        t = ((SBOX[(t >>> 16) & 0xff]! << 24) | (SBOX[(t >>> 8) & 0xff]! << 16) | (SBOX[t & 0xff]! << 8) | SBOX[t >>> 24]!) ^ (RCON[(i >>> 3) - 1]! << 24);
-      } else if ((i & 7) === 4) {
-        t = (SBOX[t >>> 24]! << 24) | (SBOX[(t >>> 16) & 0xff]! << 16) | (SBOX[(t >>> 8) & 0xff]! << 8) | SBOX[t & 0xff]!;
+  /**
+   * Encrypts the block (four words) under the key whose word i is `key[at + i * step]` into
+   * {@link out}; returns its first word.
+   */
+  encrypt(key: ArrayLike<number>, at: number, step: number, b0: number, b1: number, b2: number, b3: number): number {
+    let k0 = key[at]!;
+    let k1 = key[at + step]!;
+    let k2 = key[at + 2 * step]!;
+    let k3 = key[at + 3 * step]!;
+    let k4 = key[at + 4 * step]!;
+    let k5 = key[at + 5 * step]!;
+    let k6 = key[at + 6 * step]!;
+    let k7 = key[at + 7 * step]!;
+    let s0 = b0 ^ k0;
+    let s1 = b1 ^ k1;
+    let s2 = b2 ^ k2;
+    let s3 = b3 ^ k3;
+    // Rounds 1–13: odd rounds take the second half of the last eight key words, even rounds expand eight more first.
+    for (let r = 1; r < 14; r++) {
+      let r0 = k4;
+      let r1 = k5;
+      let r2 = k6;
+      let r3 = k7;
+      if ((r & 1) === 0) {
+        k0 ^= subRotWord(k7) ^ (RCON[(r >>> 1) - 1]! << 24);
+        k1 ^= k0;
+        k2 ^= k1;
+        k3 ^= k2;
+        k4 ^= subWord(k3);
+        k5 ^= k4;
+        k6 ^= k5;
+        k7 ^= k6;
+        r0 = k0;
+        r1 = k1;
+        r2 = k2;
+        r3 = k3;
       }
-      rk[i] = rk[i - 8]! ^ t;
-    }
-  }
-
-  /** Encrypts the block (four words) under the current key into {@link out}; returns its first word. */
-  encrypt(b0: number, b1: number, b2: number, b3: number): number {
-    const rk = this.rk;
-    let s0 = b0 ^ rk[0]!;
-    let s1 = b1 ^ rk[1]!;
-    let s2 = b2 ^ rk[2]!;
-    let s3 = b3 ^ rk[3]!;
-    for (let r = 4; r < 4 * ROUNDS; r += 4) {
-      const t0 = TE0[s0 >>> 24]! ^ TE1[(s1 >>> 16) & 0xff]! ^ TE2[(s2 >>> 8) & 0xff]! ^ TE3[s3 & 0xff]! ^ rk[r]!;
-      const t1 = TE0[s1 >>> 24]! ^ TE1[(s2 >>> 16) & 0xff]! ^ TE2[(s3 >>> 8) & 0xff]! ^ TE3[s0 & 0xff]! ^ rk[r + 1]!;
-      const t2 = TE0[s2 >>> 24]! ^ TE1[(s3 >>> 16) & 0xff]! ^ TE2[(s0 >>> 8) & 0xff]! ^ TE3[s1 & 0xff]! ^ rk[r + 2]!;
-      const t3 = TE0[s3 >>> 24]! ^ TE1[(s0 >>> 16) & 0xff]! ^ TE2[(s1 >>> 8) & 0xff]! ^ TE3[s2 & 0xff]! ^ rk[r + 3]!;
+      const t0 = TE0[s0 >>> 24]! ^ TE1[(s1 >>> 16) & 0xff]! ^ TE2[(s2 >>> 8) & 0xff]! ^ TE3[s3 & 0xff]! ^ r0;
+      const t1 = TE0[s1 >>> 24]! ^ TE1[(s2 >>> 16) & 0xff]! ^ TE2[(s3 >>> 8) & 0xff]! ^ TE3[s0 & 0xff]! ^ r1;
+      const t2 = TE0[s2 >>> 24]! ^ TE1[(s3 >>> 16) & 0xff]! ^ TE2[(s0 >>> 8) & 0xff]! ^ TE3[s1 & 0xff]! ^ r2;
+      const t3 = TE0[s3 >>> 24]! ^ TE1[(s0 >>> 16) & 0xff]! ^ TE2[(s1 >>> 8) & 0xff]! ^ TE3[s2 & 0xff]! ^ r3;
       s0 = t0;
       s1 = t1;
       s2 = t2;
       s3 = t3;
     }
-    // The last round has no MixColumns (FIPS 197 §5.1).
-    const r = 4 * ROUNDS;
+    // Round 14 (no MixColumns, FIPS 197 §5.1) takes key words 56–59.
+    k0 ^= subRotWord(k7) ^ (RCON[6]! << 24);
+    k1 ^= k0;
+    k2 ^= k1;
+    k3 ^= k2;
     const out = this.out;
-    out[0] = ((SBOX[s0 >>> 24]! << 24) | (SBOX[(s1 >>> 16) & 0xff]! << 16) | (SBOX[(s2 >>> 8) & 0xff]! << 8) | SBOX[s3 & 0xff]!) ^ rk[r]!;
-    out[1] = ((SBOX[s1 >>> 24]! << 24) | (SBOX[(s2 >>> 16) & 0xff]! << 16) | (SBOX[(s3 >>> 8) & 0xff]! << 8) | SBOX[s0 & 0xff]!) ^ rk[r + 1]!;
-    out[2] = ((SBOX[s2 >>> 24]! << 24) | (SBOX[(s3 >>> 16) & 0xff]! << 16) | (SBOX[(s0 >>> 8) & 0xff]! << 8) | SBOX[s1 & 0xff]!) ^ rk[r + 2]!;
-    out[3] = ((SBOX[s3 >>> 24]! << 24) | (SBOX[(s0 >>> 16) & 0xff]! << 16) | (SBOX[(s1 >>> 8) & 0xff]! << 8) | SBOX[s2 & 0xff]!) ^ rk[r + 3]!;
+    out[0] = ((SBOX[s0 >>> 24]! << 24) | (SBOX[(s1 >>> 16) & 0xff]! << 16) | (SBOX[(s2 >>> 8) & 0xff]! << 8) | SBOX[s3 & 0xff]!) ^ k0;
+    out[1] = ((SBOX[s1 >>> 24]! << 24) | (SBOX[(s2 >>> 16) & 0xff]! << 16) | (SBOX[(s3 >>> 8) & 0xff]! << 8) | SBOX[s0 & 0xff]!) ^ k1;
+    out[2] = ((SBOX[s2 >>> 24]! << 24) | (SBOX[(s3 >>> 16) & 0xff]! << 16) | (SBOX[(s0 >>> 8) & 0xff]! << 8) | SBOX[s1 & 0xff]!) ^ k2;
+    out[3] = ((SBOX[s3 >>> 24]! << 24) | (SBOX[(s0 >>> 16) & 0xff]! << 16) | (SBOX[(s1 >>> 8) & 0xff]! << 8) | SBOX[s2 & 0xff]!) ^ k3;
     return out[0]!;
   }
 }
@@ -114,8 +132,7 @@ export function aes256EncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Arr
   if (key.length !== 32 || block.length !== 16) throw new RangeError('AES-256 takes a 32-byte key and a 16-byte block');
   const word = (b: Uint8Array, i: number) => (b[4 * i]! << 24) | (b[4 * i + 1]! << 16) | (b[4 * i + 2]! << 8) | b[4 * i + 3]!;
   const aes = new Aes256();
-  aes.setKey(Array.from({ length: 8 }, (_, i) => word(key, i)), 0, 1);
-  aes.encrypt(word(block, 0), word(block, 1), word(block, 2), word(block, 3));
+  aes.encrypt(Array.from({ length: 8 }, (_, i) => word(key, i)), 0, 1, word(block, 0), word(block, 1), word(block, 2), word(block, 3));
   const out = new Uint8Array(16);
   for (let i = 0; i < 16; i++) out[i] = aes.out[i >>> 2]! >>> (24 - (i & 3) * 8);
   return out;

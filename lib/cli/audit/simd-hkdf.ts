@@ -65,8 +65,7 @@ function gcmOpens(c: Gcm): Cookie['opens'] {
   const want = c.ciphertext[0]! ^ c.plaintextStart!;
   const key = Buffer.alloc(32);
   return (mem, at) => {
-    aes.setKey(mem, at, 4);
-    if (aes.encrypt(c0, c1, c2, 2) >>> 24 !== want) return false;
+    if (aes.encrypt(mem, at, 4, c0, c1, c2, 2) >>> 24 !== want) return false;
     try {
       const d = createDecipheriv('aes-256-gcm', keyBytes(mem, at, key), c.iv);
       if (c.aad) d.setAAD(c.aad);
@@ -203,7 +202,9 @@ export class HkdfFrameworks {
           const n = lengths[i]!;
           const at = this.lanes + l * this.stride;
           const end = at + blocks * 64;
-          u8.set(src.subarray(starts[i]!, starts[i]! + n), at);
+          const from = starts[i]!;
+          if (n <= 64) for (let b = 0; b < n; b++) u8[at + b] = src[from + b]!;
+          else u8.set(src.subarray(from, from + n), at);
           u8[at + n] = 0x80;
           u8.fill(0, at + n + 1, end - 4);
           // The message follows the 64-byte key block: (64 + n) bytes, in bits.
