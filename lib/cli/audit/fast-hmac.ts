@@ -20,7 +20,7 @@ const K256 = new Int32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 /** FIPS 180-4 §5.3.3 / §5.3.1 initial hash values. */
-const IV256 = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+export const IV256 = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 const IV1 = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
 
 /** Supported by the fast path; anything else goes through node:crypto. */
@@ -36,7 +36,7 @@ interface HashSpec {
   compressScheduled(h: Int32Array, w: Int32Array, offset: number): void;
 }
 
-function compress256(h: Int32Array, w: Int32Array, block: Int32Array, offset: number): void {
+export function compress256(h: Int32Array, w: Int32Array, block: Int32Array, offset: number): void {
   for (let i = 0; i < 16; i++) w[i] = block[offset + i]!;
   for (let i = 16; i < 64; i++) {
     const a = w[i - 15]!;
@@ -137,7 +137,7 @@ const SPECS: Record<FastAlgorithm, HashSpec> = {
  * Writes `bytes[0..len)` plus SHA padding for a message of `totalLen` bytes (the bytes may be
  * the tail of a longer message) as big-endian words into `out`; returns the number of blocks.
  */
-function padToWords(bytes: Uint8Array, len: number, totalLen: number, out: Int32Array): number {
+export function padToWords(bytes: Uint8Array, len: number, totalLen: number, out: Int32Array): number {
   const blocks = Math.ceil((len + 9) / 64);
   const words = blocks * 16;
   out.fill(0, 0, words);

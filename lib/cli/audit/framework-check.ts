@@ -3,8 +3,10 @@
  * codec) with node:crypto: the key derivation the framework uses (raw, Laravel's `base64:`,
  * itsdangerous, PBKDF2, HKDF), then its MAC or authenticated cipher. One checker per worker.
  */
-import { createDecipheriv, createHash, createHmac, hkdfSync, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import type { AuditCheck, FrameworkAuditSpec, KeyDerivation } from '../../codec/index.ts';
+import { Aes256 } from './aes-block.ts';
+import { Hkdf256 } from './hkdf.ts';
 import { oneShotHash } from './native-hmac.ts';
 
 /** What matched: the format, the setting to rotate, and how the key was derived. */
@@ -61,30 +63,14 @@ function derivations(d: KeyDerivation, candidate: Buffer, cache?: DerivationCach
 
 const BLOCK = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 } as const;
 
-/** HMAC-SHA256 (RFC 2104) as two one-shot hashes: no Hmac object per call. */
-function hmac256(key: Uint8Array, ...message: Uint8Array[]): Buffer {
-  const hash = oneShotHash!;
-  const k = key.length > 64 ? hash('sha256', key, 'buffer') : key;
-  const pad = Buffer.alloc(64);
-  pad.set(k);
-  for (let i = 0; i < 64; i++) pad[i]! ^= 0x36;
-  const inner = hash('sha256', Buffer.concat([pad, ...message]), 'buffer');
-  for (let i = 0; i < 64; i++) pad[i]! ^= 0x36 ^ 0x5c;
-  return hash('sha256', Buffer.concat([pad, inner]), 'buffer');
-}
+const hkdfs = new Map<string, Hkdf256>();
 
-/** HKDF-SHA256 (RFC 5869 §2.2–2.3), through {@link hmac256} where `crypto.hash` exists (hkdfSync costs several times more per call). */
+/** HKDF-SHA256 (RFC 5869), one {@link Hkdf256} per (salt, info): the salt's pad states are computed once. */
 function hkdf(ikm: Buffer, salt: string, info: string, length: number): Buffer {
-  if (!oneShotHash || length > 255 * 32) return Buffer.from(hkdfSync('sha256', ikm, salt, info, length));
-  const prk = hmac256(Buffer.from(salt), ikm);
-  const infoBytes = Buffer.from(info);
-  const blocks: Buffer[] = [];
-  let t: Buffer = Buffer.alloc(0);
-  for (let i = 1; blocks.length * 32 < length; i++) {
-    t = hmac256(prk, t, infoBytes, Uint8Array.of(i));
-    blocks.push(t);
-  }
-  return Buffer.concat(blocks).subarray(0, length);
+  const id = `${salt}\0${info}`;
+  let h = hkdfs.get(id);
+  if (!h) hkdfs.set(id, (h = new Hkdf256(salt, info)));
+  return h.derive(ikm, length);
 }
 
 /**
@@ -115,6 +101,42 @@ function oneShotHmac(c: Extract<AuditCheck, { kind: 'hmac' }>): ((key: Buffer) =
 }
 
 const fastHmac = new WeakMap<AuditCheck, ((key: Buffer) => boolean) | undefined>();
+const cbcMacs = new WeakMap<AuditCheck, (key: Buffer) => boolean>();
+
+/**
+ * A256CBC-HS512's MAC check (RFC 7518 §5.2.2.1): HMAC-SHA512 under the key's first 32 bytes over
+ * aad ‖ iv ‖ ciphertext ‖ AL, cut to 32 bytes, equals the tag — as two one-shot hashes over
+ * buffers prepared once per cookie where `crypto.hash` exists (no Hmac object per candidate).
+ * @example cbcHs512Mac(spec.check)(key) // true when the key's MAC half signs the token
+ */
+export function cbcHs512Mac(c: Extract<AuditCheck, { kind: 'cbc-hs512' }>): (key: Buffer) => boolean {
+  const al = Buffer.alloc(8);
+  al.writeUInt32BE(c.aad.length * 8, 4);
+  const message = Buffer.concat([c.aad, c.iv, c.ciphertext, al]);
+  const tag = Buffer.from(c.tag);
+  const hash = oneShotHash;
+  if (!hash) {
+    return (key) => {
+      const mac = createHmac('sha512', key.subarray(0, 32)).update(message).digest().subarray(0, 32);
+      return mac.length === tag.length && timingSafeEqual(mac, tag);
+    };
+  }
+  const inner = Buffer.alloc(128 + message.length);
+  message.copy(inner, 128);
+  const outer = Buffer.alloc(128 + 64);
+  return (key) => {
+    if (tag.length !== 32) return false;
+    const k = Math.min(32, key.length);
+    inner.fill(0x36, 0, 128);
+    outer.fill(0x5c, 0, 128);
+    for (let i = 0; i < k; i++) {
+      inner[i] = key[i]! ^ 0x36;
+      outer[i] = key[i]! ^ 0x5c;
+    }
+    hash('sha512', inner, 'buffer').copy(outer, 128);
+    return timingSafeEqual(hash('sha512', outer, 'buffer').subarray(0, 32), tag);
+  };
+}
 
 function passes(c: AuditCheck, key: Buffer): boolean {
   switch (c.kind) {
@@ -128,7 +150,7 @@ function passes(c: AuditCheck, key: Buffer): boolean {
     case 'gcm': {
       if (key.length !== 16 && key.length !== 24 && key.length !== 32) return false;
       // A wrong key gives the expected first byte 1 time in 256: AES-CTR on one byte, no tag, turns the rest away.
-      if (c.plaintextStart !== undefined && c.iv.length === 12 && gcmKeystream(key, c.iv, c.ciphertext.subarray(0, 1))[0] !== c.plaintextStart) return false;
+      if (c.plaintextStart !== undefined && c.iv.length === 12 && (firstKeystreamByte(key, c.iv) ^ c.ciphertext[0]!) !== c.plaintextStart) return false;
       try {
         const d = createDecipheriv(`aes-${key.length * 8}-gcm` as 'aes-256-gcm', key, c.iv);
         if (c.aad) d.setAAD(c.aad);
@@ -144,10 +166,9 @@ function passes(c: AuditCheck, key: Buffer): boolean {
       // needs the candidate for its second key: plugGcm()
       return false;
     case 'cbc-hs512': {
-      const al = Buffer.alloc(8);
-      al.writeUInt32BE(c.aad.length * 8, 4);
-      const mac = createHmac('sha512', key.subarray(0, 32)).update(c.aad).update(c.iv).update(c.ciphertext).update(al).digest().subarray(0, 32);
-      return mac.length === c.tag.length && timingSafeEqual(mac, c.tag);
+      let mac = cbcMacs.get(c);
+      if (!mac) cbcMacs.set(c, (mac = cbcHs512Mac(c)));
+      return mac(key);
     }
   }
 }
@@ -158,6 +179,17 @@ function gcmKeystream(key: Buffer, iv: Uint8Array, data: Uint8Array): Buffer {
   counter.set(iv);
   counter[15] = 2;
   return createDecipheriv(`aes-${key.length * 8}-ctr` as 'aes-256-ctr', key, counter).update(data);
+}
+
+const aes256 = new Aes256();
+const keyWords = new Int32Array(8);
+
+/** The first byte of AES-GCM's keystream with a 96-bit IV: AES-256 in TypeScript for 32-byte keys (no Decipher object), else {@link gcmKeystream}. */
+function firstKeystreamByte(key: Buffer, iv: Uint8Array): number {
+  if (key.length !== 32) return gcmKeystream(key, iv, Uint8Array.of(0))[0]!;
+  for (let i = 0; i < 8; i++) keyWords[i] = key.readInt32BE(4 * i);
+  const ivw = Buffer.from(iv.buffer, iv.byteOffset, 12);
+  return aes256.encrypt(keyWords, 0, 1, ivw.readInt32BE(0), ivw.readInt32BE(4), ivw.readInt32BE(8), 2) >>> 24;
 }
 
 /** AES-GCM authenticated decryption, or `undefined` for a wrong key. */

@@ -14,13 +14,12 @@
  * T1 again, and HMAC-SHA512 over aad ‖ iv ‖ ciphertext ‖ AL (RFC 7518 §5.2.2.1) must give the tag.
  * The match is the one framework-check.ts would give: the first key salt that opens the cookie.
  */
-import { createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import { Aes256 } from './aes-block.ts';
-import { frameworkChecker, type FrameworkMatch } from './framework-check.ts';
+import { cbcHs512Mac, frameworkChecker, type FrameworkMatch } from './framework-check.ts';
 import type { KeyBatch, RawHmacMatch } from './framework-simd.ts';
 import { MAX_CANDIDATE_BYTES } from './fast-hmac.ts';
-import { oneShotHash } from './native-hmac.ts';
 import { RAW_KEY_BYTES, SimdHeap, type SimdValue } from './wasm-simd.ts';
 
 type Gcm = Extract<FrameworkAuditSpec['check'], { kind: 'gcm' }>;
@@ -79,33 +78,11 @@ function gcmOpens(c: Gcm): Cookie['opens'] {
   };
 }
 
-/** A256CBC-HS512: HMAC-SHA512 under T1 as two one-shot hashes over buffers prepared once (no Hmac object per candidate). */
+/** A256CBC-HS512: framework-check.ts's MAC check under T1 (the MAC key is the derived key's first 32 bytes). */
 function cbcOpens(c: CbcHs512): Cookie['opens'] {
-  const al = Buffer.alloc(8);
-  al.writeUInt32BE(c.aad.length * 8, 4);
-  const message = Buffer.concat([c.aad, c.iv, c.ciphertext, al]);
-  const tag = Buffer.from(c.tag);
+  const mac = cbcHs512Mac(c);
   const key = Buffer.alloc(32);
-  const hash = oneShotHash;
-  if (!hash) return (mem, at) => tag.length === 32 && timingSafeEqual(createHmac('sha512', keyBytes(mem, at, key)).update(message).digest().subarray(0, 32), tag);
-  const inner = Buffer.alloc(128 + message.length);
-  message.copy(inner, 128);
-  const outer = Buffer.alloc(128 + 64);
-  return (mem, at) => {
-    if (tag.length !== 32) return false;
-    inner.fill(0x36, 0, 128);
-    outer.fill(0x5c, 0, 128);
-    for (let k = 0; k < 8; k++) {
-      const w = mem[at + k * 4]!;
-      for (let b = 0; b < 4; b++) {
-        const x = (w >>> (24 - 8 * b)) & 0xff;
-        inner[k * 4 + b] = x ^ 0x36;
-        outer[k * 4 + b] = x ^ 0x5c;
-      }
-    }
-    hash('sha512', inner, 'buffer').copy(outer, 128);
-    return timingSafeEqual(hash('sha512', outer, 'buffer').subarray(0, 32), tag);
-  };
+  return (mem, at) => mac(keyBytes(mem, at, key));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The audit's NextAuth / Auth.js path on the SIMD engine (lib/cli/audit/simd-hkdf.ts): the same
  * matches as framework-check.ts on the committed vectors real NextAuth / Auth.js wrote, HKDF as
- * node:crypto's hkdfSync derives it (tokens sealed here under random key salts and infos), and
- * the one-block AES-256 (aes-block.ts) against node:crypto.
+ * node:crypto's hkdfSync derives it (tokens sealed here under random key salts and infos), the
+ * one-candidate HKDF (hkdf.ts) against hkdfSync, and the one-block AES-256 (aes-block.ts) against node:crypto.
  */
 import { createCipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { frameworkAuditSpec, normalizeValue, type FrameworkAuditSpec } from '../
 import { aes256EncryptBlock, Aes256 } from '../../../lib/cli/audit/aes-block.ts';
 import { frameworkChecker } from '../../../lib/cli/audit/framework-check.ts';
 import { MAX_CANDIDATE_BYTES } from '../../../lib/cli/audit/fast-hmac.ts';
+import { Hkdf256 } from '../../../lib/cli/audit/hkdf.ts';
 import { HkdfFrameworks } from '../../../lib/cli/audit/simd-hkdf.ts';
 
 const nextauth = (JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/frameworks/node.json'), 'utf8')) as Record<string, Record<string, string>[]>).nextauth!;
@@ -70,6 +71,29 @@ describe('AES-256 of one block (aes-block.ts) equals node:crypto', () => {
     const key = Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex');
     const block = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
     expect(Buffer.from(aes256EncryptBlock(key, block)).toString('hex')).toBe('8ea2b7ca516745bfeafc49904b496089');
+  });
+});
+
+describe('HKDF-SHA256 one candidate at a time (hkdf.ts) equals hkdfSync', () => {
+  // Salts and infos of 0 to 200 bytes (one to four blocks; salts over 64 bytes are hashed first), IKMs of 0 to 300 bytes.
+  const sizes = [0, 1, 31, 32, 54, 55, 56, 63, 64, 65, 119, 120, 200];
+  it.each([1, 16, 31, 32, 33, 64, 65, 96, 100, 255])('%i bytes of output', (length) => {
+    for (const s of sizes) {
+      const salt = randomBytes(s);
+      const info = randomBytes(sizes[(s * 7 + length) % sizes.length]!);
+      const h = new Hkdf256(salt, info);
+      for (const n of [0, 1, 55, 56, 64, 119, 120, 300]) {
+        const ikm = randomBytes(n);
+        expect(h.derive(ikm, length).toString('hex')).toBe(Buffer.from(hkdfSync('sha256', ikm, salt, info, length)).toString('hex'));
+      }
+    }
+  });
+
+  it('with text salt and info, as the audit specs give them', () => {
+    const h = new Hkdf256('authjs.session-token', 'Auth.js Generated Encryption Key (authjs.session-token)');
+    const want = hkdfSync('sha256', 'secret', 'authjs.session-token', 'Auth.js Generated Encryption Key (authjs.session-token)', 64);
+    expect(h.derive(Buffer.from('secret'), 64).toString('hex')).toBe(Buffer.from(want).toString('hex'));
+    expect(() => h.derive(Buffer.from('secret'), 255 * 32 + 1)).toThrow(RangeError);
   });
 });
 
