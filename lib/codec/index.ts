@@ -57,6 +57,7 @@ export {
 export { parseJson, parseExactJson, stringifyJson, stringifyPython, pythonJson, type ExactJson } from './json.ts';
 export { b64Encode, b64Decode, stdB64Encode, stdB64Decode } from './base64.ts';
 export { b62Encode, b62Decode } from './base62.ts';
+export { findSignerPair, type FoundPair } from './signer-pairs.ts';
 export {
   webBackend,
   type CodecBackend,

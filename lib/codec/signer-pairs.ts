@@ -73,3 +73,43 @@ export function shadowed(keys: readonly string[], candidates: readonly SaltCandi
 function inputLength(key: string, c: SaltCandidate): number {
   return c.salt.length + (c.signer === 'cookie' ? COOKIE_SIGNER_KEY_PREFIX.length : 0) + key.length;
 }
+
+/** Which (key, candidate) {@link findSignerPair} found: `candidates[index]` with `keys[keyIndex]`. */
+export interface FoundPair {
+  keyIndex: number;
+  index: number;
+}
+
+/**
+ * `verifySigned`'s search (signing.ts), synchronous, for a caller with its own MAC check
+ * (`verifies(keyIndex, index)`: whether the signature verifies with that key and candidate): the
+ * remembered pairs first, then every pair in the documented order, skipping those tried. The same
+ * answer as the ordered loop alone: the first pair in order that verifies.
+ * @example findSignerPair(keys, candidates, (k, i) => macOk(keys[k], candidates[i])) // { keyIndex: 0, index: 2 }
+ */
+export function findSignerPair(keys: readonly string[], candidates: readonly SaltCandidate[], verifies: (keyIndex: number, index: number) => boolean): FoundPair | null {
+  const list = remembered.get(keys);
+  let tried: number[] | undefined;
+  for (let r = 0; list && r < list.length; r++) {
+    const p = list[r]!;
+    if (p.keyIndex >= keys.length) continue;
+    const index = candidates.findIndex((c) => c.salt === p.salt && c.signer === p.signer);
+    if (index < 0) continue;
+    (tried ??= []).push(p.keyIndex * candidates.length + index);
+    if (verifies(p.keyIndex, index)) {
+      if (shadowed(keys, candidates, p.keyIndex, index)) break; // the ordered loop finds the earlier pair
+      remember(keys, p.keyIndex, candidates[index]!);
+      return { keyIndex: p.keyIndex, index };
+    }
+  }
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    for (let index = 0; index < candidates.length; index++) {
+      if (tried?.includes(keyIndex * candidates.length + index)) continue;
+      if (verifies(keyIndex, index)) {
+        remember(keys, keyIndex, candidates[index]!);
+        return { keyIndex, index };
+      }
+    }
+  }
+  return null;
+}

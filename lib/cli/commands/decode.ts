@@ -3,6 +3,7 @@ import {
   DEFAULT_SALTS,
   LimitExceededError,
   decodeCookies,
+  saltCandidates,
   decodeSessionData,
   stringifyJson,
   toErrorInfo,
@@ -221,11 +222,18 @@ export const decode: Command = async (argv, io) => {
   }
   if (single === undefined && io.stdin.isTTY) throw new UsageError('no VALUE given (use "-" to read from standard input)');
   let first = true;
+  // --json with keys: the common line (a verified Django JSON value) answered by the batch fast
+  // path, any other by the general one below — the same bytes either way (lib/cli/batch/)
+  const fast =
+    values.json && !values['session-data'] && maxAge === undefined && keys.length > 0
+      ? new (await import('../batch/fast-decode.ts')).BatchDecoder(keys, saltCandidates(options))
+      : undefined;
   // one write per chunk read: a pipe's worth of lines answered at once, an interactive line at once
   for await (const batch of boundedLines(io.stdin, DEFAULT_LIMITS.maxInputLength)) {
     let out = '';
     for (const line of batch) {
       if (line !== TOO_LONG && line.trim() === '') continue;
+      if (fast && line !== TOO_LONG && fast.line(line)) continue;
       if (!values.json && !first) out += '\n';
       first = false;
       const as: Answer[] =
@@ -233,10 +241,12 @@ export const decode: Command = async (argv, io) => {
           ? [{ error: toErrorInfo(new LimitExceededError(`Input line is over the limit of ${DEFAULT_LIMITS.maxInputLength} characters`)) }]
           : await answer(line);
       const [text, status] = render(as);
-      out += text;
+      if (fast) fast.sink.text(text);
+      else out += text;
       worst = Math.max(worst, status);
     }
-    if (out) io.stdout.write(out);
+    if (fast?.sink.len) io.stdout.write(fast.sink.take());
+    else if (out) io.stdout.write(out);
   }
   return worst;
 };
