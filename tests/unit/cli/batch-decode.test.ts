@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchDecoder, isoTime } from '../../../lib/cli/batch/fast-decode.ts';
 import { HmacMessage, hmacPads, type HmacHash } from '../../../lib/cli/batch/hmac-pads.ts';
 import { decode } from '../../../lib/cli/commands/decode.ts';
-import { DEFAULT_SALTS, dumpsSerialized, parseJson, stringifyPython, type SessionValue } from '../../../lib/codec/index.ts';
+import { DEFAULT_SALTS, dumpsSerialized, findSignerPair, parseJson, stringifyPython, type SaltCandidate, type SessionValue } from '../../../lib/codec/index.ts';
 import { nodeBackend } from '../../../lib/node/index.ts';
 import { sink } from '../../support/sink.ts';
 
@@ -216,6 +216,16 @@ describe('decode --json - batch fast path', () => {
     const fast = await expectSameAnswers(lines, SALTS.flatMap((s) => ['--salt', s]), KEYS);
     expect(fast).toBeGreaterThan(lines.length / 4);
     await expectSameAnswers(lines.slice(0, 150), ['--salt', 'my.salt'], KEYS.slice(0, 2));
+    // the cookie signer's key ("django.http.cookies" + SECRET_KEY), as the messages cookie is signed:
+    // a candidate with one --salt or none; the same HMAC key as KEYS[2] with Django's default signer
+    const cookieSigned = [];
+    for (const p of ['{"a":1}', '"x"', '[1]']) {
+      for (const key of KEYS.slice(0, 2)) {
+        cookieSigned.push(await dumpsSerialized(Buffer.from(p), { key: `django.http.cookies${key}`, salt: DEFAULT_SALTS.messages, timestamp: 1700000000, backend: nodeBackend }));
+      }
+    }
+    await expectSameAnswers(cookieSigned, ['--salt', 'my.salt'], KEYS);
+    await expectSameAnswers(cookieSigned, ['--salt', DEFAULT_SALTS.messages], KEYS);
   }, 120_000);
 
   it('keeps an over-long line an error in its place, between fast lines', async () => {
@@ -230,7 +240,20 @@ describe('decode --json - batch fast path', () => {
   });
 });
 
-describe('batch HMAC and timestamps', () => {
+describe('batch HMAC, key search and timestamps', () => {
+  it('findSignerPair reports the first pair in order, even when a remembered pair has the same HMAC key', () => {
+    const keys = ['django.http.cookiesK', 'K'];
+    // the derived key's input, salt + "signer" + secret: what decides whether a pair verifies
+    const input = (k: number, c: SaltCandidate) => `${c.salt}signer${c.signer === 'cookie' ? 'django.http.cookies' : ''}${keys[k]}`;
+    const cookieOnly: SaltCandidate[] = [{ salt: 's', signer: 'cookie' }];
+    const both: SaltCandidate[] = [{ salt: 's', signer: 'default' }, ...cookieOnly];
+    const target = 'ssignerdjango.http.cookiesK';
+    expect(findSignerPair(keys, cookieOnly, (k, i) => input(k, cookieOnly[i]!) === target)).toEqual({ keyIndex: 1, index: 0 });
+    // remembered: key 1 with the cookie signer; with `both`, key 0's default signer comes first and is the same key
+    expect(findSignerPair(keys, both, (k, i) => input(k, both[i]!) === target)).toEqual({ keyIndex: 0, index: 0 });
+    expect(findSignerPair(keys, both, () => false)).toBeNull();
+  });
+
   it.each(['sha1', 'sha256', 'sha384', 'sha512'] as HmacHash[])('HmacMessage.verifies is createHmac (%s)', (hash) => {
     const message = new HmacMessage();
     const rnd = random(4);
