@@ -90,4 +90,25 @@ describe('audit finds the committed vectors from a wordlist, all at once', () =>
     );
     expect(r.out.results.every((x) => x.finding?.session !== undefined && x.finding.session !== null)).toBe(true);
   });
+
+  it('the PBKDF2 families give the same findings with the native SHA engine and without it (SESSION_LENS_NATIVE=0: WebAssembly SIMD)', async () => {
+    const fx = (n: string) => JSON.parse(readFileSync(join(DIR, n), 'utf8')) as Record<string, Record<string, string>[]>;
+    const ruby = fx('ruby.json');
+    const phoenix = fx('phoenix.json').phoenix!;
+    const vectors = [...ruby.rails!, ...ruby.rack!, phoenix[0]!, phoenix[3]!, ...fx('node.json').iron!];
+    const words = join(dir, 'pbkdf2-words.txt');
+    writeFileSync(words, ['not-it', 'x'.repeat(80), ...new Set(vectors.map((v) => v.key))].join('\n'));
+    const args = [...vectors.map((v) => v.value!), '--wordlist', words, '--salt', phoenix[0]!.signingSalt!, '--salt', phoenix[3]!.encryptionSalt!];
+    const native = await run(args);
+    const before = process.env.SESSION_LENS_NATIVE;
+    process.env.SESSION_LENS_NATIVE = '0';
+    try {
+      const wasm = await run(args);
+      expect(native.out.results.map((x) => x.found)).toEqual(vectors.map(() => true));
+      expect(wasm.out.results).toEqual(native.out.results);
+    } finally {
+      if (before === undefined) delete process.env.SESSION_LENS_NATIVE;
+      else process.env.SESSION_LENS_NATIVE = before;
+    }
+  });
 });

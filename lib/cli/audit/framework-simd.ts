@@ -2,7 +2,8 @@
  * Other frameworks' cookies whose MAC is HMAC-SHA256 keyed with the configured key itself —
  * Tornado's v2 secure cookie, Yii2's hashData, gorilla/securecookie, Laravel's `mac` (checked
  * before any decryption, as Laravel's Encrypter does), and iron-session's and signed Phoenix's
- * HMAC-SHA256 under a PBKDF2-derived key (simd-pbkdf2.ts) — through the WebAssembly SIMD engine
+ * HMAC-SHA256 under a PBKDF2-derived key (simd-pbkdf2.ts; derived and checked on the native engine
+ * when it loaded, native-engine.ts) — through the WebAssembly SIMD engine
  * (wasm-simd.ts): eight candidates per pass, each candidate's pad states computed once for every
  * such cookie. The other families go through framework-check.ts one candidate at a time.
  */
@@ -10,7 +11,8 @@ import { createHash } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import type { FrameworkMatch } from './framework-check.ts';
 import { appKeyBytes, decodeAppKey, isBase64Key } from './app-key.ts';
-import { SimdPbkdf2 } from './simd-pbkdf2.ts';
+import type { NativeEngine } from './native-engine.ts';
+import { defaultNative, NativePbkdf2, pbkdf2Deriver, type NativeChoice, type Pbkdf2Deriver } from './simd-pbkdf2.ts';
 import { RAW_KEY_BYTES, SimdRawHmacCracker } from './wasm-simd.ts';
 
 /** Candidates as slices of one byte buffer. */
@@ -38,11 +40,22 @@ function rawDerive(spec: FrameworkAuditSpec): RawDerive | undefined {
   return spec.derive.kind === 'raw' || spec.derive.kind === 'laravel' ? spec.derive.kind : undefined;
 }
 
-/** A PBKDF2-keyed cookie: its derivations (one per digest, every salt) and its own cracker. */
+/**
+ * A PBKDF2-keyed cookie: its derivations (one per digest, every salt), and its MAC checked by the
+ * native engine's `hmacFind` over the derived keys when it derived them, else by its own SIMD cracker.
+ */
 interface Pbkdf2Group {
   index: number;
-  derivations: { digest: string; simd: SimdPbkdf2; salts: string[] }[];
-  cracker: SimdRawHmacCracker;
+  derivations: { digest: string; simd: Pbkdf2Deriver; salts: string[] }[];
+  cracker?: SimdRawHmacCracker;
+  native?: { engine: NativeEngine; message: Uint8Array; mac: Uint8Array };
+}
+
+/** `count` keys of `length` bytes back to back in `src`, as a batch. */
+function evenBatch(src: Buffer, count: number, length: number): KeyBatch {
+  const starts = new Int32Array(count);
+  for (let i = 0; i < count; i++) starts[i] = i * length;
+  return { src, starts, lengths: new Int32Array(count).fill(length), count };
 }
 
 /**
@@ -61,13 +74,15 @@ export class RawHmacFrameworks {
   private dStarts = new Int32Array(0);
   private dLengths = new Int32Array(0);
 
-  private constructor(specs: readonly FrameworkAuditSpec[]) {
+  private constructor(specs: readonly FrameworkAuditSpec[], native: NativeChoice) {
     this.specs = specs;
     specs.forEach((spec, index) => {
       if (rawDerive(spec) !== 'pbkdf2' || spec.derive.kind !== 'pbkdf2' || spec.check.kind !== 'hmac') return;
       const d = spec.derive;
-      const derivations = d.digests.map((digest) => ({ digest, simd: new SimdPbkdf2(digest, d.salts, d.iterations, d.length), salts: d.salts }));
-      this.pbkdf2.push({ index, derivations, cracker: new SimdRawHmacCracker([{ message: spec.check.message, mac: spec.check.mac }]) });
+      const { message, mac } = spec.check;
+      const derivations = d.digests.map((digest) => ({ digest, simd: pbkdf2Deriver(digest, d.salts, d.iterations, d.length, native), salts: d.salts }));
+      const group: Pbkdf2Group = native && mac.length === 32 ? { index, derivations, native: { engine: native, message, mac } } : { index, derivations, cracker: new SimdRawHmacCracker([{ message, mac }]) };
+      this.pbkdf2.push(group);
       this.covered.add(index);
     });
     for (const derive of ['raw', 'laravel'] as const) {
@@ -82,9 +97,9 @@ export class RawHmacFrameworks {
     }
   }
 
-  /** The SIMD checker of the specs it can take, or `undefined` when it takes none. */
-  static from(specs: readonly FrameworkAuditSpec[]): RawHmacFrameworks | undefined {
-    const r = new RawHmacFrameworks(specs);
+  /** The SIMD checker of the specs it can take, or `undefined` when it takes none; `native`: see {@link NativeChoice}. */
+  static from(specs: readonly FrameworkAuditSpec[], native: NativeChoice = defaultNative()): RawHmacFrameworks | undefined {
+    const r = new RawHmacFrameworks(specs, native);
     return r.covered.size ? r : undefined;
   }
 
@@ -111,15 +126,25 @@ export class RawHmacFrameworks {
       if (skip(g.index)) continue;
       const spec = this.specs[g.index]!;
       for (const d of g.derivations) {
-        d.simd.derive(batch).forEach((keys, s) => {
-          const packed = this.pack(keys);
-          for (const m of g.cracker.checkKeys(packed.src, packed.starts, packed.lengths, packed.count)) {
-            out.push({ index: m.index, framework: g.index, match: { format: spec.format, setting: spec.setting, note: `PBKDF2-${d.digest.toUpperCase()} salt "${d.salts[s]}"` } });
-          }
+        this.pbkdf2Matches(g, d.simd, batch).forEach((indices, s) => {
+          const note = `PBKDF2-${d.digest.toUpperCase()} salt "${d.salts[s]}"`;
+          for (const index of indices) out.push({ index, framework: g.index, match: { format: spec.format, setting: spec.setting, note } });
         });
       }
     }
     return out;
+  }
+
+  /** Per salt, the candidates whose derived key signs the cookie. */
+  private pbkdf2Matches(g: Pbkdf2Group, simd: Pbkdf2Deriver, batch: KeyBatch): number[][] {
+    if (g.native && simd instanceof NativePbkdf2) {
+      const { engine, message, mac } = g.native;
+      return simd.salts.map((_, s) => engine.hmacFind('sha256', evenBatch(simd.deriveFlat(batch, s), batch.count, simd.length), message, mac));
+    }
+    return simd.derive(batch).map((keys) => {
+      const packed = this.pack(keys);
+      return g.cracker!.checkKeys(packed.src, packed.starts, packed.lengths, packed.count).map((m) => m.index);
+    });
   }
 
   /** Derived keys (at most 64 bytes each) as one batch. */

@@ -1,7 +1,9 @@
 /**
- * PBKDF2-HMAC (RFC 8018 §5.2) of eight candidate passwords at once on the WebAssembly SIMD engine
- * (wasm-simd-module.ts `macOut8` / `iterate8`): each password's HMAC pad states are computed once,
- * then every iteration is two compressions per lane, against OpenSSL's per-iteration HMAC calls.
+ * PBKDF2-HMAC (RFC 8018 §5.2) of a batch of candidate passwords: on the native engine
+ * (native-engine.ts, sixteen lanes per pass, AVX-512 where the CPU has it) when it loaded, else on
+ * the WebAssembly SIMD engine (wasm-simd-module.ts `macOut8` / `iterate8`), eight at once. Either
+ * way each password's HMAC pad states are computed once, then every iteration is two compressions
+ * per lane, against OpenSSL's per-iteration HMAC calls, and the keys are the same bytes.
  * The keys of Rails (secret_key_base, salts "authenticated encrypted cookie", "signed cookie"…,
  * 1000 iterations), Phoenix (secret_key_base and the endpoint's salts) and iron-session (1
  * iteration) are derived here for a whole batch, then checked per candidate (framework-check.ts).
@@ -10,15 +12,79 @@ import { createHash } from 'node:crypto';
 import type { FrameworkAuditSpec, KeyDerivation } from '../../codec/index.ts';
 import { pbkdf2CacheId, type DerivationCache } from './framework-check.ts';
 import type { KeyBatch } from './framework-simd.ts';
+import { nativeEngine, type NativeEngine } from './native-engine.ts';
 import { RAW_KEY_BYTES, SimdHeap, type SimdHash, type SimdValue } from './wasm-simd.ts';
 import { SIMD_HASH } from './wasm-simd-module.ts';
 
+/** PBKDF2 with one hash, iteration count and length, for several salts, over a batch: `[salt][candidate]`. */
+export interface Pbkdf2Deriver {
+  derive(batch: KeyBatch): Buffer[][];
+}
+
 /**
- * PBKDF2 with one hash, iteration count and length, for several salts.
+ * The native engine to use, `null` for none: the loaded one unless `SESSION_LENS_NATIVE=0`
+ * (native-engine.ts); tests pass `null` to run the WebAssembly engine.
+ */
+export type NativeChoice = NativeEngine | null;
+
+/** The loaded native engine, or `null` (then the WebAssembly SIMD engine runs). */
+export function defaultNative(): NativeChoice {
+  return nativeEngine() ?? null;
+}
+
+/** What derives the PBKDF2 keys, said in the run's summary and the benchmark's rows. */
+export function pbkdf2EngineName(native: NativeChoice = defaultNative()): string {
+  return native ? `native, 16 per pass (${native.isa()})` : 'WebAssembly SIMD, 8 per pass';
+}
+
+/**
+ * PBKDF2 on the native engine: each salt's keys for the whole batch in one call, back to back.
+ *
+ * @example new NativePbkdf2(engine, 'sha256', ['kR3qP9xZ'], 1000, 32).derive(batch)[0][i] // candidate i's key
+ */
+export class NativePbkdf2 implements Pbkdf2Deriver {
+  readonly salts: readonly Buffer[];
+
+  constructor(
+    private readonly native: NativeEngine,
+    private readonly hash: SimdHash,
+    salts: readonly string[],
+    private readonly iterations: number,
+    readonly length: number,
+  ) {
+    this.salts = salts.map((salt) => Buffer.from(salt));
+  }
+
+  /** Salt `s`'s key of every candidate, candidate i's at `[i × length, (i + 1) × length)`. */
+  deriveFlat(batch: KeyBatch, s: number): Buffer {
+    const out = Buffer.allocUnsafe(batch.count * this.length);
+    this.native.pbkdf2(this.hash, batch, this.salts[s]!, this.iterations, this.length, out);
+    return out;
+  }
+
+  derive(batch: KeyBatch): Buffer[][] {
+    return this.salts.map((_, s) => {
+      const flat = this.deriveFlat(batch, s);
+      return Array.from({ length: batch.count }, (_, i) => flat.subarray(i * this.length, (i + 1) * this.length));
+    });
+  }
+}
+
+/**
+ * PBKDF2 on the native engine when it is given, else on the WebAssembly SIMD engine.
+ *
+ * @example pbkdf2Deriver('sha1', ['authenticated encrypted cookie'], 1000, 32).derive(batch)[0][i]
+ */
+export function pbkdf2Deriver(hash: SimdHash, salts: readonly string[], iterations: number, length: number, native: NativeChoice = defaultNative()): Pbkdf2Deriver {
+  return native ? new NativePbkdf2(native, hash, salts, iterations, length) : new SimdPbkdf2(hash, salts, iterations, length);
+}
+
+/**
+ * PBKDF2 with one hash, iteration count and length, for several salts, on the WebAssembly SIMD engine.
  *
  * @example new SimdPbkdf2('sha256', ['kR3qP9xZ'], 1000, 32).derive(batch)[0][i] // candidate i's key
  */
-export class SimdPbkdf2 {
+export class SimdPbkdf2 implements Pbkdf2Deriver {
   private readonly heap: SimdHeap;
   private readonly keyState: number;
   private readonly lanes: number;
@@ -104,10 +170,10 @@ type Pbkdf2 = Extract<KeyDerivation, { kind: 'pbkdf2' }>;
  * prefill?.fill(batch, caches); // then frameworkChecker(spec)(key, caches[i])
  */
 export class Pbkdf2Prefill {
-  private constructor(private readonly groups: { digest: string; iterations: number; length: number; salts: string[]; simd: SimdPbkdf2 }[]) {}
+  private constructor(private readonly groups: { digest: string; iterations: number; length: number; salts: string[]; simd: Pbkdf2Deriver }[]) {}
 
-  /** The prefill for these cookies, or `undefined` when none derives with PBKDF2. */
-  static from(specs: readonly FrameworkAuditSpec[]): Pbkdf2Prefill | undefined {
+  /** The prefill for these cookies, or `undefined` when none derives with PBKDF2; `native`: see {@link NativeChoice}. */
+  static from(specs: readonly FrameworkAuditSpec[], native: NativeChoice = defaultNative()): Pbkdf2Prefill | undefined {
     const wanted = new Map<string, { digest: 'sha1' | 'sha256'; iterations: number; length: number; salts: Set<string> }>();
     const add = (d: Pbkdf2) => {
       for (const digest of d.digests) {
@@ -124,7 +190,7 @@ export class Pbkdf2Prefill {
       }
     }
     if (!wanted.size) return undefined;
-    return new Pbkdf2Prefill([...wanted.values()].map((g) => ({ ...g, salts: [...g.salts], simd: new SimdPbkdf2(g.digest, [...g.salts], g.iterations, g.length) })));
+    return new Pbkdf2Prefill([...wanted.values()].map((g) => ({ ...g, salts: [...g.salts], simd: pbkdf2Deriver(g.digest, [...g.salts], g.iterations, g.length, native) })));
   }
 
   /** Puts every derived key of every candidate of the batch in `caches[i]`. */

@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { frameworkAuditSpec, normalizeValue } from '../../../lib/codec/index.ts';
 import { frameworkChecker } from '../../../lib/cli/audit/framework-check.ts';
 import { RawHmacFrameworks } from '../../../lib/cli/audit/framework-simd.ts';
-import { Pbkdf2Prefill, SimdPbkdf2 } from '../../../lib/cli/audit/simd-pbkdf2.ts';
+import { nativeEngine } from '../../../lib/cli/audit/native-engine.ts';
+import { Pbkdf2Prefill, pbkdf2Deriver, type NativeChoice } from '../../../lib/cli/audit/simd-pbkdf2.ts';
+
+/** The PBKDF2 families run on both engines: the native one where it was built, and WebAssembly SIMD. */
+const ENGINES: [string, NativeChoice][] = [['WebAssembly SIMD', null], ...(nativeEngine() ? [['native', nativeEngine()!] as [string, NativeChoice]] : [])];
 
 const DIR = join(process.cwd(), 'tests/fixtures/frameworks');
 const fx = (n: string) => JSON.parse(readFileSync(join(DIR, n), 'utf8')) as Record<string, Record<string, string>[]>;
@@ -123,7 +127,7 @@ describe('the SIMD engine checks the raw-key HMAC-SHA256 families like node:cryp
   });
 });
 
-describe('PBKDF2 on the SIMD engine (simd-pbkdf2.ts) equals node:crypto', () => {
+describe.each(ENGINES)('PBKDF2 on the %s engine (simd-pbkdf2.ts) equals node:crypto', (_engine, native) => {
   it.each([
     ['sha1', 1, 32],
     ['sha256', 1000, 32],
@@ -134,14 +138,14 @@ describe('PBKDF2 on the SIMD engine (simd-pbkdf2.ts) equals node:crypto', () => 
     const { pbkdf2Sync, randomBytes } = await import('node:crypto');
     const salts = ['authenticated encrypted cookie', 'x'.repeat(64), ''];
     const keys = Array.from({ length: 13 }, (_, i) => randomBytes([1, 5, 63, 64, 65, 128, 200][i % 7]!));
-    const derived = new SimdPbkdf2(hash, salts, iterations, length).derive(batchOf(keys));
+    const derived = pbkdf2Deriver(hash, salts, iterations, length, native).derive(batchOf(keys));
     salts.forEach((salt, s) => keys.forEach((k, i) => expect(derived[s]![i]!.toString('hex')).toBe(pbkdf2Sync(k, salt, iterations, length, hash).toString('hex'))));
   });
 
   it('fills the candidates caches so that every PBKDF2 family opens with its key', () => {
     const vectors = [fx('ruby.json').rails![0]!, fx('ruby.json').rails![2]!, fx('ruby.json').rails![4]!, fx('ruby.json').rack![0]!, fx('node.json').iron![0]!, { ...phoenix[3]!, salts: 'yes' }];
     const specs = vectors.map((v) => frameworkAuditSpec(normalizeValue(v.value!), v.salts ? { salts: [v.signingSalt!, v.encryptionSalt!] } : {})!);
-    const prefill = Pbkdf2Prefill.from(specs)!;
+    const prefill = Pbkdf2Prefill.from(specs, native)!;
     const keys = ['wrong', ...new Set(vectors.map((v) => v.key!))];
     const bufs = keys.map((k) => Buffer.from(k));
     const caches = keys.map(() => new Map<string, Buffer>());
@@ -158,12 +162,12 @@ describe('PBKDF2 on the SIMD engine (simd-pbkdf2.ts) equals node:crypto', () => 
   });
 });
 
-describe('HMAC-SHA256 under a PBKDF2 key on the SIMD engine (iron-session, signed Phoenix)', () => {
+describe.each(ENGINES)('HMAC-SHA256 under a PBKDF2 key on the %s engine (iron-session, signed Phoenix)', (_engine, native) => {
   it('finds each key and names the salt, as framework-check does', () => {
     const iron = fx('node.json').iron![0]!;
     const signed = phoenix[0]!;
     const specs = [frameworkAuditSpec(iron.value!)!, frameworkAuditSpec(signed.value!, { salts: ['not-it', signed.signingSalt!] })!];
-    const simd = RawHmacFrameworks.from(specs)!;
+    const simd = RawHmacFrameworks.from(specs, native)!;
     expect([simd.covers(0), simd.covers(1)]).toEqual([true, true]);
     const keys = ['wrong', iron.key!, 'x'.repeat(80), signed.key!].map((k) => Buffer.from(k));
     const found = simd.checkBatch(batchOf(keys), () => false).map((m) => [m.framework, m.index, m.match.note]);
