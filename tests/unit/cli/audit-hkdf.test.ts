@@ -174,7 +174,7 @@ describe('HKDF-SHA256 on the SIMD engine derives what hkdfSync derives', () => {
     const secrets = [randomBytes(1), randomBytes(40), randomBytes(64), randomBytes(100)];
     for (const secret of secrets) {
       const spec = frameworkAuditSpec(seal(secret, enc, name, v4), { cookieName: name })!;
-      const keys = [...others(), secret];
+      const keys = [...others().filter((k) => !k.equals(secret)), secret]; // a random 1-byte candidate is the 1-byte secret 1 time in 256
       const want = [[keys.length - 1, 0, `HKDF salt "${v4 ? '' : name}"`]];
       expect(slow([spec], keys)).toEqual(want);
       expect(fast([spec], keys)).toEqual(want);
