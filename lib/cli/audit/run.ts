@@ -5,14 +5,13 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { SaltPrefix } from './fast-hmac.ts';
-import { loadKnownKeys } from './candidates.ts';
-import type { WorkerAnswer, WorkerInit, WorkerReady, WorkerTask } from './worker.ts';
+import { candidateTasks, feedWorkers, foundFlags } from './feed.ts';
+import type { WorkerInit, WorkerReady } from './worker.ts';
 import type { FrameworkMatch } from './framework-check.ts';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
-import { loadFrameworkKeys } from './candidates.ts';
 
 /** A signed value split for cracking (from the codec's `parseSigned`). */
 export interface AuditTarget {
@@ -105,96 +104,6 @@ function workerSource(): string {
   return `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 }
 
-/** Most bytes of wordlist one worker task reads (a line belongs to the range it starts in). */
-const RANGE_BYTES = 1024 * 1024;
-/** Fewest bytes of a range near the end of the wordlist (smaller ones cost more in messages than they save). */
-const MIN_RANGE_BYTES = 64 * 1024;
-/** Tasks in flight per worker: the next one waits in the worker's queue while it hashes the current one. */
-const IN_FLIGHT = 2;
-
-/** A task before it is numbered: keys, or a wordlist byte range `[start, end)`. */
-export type Task = { kind: 'keys'; keys: string[] } | { kind: 'range'; path: string; start: number; end: number };
-
-/**
- * The tasks in order: the bundled (and extra) keys in batches, then the wordlist in byte ranges.
- * Without `rangeBytes`, ranges shrink as the end nears (a quarter of each worker's share of what
- * is left, 64 KiB to 1 MiB), so no worker is left hashing a large last range while the others idle.
- *
- * @example
- * for await (const t of candidateTasks({ targets, salts, wordlist: 'keys.txt', bundled: false }, 4096, 2)) console.log(t);
- */
-export async function* candidateTasks(o: AuditOptions, batchSize: number, threads: number): AsyncGenerator<Task> {
-  const bundled = o.bundled === false ? [] : [...(await loadKnownKeys()), ...((o.frameworkKeys ?? Boolean(o.frameworks?.length)) ? await loadFrameworkKeys() : [])];
-  const first = [...new Set([...(o.extraKeys ?? []), ...bundled])];
-  for (let i = 0; i < first.length; i += batchSize) yield { kind: 'keys', keys: first.slice(i, i + batchSize) };
-  if (o.wordlist) {
-    const size = statSync(o.wordlist).size;
-    const rangeAt = (start: number) =>
-      o.rangeBytes !== undefined ? Math.max(1, o.rangeBytes) : Math.min(RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil((size - start) / (threads * 4))));
-    for (let start = 0, end = 0; start < size; start = end) {
-      end = Math.min(size, start + rangeAt(start));
-      yield { kind: 'range', path: o.wordlist, start, end };
-    }
-  }
-}
-
-/** What the feed needs of a worker (tests pass stand-ins). */
-export type FeedWorker = Pick<Worker, 'on' | 'postMessage'>;
-
-/** Called with each answer and where its keys came from. */
-type OnAnswer = (a: WorkerAnswer, source: AuditMatch['source']) => void;
-
-/**
- * Keeps {@link IN_FLIGHT} tasks queued at every worker until the tasks run out and every answer is
- * in, or until `allFound()` (then at once: the caller terminates the workers). Each task carries
- * the targets found so far (`skip`).
- *
- * @example
- * await feedWorkers(workers, candidateTasks(o, 4096, workers.length), found, () => found.size === total, (a, source) => tally(a, source));
- */
-export function feedWorkers(workers: readonly FeedWorker[], tasks: AsyncGenerator<Task>, found: ReadonlySet<number>, allFound: () => boolean, onAnswer: OnAnswer): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const sources = new Map<number, AuditMatch['source']>();
-    let nextId = 0;
-    let exhausted = false;
-    /** Tasks posted (or being fetched to post) and not answered yet. */
-    let open = 0;
-    let closed = false;
-    const settle = () => {
-      if (closed || !(allFound() || (exhausted && open === 0))) return;
-      closed = true;
-      resolve();
-    };
-    const post = async (w: FeedWorker) => {
-      open++;
-      const next = exhausted || allFound() ? undefined : await tasks.next();
-      if (!next || next.done || closed) {
-        exhausted ||= Boolean(next?.done);
-        open--;
-        return settle();
-      }
-      const id = nextId++;
-      sources.set(id, next.value.kind === 'keys' ? 'bundled' : 'wordlist');
-      const msg: WorkerTask = { ...next.value, id, skip: [...found] };
-      w.postMessage(msg);
-    };
-    for (const w of workers) {
-      w.on('message', (a: WorkerAnswer) => {
-        open--;
-        if (a.error) return reject(new Error(`audit worker: ${a.error}`));
-        onAnswer(a, sources.get(a.id) ?? 'wordlist');
-        sources.delete(a.id);
-        if (allFound()) return settle();
-        post(w).catch(reject);
-      });
-      w.on('error', reject);
-      // A worker only exits when terminated, after the feed has settled (then this is a no-op).
-      w.on('exit', (code) => reject(new Error(`audit worker exited with code ${code}`)));
-    }
-    for (let k = 0; k < IN_FLIGHT; k++) for (const w of workers) post(w).catch(reject);
-  });
-}
-
 /**
  * Tries every candidate key against every target and salt, on all cores.
  *
@@ -215,6 +124,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   const started = performance.now();
   const matches: AuditMatch[] = [];
   const found = new Set<number>();
+  /** The same, as flags the workers read (they skip found values, and stop when all are). */
+  const flags = foundFlags(total);
   let tried = 0;
   let busyMs = 0;
   let engine: string | undefined;
@@ -256,12 +167,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditRun> {
   };
   if (o.onProgress) timer = setInterval(progress, o.progressMs ?? 250);
   try {
-    await feedWorkers(workers, tasks, found, () => found.size === total, (a, source) => {
+    await feedWorkers(workers, tasks, flags, () => found.size === total, (a, source) => {
       tried += a.tried;
       busyMs += a.ms;
       for (const m of a.matches) {
         if (found.has(m.target)) continue;
         found.add(m.target);
+        Atomics.store(flags, m.target, 1);
         if (m.framework) {
           matches.push({ target: m.target, key: m.key, source, salt: m.framework.note, signer: 'default', framework: m.framework });
           continue;

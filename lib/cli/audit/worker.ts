@@ -1,12 +1,11 @@
 /**
  * An audit worker thread. It gets the signed values once (workerData), then tasks: a batch of
- * candidate keys, or a byte range of a wordlist file that it reads itself (one key per line; a
- * line belongs to the range it starts in), hashing the bytes straight from the file buffer (a
- * range is at most 1 MiB plus its last line). It answers each task with how many keys it tried
- * and which (value, salt) pairs a key signs.
+ * candidate keys, or the wordlist, whose byte ranges it takes one by one from a counter shared
+ * with the other workers (feed.ts) and reads itself (wordlist.ts), hashing the bytes straight from
+ * the file buffer. It answers each batch, and each range, with how many keys it tried and which
+ * (value, salt) pairs a key signs.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_CANDIDATE_BYTES, prepareTarget, SignerCracker, type FastAlgorithm, type FastMatch, type SaltPrefix } from './fast-hmac.ts';
 import { NativeSignerCracker, oneShotHash } from './native-hmac.ts';
@@ -16,6 +15,7 @@ import { frameworkChecker, type FrameworkMatch } from './framework-check.ts';
 import { RawHmacFrameworks } from './framework-simd.ts';
 import { Pbkdf2Prefill } from './simd-pbkdf2.ts';
 import { HkdfFrameworks } from './simd-hkdf.ts';
+import { RangeReader, Slices } from './wordlist.ts';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 
 /** What the worker is started with. */
@@ -26,18 +26,23 @@ export interface WorkerInit {
   frameworks?: FrameworkAuditSpec[];
 }
 
-/** A task: keys to try, or a wordlist byte range `[start, end)` to read and try. */
+/**
+ * A task: keys to try, or the wordlist's ranges (start, end pairs in `table`) to take one by one
+ * through the shared counter `next`. `found`: shared flags of the values found so far.
+ */
 export type WorkerTask =
-  | { kind: 'keys'; id: number; keys: string[]; skip: number[] }
-  | { kind: 'range'; id: number; path: string; start: number; end: number; skip: number[] };
+  | { kind: 'keys'; id: number; keys: string[]; found: Int32Array }
+  | { kind: 'ranges'; id: number; path: string; table: Float64Array; next: Int32Array; found: Int32Array };
 
-/** A task's answer. */
+/** A task's answer (a `ranges` task: one per range with `more`, then one without). */
 export interface WorkerAnswer {
   id: number;
   tried: number;
   matches: { target: number; salt: number; key: string; framework?: FrameworkMatch }[];
-  /** Milliseconds the worker spent on the task (not counting its wait in the queue). */
+  /** Milliseconds the worker spent on it (not counting its wait in the queue). */
   ms: number;
+  /** More answers to this task follow. */
+  more?: boolean;
   error?: string;
 }
 
@@ -181,81 +186,44 @@ function tryBatch(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches'])
   if (slowIdx.length) for (let i = 0; i < batch.count; i++) slowCheck(src.subarray(starts[i]!, starts[i]! + lengths[i]!), skip, out);
 }
 
-/** A growable list of (start, length) slices. */
-class Slices {
-  starts = new Int32Array(4096);
-  lengths = new Int32Array(4096);
-  count = 0;
-  push(start: number, length: number): void {
-    if (this.count === this.starts.length) {
-      const s = new Int32Array(this.count * 2);
-      s.set(this.starts);
-      this.starts = s;
-      const l = new Int32Array(this.count * 2);
-      l.set(this.lengths);
-      this.lengths = l;
-    }
-    this.starts[this.count] = start;
-    this.lengths[this.count++] = length;
-  }
+const reader = new RangeReader();
+
+/** The values found so far (by any worker, or the main thread), from the shared flags. */
+function skipOf(found: Int32Array): Set<number> {
+  const skip = new Set<number>();
+  for (let t = 0; t < found.length; t++) if (Atomics.load(found, t)) skip.add(t);
+  return skip;
 }
 
-const NL = 0x0a;
-const CR = 0x0d;
-
-/** Reads `[start, end)` of the file (plus the rest of its last line) and tries every line. */
-function runRange(path: string, start: number, end: number, skip: Set<number>, out: WorkerAnswer['matches']): number {
-  const fd = openSync(path, 'r');
-  const lines = new Slices();
-  let buf: Buffer;
-  try {
-    // One byte before `start` tells whether a line starts exactly at `start`.
-    const from = start > 0 ? start - 1 : 0;
-    buf = Buffer.allocUnsafe(end - from + 64 * 1024);
-    let len = readSync(fd, buf, 0, end - from, from);
-    let pos = 0;
-    if (start > 0) {
-      // Skip the line that started in the previous range.
-      const nl = buf.indexOf(NL, 0);
-      pos = nl === -1 || nl >= len ? len : nl + 1;
-      if (pos > end - from) return 0;
-    }
-    const limit = end - from; // lines starting at or after this belong to the next range
-    while (pos < limit && pos < len) {
-      let nl = buf.indexOf(NL, pos);
-      while ((nl === -1 || nl >= len) && len - pos <= MAX_CANDIDATE_BYTES) {
-        // The last line runs past the range: read on until its newline (or EOF).
-        if (len + 64 * 1024 > buf.length) {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, len);
-          buf = bigger;
-        }
-        const got = readSync(fd, buf, len, 64 * 1024, from + len);
-        if (got === 0) break;
-        len += got;
-        nl = buf.indexOf(NL, pos);
-      }
-      const lineEnd = nl === -1 || nl >= len ? len : nl;
-      let n = lineEnd - pos;
-      if (n > 0 && buf[pos + n - 1] === CR) n--;
-      if (n > 0 && n <= MAX_CANDIDATE_BYTES) lines.push(pos, n);
-      if (nl === -1 || nl >= len) break;
-      pos = nl + 1;
-    }
-  } finally {
-    closeSync(fd);
+/**
+ * Takes the wordlist's ranges one after another (the shared counter hands each range to one
+ * worker) and answers each with `more: true`, until none is left or every value is found.
+ */
+function runRanges(task: Extract<WorkerTask, { kind: 'ranges' }>): void {
+  const count = task.table.length / 2;
+  for (;;) {
+    const skip = skipOf(task.found);
+    if (skip.size === task.found.length) return;
+    const i = Atomics.add(task.next, 0, 1);
+    if (i >= count) return;
+    const started = performance.now();
+    const matches: WorkerAnswer['matches'] = [];
+    const batch = reader.read(task.path, task.table[2 * i]!, task.table[2 * i + 1]!);
+    tryBatch(batch, skip, matches);
+    for (const m of matches) Atomics.store(task.found, m.target, 1);
+    const answer: WorkerAnswer = { id: task.id, tried: batch.count, matches, ms: performance.now() - started, more: true };
+    parentPort!.postMessage(answer);
   }
-  tryBatch({ src: buf, starts: lines.starts, lengths: lines.lengths, count: lines.count }, skip, out);
-  return lines.count;
 }
 
 parentPort!.on('message', (task: WorkerTask) => {
   const started = performance.now();
-  const skip = new Set(task.skip);
   const matches: WorkerAnswer['matches'] = [];
   const answer: WorkerAnswer = { id: task.id, tried: 0, matches, ms: 0 };
   try {
-    if (task.kind === 'keys') {
+    if (task.kind === 'ranges') runRanges(task);
+    else {
+      const skip = skipOf(task.found);
       const slices = new Slices();
       const parts: Buffer[] = [];
       let at = 0;
@@ -268,13 +236,11 @@ parentPort!.on('message', (task: WorkerTask) => {
       }
       tryBatch({ src: Buffer.concat(parts), starts: slices.starts, lengths: slices.lengths, count: slices.count }, skip, matches);
       answer.tried = task.keys.length;
-    } else {
-      answer.tried = runRange(task.path, task.start, task.end, skip, matches);
+      answer.ms = performance.now() - started;
     }
   } catch (e) {
     answer.error = e instanceof Error ? e.message : String(e);
   }
-  answer.ms = performance.now() - started;
   parentPort!.postMessage(answer);
 });
 

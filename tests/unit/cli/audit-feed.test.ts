@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { candidateTasks, feedWorkers, runAudit, type AuditTarget, type FeedWorker, type Task } from '../../../lib/cli/audit/run.ts';
+import { candidateTasks, feedWorkers, foundFlags, wordlistRanges, type FeedWorker, type Task } from '../../../lib/cli/audit/feed.ts';
+import { runAudit, type AuditTarget } from '../../../lib/cli/audit/run.ts';
 import type { WorkerAnswer, WorkerTask } from '../../../lib/cli/audit/worker.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -22,27 +23,30 @@ class FakeWorker extends EventEmitter {
     this.tasks.push(t);
   }
   answer(a: Partial<WorkerAnswer> = {}): void {
-    const t = this.tasks.shift()!;
+    const t = a.more ? this.tasks[0]! : this.tasks.shift()!;
     this.emit('message', { id: t.id, tried: 1, matches: [], ms: 1, ...a });
   }
 }
 
-async function* keyTasks(n: number): AsyncGenerator<Task> {
+async function* keyTasks(n: number, ranges = false): AsyncGenerator<Task> {
   for (let i = 0; i < n; i++) yield { kind: 'keys', keys: [`k${i}`] };
+  if (ranges) yield { kind: 'ranges', path: 'w.txt', table: wordlistRanges(10, 1, 2), next: new Int32Array(1) };
 }
 
 const settled = () => new Promise((r) => setImmediate(r));
+const fakes = (n: number) => Array.from({ length: n }, () => new FakeWorker());
+const asWorkers = (ws: FakeWorker[]) => ws as unknown as FeedWorker[];
 
 describe('feedWorkers', () => {
-  it('keeps two tasks queued at every worker, in order, until the tasks run out', async () => {
-    const workers = [new FakeWorker(), new FakeWorker()];
+  it('keeps two key batches queued at every worker, in order, until they run out', async () => {
+    const workers = fakes(2);
     const answers: number[] = [];
-    const done = feedWorkers(workers as unknown as FeedWorker[], keyTasks(7), new Set(), () => false, (a) => answers.push(a.id));
+    const done = feedWorkers(asWorkers(workers), keyTasks(7), foundFlags(1), () => false, (a) => answers.push(a.id));
     await settled();
     expect(workers.map((w) => w.tasks.length)).toEqual([2, 2]);
     workers[0]!.answer();
     await settled();
-    // The answered worker got its next task before anyone waited for it.
+    // The answered worker got its next batch before anyone waited for it.
     expect(workers.map((w) => w.tasks.length)).toEqual([2, 2]);
     while (workers.some((w) => w.tasks.length)) {
       for (const w of workers) if (w.tasks.length) w.answer();
@@ -52,41 +56,74 @@ describe('feedWorkers', () => {
     expect(answers.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it('stops at once when every value is found, and sends what is found as skip', async () => {
-    const workers = [new FakeWorker(), new FakeWorker()];
-    const found = new Set<number>();
-    const done = feedWorkers(workers as unknown as FeedWorker[], keyTasks(100), found, () => found.size === 2, (a) => a.matches.forEach((m) => found.add(m.target)));
+  it('then gives every worker the same wordlist ranges once, and waits for each to finish them', async () => {
+    const workers = fakes(3);
+    const sources: string[] = [];
+    let finished = false;
+    const done = feedWorkers(asWorkers(workers), keyTasks(2, true), foundFlags(1), () => false, (_a, source) => sources.push(source)).then(() => (finished = true));
     await settled();
+    // Each worker's second slot joins the wordlist as soon as the key batches are out.
+    expect(workers.map((w) => w.tasks.map((t) => t.kind))).toEqual([['keys', 'ranges'], ['keys', 'ranges'], ['ranges']]);
+    const shared = (t: WorkerTask | undefined) => (t?.kind === 'ranges' ? [t.table, t.next, t.found] : []);
+    const ranges = shared(workers[2]!.tasks[0]);
+    // One table, one counter, one set of flags: the workers share them (each task has its own id).
+    for (const w of workers.slice(0, 2)) shared(w.tasks[1]).forEach((x, i) => expect(x).toBe(ranges[i]));
+    for (const w of workers.slice(0, 2)) w.answer();
+    await settled();
+    expect(workers.map((w) => w.tasks.map((t) => t.kind))).toEqual([['ranges'], ['ranges'], ['ranges']]);
+    for (const w of workers) w.answer({ more: true, tried: 5 });
+    await settled();
+    expect(workers.map((w) => w.tasks.length)).toEqual([1, 1, 1]);
+    workers[0]!.answer({ tried: 0 });
+    workers[1]!.answer({ tried: 0 });
+    await settled();
+    expect(finished).toBe(false);
+    workers[2]!.answer({ tried: 0 });
+    await done;
+    expect(sources).toEqual(['bundled', 'bundled', ...Array(6).fill('wordlist')]);
+  });
+
+  it('stops at once when every value is found, drops later answers, and shares the found flags', async () => {
+    const workers = fakes(2);
+    const flags = foundFlags(2);
+    const found = new Set<number>();
+    let tried = 0;
+    const done = feedWorkers(asWorkers(workers), keyTasks(100), flags, () => found.size === 2, (a) => {
+      tried += a.tried;
+      a.matches.forEach((m) => found.add(m.target));
+    });
+    await settled();
+    expect(workers[0]!.tasks[0]!.found).toBe(flags);
     workers[0]!.answer({ matches: [{ target: 1, salt: 0, key: 'k0' }] });
     await settled();
-    expect(workers[0]!.tasks.at(-1)!.skip).toEqual([1]);
     workers[1]!.answer({ matches: [{ target: 0, salt: 0, key: 'k1' }] });
     await done;
-    expect(workers.flatMap((w) => w.tasks.map((t) => t.id)).length).toBeLessThanOrEqual(4);
+    workers[1]!.answer();
+    expect(tried).toBe(2);
+    expect(workers.flatMap((w) => w.tasks).length).toBeLessThanOrEqual(3);
   });
 
   it("rejects on a worker's error answer", async () => {
     const w = new FakeWorker();
-    const done = feedWorkers([w as unknown as FeedWorker], keyTasks(5), new Set(), () => false, () => {});
+    const done = feedWorkers([w as unknown as FeedWorker], keyTasks(5), foundFlags(1), () => false, () => {});
     await settled();
     w.answer({ error: 'boom' });
     await expect(done).rejects.toThrow('audit worker: boom');
   });
 });
 
-describe('candidateTasks', () => {
+describe('candidateTasks and wordlistRanges', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sl-audit-feed-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each([1, 2, 8])('%i threads: ranges cover the wordlist exactly, 1 MiB at most, shrinking to 64 KiB at the end', async (threads) => {
-    const file = join(dir, `size-${threads}.txt`);
+  it.each([1, 2, 8])('%i threads: ranges cover the wordlist exactly, 1 MiB at most, shrinking to 64 KiB at the end', (threads) => {
     const size = 5 * 1024 * 1024 + 12_345;
-    writeFileSync(file, Buffer.alloc(size, 0x61));
-    const ranges: { start: number; end: number }[] = [];
-    for await (const t of candidateTasks({ targets: [], salts: [], wordlist: file, bundled: false }, 4096, threads)) if (t.kind === 'range') ranges.push(t);
+    const table = wordlistRanges(size, threads);
+    expect(table.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const ranges = Array.from({ length: table.length / 2 }, (_, i) => ({ start: table[2 * i]!, end: table[2 * i + 1]! }));
     expect(ranges[0]!.start).toBe(0);
     expect(ranges.at(-1)!.end).toBe(size);
     for (let i = 1; i < ranges.length; i++) expect(ranges[i]!.start).toBe(ranges[i - 1]!.end);
@@ -98,12 +135,22 @@ describe('candidateTasks', () => {
     expect(lengths.at(-2)!).toBeLessThanOrEqual(Math.max(64 * 1024, size / (threads * 4)));
   });
 
-  it('bundled batches first, then the wordlist', async () => {
+  it('rangeBytes fixes the size; an empty file has no ranges', () => {
+    expect([...wordlistRanges(7, 2, 3)]).toEqual([0, 3, 3, 6, 6, 7]);
+    expect(wordlistRanges(0, 2).length).toBe(0);
+  });
+
+  it('bundled batches first, then the wordlist (none for an empty one)', async () => {
     const file = join(dir, 'w.txt');
     writeFileSync(file, 'a\nb\n');
-    const kinds: string[] = [];
-    for await (const t of candidateTasks({ targets: [], salts: [], wordlist: file, bundled: false, extraKeys: ['x', 'y', 'z'] }, 2, 2)) kinds.push(t.kind);
-    expect(kinds).toEqual(['keys', 'keys', 'range']);
+    const kinds = async (wordlist: string) => {
+      const out: string[] = [];
+      for await (const t of candidateTasks({ targets: [], salts: [], wordlist, bundled: false, extraKeys: ['x', 'y', 'z'] }, 2, 2)) out.push(t.kind);
+      return out;
+    };
+    expect(await kinds(file)).toEqual(['keys', 'keys', 'ranges']);
+    writeFileSync(file, '');
+    expect(await kinds(file)).toEqual(['keys', 'keys']);
   });
 });
 
