@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import type { FrameworkMatch } from './framework-check.ts';
 import { appKeyBytes, decodeAppKey, isBase64Key } from './app-key.ts';
-import type { NativeEngine } from './native-engine.ts';
+import { NATIVE_DIGEST_BYTES, type NativeEngine, type NativeHash } from './native-engine.ts';
 import { defaultNative, NativePbkdf2, pbkdf2Deriver, type NativeChoice, type Pbkdf2Deriver } from './simd-pbkdf2.ts';
 import { RAW_KEY_BYTES, SimdRawHmacCracker } from './wasm-simd.ts';
 
@@ -41,14 +41,31 @@ function rawDerive(spec: FrameworkAuditSpec): RawDerive | undefined {
 }
 
 /**
- * A PBKDF2-keyed cookie: its derivations (one per digest, every salt), and its MAC checked by the
- * native engine's `hmacFind` over the derived keys when it derived them, else by its own SIMD cracker.
+ * A PBKDF2-keyed cookie: its derivations (one per digest, every salt), and its check: on the native
+ * engine when it derived the keys (`find`: HMAC-SHA1/-SHA256 by `hmacFind`, AES-GCM by `gcmFind`),
+ * else its MAC by its own SIMD cracker.
  */
 interface Pbkdf2Group {
   index: number;
   derivations: { digest: string; simd: Pbkdf2Deriver; salts: string[] }[];
   cracker?: SimdRawHmacCracker;
-  native?: { engine: NativeEngine; message: Uint8Array; mac: Uint8Array };
+  find?: (keys: KeyBatch) => number[];
+}
+
+const NO_AAD = new Uint8Array(0);
+
+/** The native check of a PBKDF2-keyed cookie's derived keys, when the native engine can do all of it (what framework-check.ts would). */
+function nativeFind(spec: FrameworkAuditSpec, native: NativeEngine): ((keys: KeyBatch) => number[]) | undefined {
+  const { derive, check } = spec;
+  if (spec.alternatives?.length || derive.kind !== 'pbkdf2') return undefined;
+  if (check.kind === 'hmac' && (check.hash === 'sha1' || check.hash === 'sha256') && check.mac.length === NATIVE_DIGEST_BYTES[check.hash]) {
+    return (keys) => native.hmacFind(check.hash as NativeHash, keys, check.message, check.mac);
+  }
+  const gcmFind = native.gcmFind;
+  if (check.kind === 'gcm' && gcmFind && [16, 24, 32].includes(derive.length) && check.tag.length >= 4 && check.tag.length <= 16) {
+    return (keys) => gcmFind(keys, check.iv, check.ciphertext, check.aad ?? NO_AAD, check.tag);
+  }
+  return undefined;
 }
 
 /** `count` keys of `length` bytes back to back in `src`, as a batch. */
@@ -77,12 +94,12 @@ export class RawHmacFrameworks {
   private constructor(specs: readonly FrameworkAuditSpec[], native: NativeChoice) {
     this.specs = specs;
     specs.forEach((spec, index) => {
-      if (rawDerive(spec) !== 'pbkdf2' || spec.derive.kind !== 'pbkdf2' || spec.check.kind !== 'hmac') return;
+      const find = native ? nativeFind(spec, native) : undefined;
       const d = spec.derive;
-      const { message, mac } = spec.check;
+      if (d.kind !== 'pbkdf2' || (!find && (rawDerive(spec) !== 'pbkdf2' || spec.check.kind !== 'hmac'))) return;
       const derivations = d.digests.map((digest) => ({ digest, simd: pbkdf2Deriver(digest, d.salts, d.iterations, d.length, native), salts: d.salts }));
-      const group: Pbkdf2Group = native && mac.length === 32 ? { index, derivations, native: { engine: native, message, mac } } : { index, derivations, cracker: new SimdRawHmacCracker([{ message, mac }]) };
-      this.pbkdf2.push(group);
+      const check = spec.check as Extract<FrameworkAuditSpec['check'], { kind: 'hmac' }>;
+      this.pbkdf2.push(find ? { index, derivations, find } : { index, derivations, cracker: new SimdRawHmacCracker([{ message: check.message, mac: check.mac }]) });
       this.covered.add(index);
     });
     for (const derive of ['raw', 'laravel'] as const) {
@@ -135,11 +152,11 @@ export class RawHmacFrameworks {
     return out;
   }
 
-  /** Per salt, the candidates whose derived key signs the cookie. */
+  /** Per salt, the candidates whose derived key opens the cookie. */
   private pbkdf2Matches(g: Pbkdf2Group, simd: Pbkdf2Deriver, batch: KeyBatch): number[][] {
-    if (g.native && simd instanceof NativePbkdf2) {
-      const { engine, message, mac } = g.native;
-      return simd.salts.map((_, s) => engine.hmacFind('sha256', evenBatch(simd.deriveFlat(batch, s), batch.count, simd.length), message, mac));
+    if (g.find && simd instanceof NativePbkdf2) {
+      const find = g.find;
+      return simd.salts.map((_, s) => find(evenBatch(simd.deriveFlat(batch, s), batch.count, simd.length)));
     }
     return simd.derive(batch).map((keys) => {
       const packed = this.pack(keys);

@@ -36,6 +36,12 @@ export interface NativeEngine {
   pbkdf2(hash: NativeHash, keys: KeyBatch, salt: Uint8Array, iterations: number, dkLen: number, out: Uint8Array): void;
   /** H(prefix ‖ key) of every key (Django's salted_hmac key: H(salt + "signer" + secret)). */
   hashPrefixed(hash: NativeHash, prefix: Uint8Array, keys: KeyBatch, out: Uint8Array): void;
+  /**
+   * Indices of the keys (16, 24 or 32 bytes; others never match) under which AES-GCM opens `ciphertext`
+   * with `tag` over `aad`: OpenSSL's, inside Node, without a Decipher object or a thrown error per key.
+   * Absent when the addon was built without Node's OpenSSL headers.
+   */
+  gcmFind?: (keys: KeyBatch, iv: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, tag: Uint8Array) => number[];
   /** The instruction set in use (`avx512f`, `avx2`, `base`); given one this CPU has, switches to it first (tests). */
   isa(use?: NativeIsa): NativeIsa;
 }
@@ -51,6 +57,7 @@ interface Addon {
   pbkdf2(hash: number, ...args: [...Slices, salt: Uint8Array, iterations: number, dkLen: number, out: Uint8Array]): void;
   hashPrefixed(hash: number, prefix: Uint8Array, ...args: [...Slices, out: Uint8Array]): void;
   isa(use?: string): NativeIsa;
+  gcmFind?: (...args: [...Slices, iv: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, tag: Uint8Array]) => number[];
 }
 
 const HASH_ID: Readonly<Record<NativeHash, number>> = { sha1: 0, sha256: 1 };
@@ -77,6 +84,7 @@ function wrap(addon: Addon): NativeEngine {
     pbkdf2: (hash, keys, salt, iterations, dkLen, out) => addon.pbkdf2(hashId(hash), ...slices(keys), salt, iterations, dkLen, out),
     hashPrefixed: (hash, prefix, keys, out) => addon.hashPrefixed(hashId(hash), prefix, ...slices(keys), out),
     isa: (use) => (use === undefined ? addon.isa() : addon.isa(use)),
+    ...(addon.gcmFind ? { gcmFind: (keys, iv, ciphertext, aad, tag) => addon.gcmFind!(...slices(keys), iv, ciphertext, aad, tag) } : {}),
   };
 }
 

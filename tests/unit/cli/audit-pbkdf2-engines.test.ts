@@ -69,4 +69,11 @@ describe('PBKDF2 families: native engine = WebAssembly SIMD engine = node:crypto
   it.skipIf(!nativeEngine())('the native engine finds the same', () => {
     expect(findings(nativeEngine()!)).toEqual(slow);
   });
+
+  it.skipIf(!nativeEngine()?.gcmFind)('on the native engine, Rails GCM and CBC, iron-session and signed Phoenix are checked whole batches at a time', () => {
+    const simd = RawHmacFrameworks.from(specs, nativeEngine()!)!;
+    const batched = specs.flatMap((spec, j) => (simd.covers(j) ? [spec.format] : []));
+    expect([...new Set(batched)].sort()).toEqual(['iron-session', 'phoenix-signed', 'rails-encrypted', 'rails-encrypted-cbc']);
+    expect(RawHmacFrameworks.from(specs, null)!.covers(specs.findIndex((s) => s.format === 'rails-encrypted'))).toBe(false);
+  });
 });

@@ -4,7 +4,7 @@
  * PBKDF2 iteration counts and multi-block outputs, partial passes, and hostile slices that must throw.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyBatch } from '../../../lib/cli/audit/framework-simd.ts';
 import { NATIVE_DIGEST_BYTES, nativeEngine, nativeStatus, type NativeHash } from '../../../lib/cli/audit/native-engine.ts';
@@ -109,6 +109,42 @@ describe('native SHA engine', () => {
         engine!.pbkdf2(hash, b, message, 2, 40, dk);
         ks.forEach((k, i) => expect(cut(dk, i, 40).equals(pbkdf2Sync(k, message, 2, 40, hash))).toBe(true));
       }
+    });
+  });
+
+  describe.skipIf(!engine?.gcmFind)('gcmFind (AES-GCM through the OpenSSL inside Node)', () => {
+    const seal = (key: Buffer, iv: Buffer, plain: Buffer, aad: Buffer, tagLength = 16) => {
+      const c = createCipheriv(`aes-${key.length * 8}-gcm` as 'aes-256-gcm', key, iv, { authTagLength: tagLength });
+      c.setAAD(aad);
+      const ct = Buffer.concat([c.update(plain), c.final()]);
+      return { ct, tag: c.getAuthTag() };
+    };
+    it.each([
+      [16, 12, 0, 0, 16],
+      [24, 12, 5, 33, 16],
+      [32, 12, 200, 0, 16],
+      [32, 16, 17, 8, 12],
+      [32, 8, 1, 0, 16],
+    ])('%i-byte keys, %i-byte IV, %i-byte plaintext, %i-byte AAD, %i-byte tag', (keyLength, ivLength, plainLength, aadLength, tagLength) => {
+      const key = randomBytes(keyLength);
+      const iv = randomBytes(ivLength);
+      const aad = randomBytes(aadLength);
+      const { ct, tag } = seal(key, iv, randomBytes(plainLength), aad, tagLength);
+      const keys = [randomBytes(keyLength), key, randomBytes(7), Buffer.from(key).fill(1, 0, 1), randomBytes(keyLength), key.subarray(0, 16), key];
+      expect(engine!.gcmFind!(batchOf(keys), iv, ct, aad, tag)).toEqual(keyLength === 16 ? [1, 5, 6] : [1, 6]);
+      const wrong = Buffer.from(tag);
+      wrong[0]! ^= 1;
+      expect(engine!.gcmFind!(batchOf(keys), iv, ct, aad, wrong)).toEqual([]);
+      if (aadLength) expect(engine!.gcmFind!(batchOf(keys), iv, ct, Buffer.alloc(0), tag)).toEqual([]);
+    });
+
+    it.each<[string, () => unknown, RegExp]>([
+      ['an empty IV', () => engine!.gcmFind!(batchOf([randomBytes(32)]), Buffer.alloc(0), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(16)), /iv/],
+      ['a 3-byte tag', () => engine!.gcmFind!(batchOf([randomBytes(32)]), Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(3)), /tag/],
+      ['a 17-byte tag', () => engine!.gcmFind!(batchOf([randomBytes(32)]), Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(17)), /tag/],
+      ['a slice past the end', () => engine!.gcmFind!({ src: Buffer.alloc(8), starts: [0], lengths: [32], count: 1 }, Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(16)), /outside/],
+    ])('%s throws', (_, call, message) => {
+      expect(call).toThrow(message);
     });
   });
 

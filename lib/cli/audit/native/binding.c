@@ -8,6 +8,14 @@
 #include <string.h>
 #include "engine.h"
 
+/* AES-GCM through the OpenSSL inside Node (its headers ship with Node's, its symbols are Node's own). */
+#if defined(__has_include)
+#if __has_include(<openssl/evp.h>)
+#define SL_OPENSSL 1
+#include <openssl/evp.h>
+#endif
+#endif
+
 #define MAX_DK_LEN 65536
 #define MAX_MESSAGE (1u << 30)
 
@@ -249,6 +257,59 @@ static napi_value js_hash_prefixed(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+#ifdef SL_OPENSSL
+static const EVP_CIPHER *gcm_cipher(size_t key_len) {
+  return key_len == 16 ? EVP_aes_128_gcm() : key_len == 24 ? EVP_aes_192_gcm() : key_len == 32 ? EVP_aes_256_gcm() : NULL;
+}
+
+/* Whether `key` opens the message: AES-GCM decryption whose tag verifies (NIST SP 800-38D §7.2). */
+static int gcm_opens(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, const uint8_t *key, const uint8_t *iv, size_t iv_len,
+                     const uint8_t *aad, size_t aad_len, const uint8_t *ct, size_t ct_len, const uint8_t *tag, size_t tag_len,
+                     uint8_t *plain) {
+  int n = 0;
+  if (EVP_DecryptInit_ex(ctx, cipher, NULL, NULL, NULL) != 1) return 0;
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, (int)iv_len, NULL) != 1) return 0;
+  if (EVP_DecryptInit_ex(ctx, NULL, NULL, key, iv) != 1) return 0;
+  if (aad_len && EVP_DecryptUpdate(ctx, NULL, &n, aad, (int)aad_len) != 1) return 0;
+  if (EVP_DecryptUpdate(ctx, plain, &n, ct, (int)ct_len) != 1) return 0;
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)tag_len, (void *)tag) != 1) return 0;
+  return EVP_DecryptFinal_ex(ctx, plain + n, &n) == 1;
+}
+
+/* gcmFind(src, starts, lengths, count, iv, ciphertext, aad, tag) → indices of the keys (16, 24 or 32 bytes) that open it */
+static napi_value js_gcm_find(napi_env env, napi_callback_info info) {
+  size_t argc = 8, iv_len, ct_len, aad_len, tag_len;
+  napi_value args[8], result;
+  batch b;
+  const uint8_t *iv, *ct, *aad, *tag;
+  CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc < 8) return fail(env, "gcmFind: 8 arguments");
+  const char *bad = get_batch(env, args, &b);
+  if (bad) return fail(env, bad);
+  if (!get_bytes(env, args[4], &iv, &iv_len) || iv_len < 1 || iv_len > 128) return fail(env, "gcmFind: iv must be 1 to 128 bytes");
+  if (!get_bytes(env, args[5], &ct, &ct_len) || ct_len > MAX_MESSAGE) return fail(env, "gcmFind: ciphertext must be a Uint8Array");
+  if (!get_bytes(env, args[6], &aad, &aad_len) || aad_len > MAX_MESSAGE) return fail(env, "gcmFind: aad must be a Uint8Array");
+  if (!get_bytes(env, args[7], &tag, &tag_len) || tag_len < 4 || tag_len > 16) return fail(env, "gcmFind: tag must be 4 to 16 bytes");
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+  uint8_t *plain = malloc(ct_len + 32);
+  if (!ctx || !plain || napi_create_array(env, &result) != napi_ok) {
+    EVP_CIPHER_CTX_free(ctx);
+    free(plain);
+    return fail(env, "gcmFind: out of memory");
+  }
+  uint32_t found = 0;
+  for (size_t i = 0; i < b.count; i++) {
+    const EVP_CIPHER *cipher = gcm_cipher((size_t)b.lengths[i]);
+    if (!cipher || !gcm_opens(ctx, cipher, b.src + b.starts[i], iv, iv_len, aad, aad_len, ct, ct_len, tag, tag_len, plain)) continue;
+    napi_value v;
+    if (napi_create_uint32(env, (uint32_t)i, &v) != napi_ok || napi_set_element(env, result, found++, v) != napi_ok) break;
+  }
+  EVP_CIPHER_CTX_free(ctx);
+  free(plain);
+  return result;
+}
+#endif
+
 /* isa(name?) → the instruction set in use, after switching to `name` when given and this CPU has it (tests). */
 static napi_value js_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -271,6 +332,9 @@ NAPI_MODULE_INIT() {
       {"pbkdf2", NULL, js_pbkdf2, NULL, NULL, NULL, napi_enumerable, NULL},
       {"hashPrefixed", NULL, js_hash_prefixed, NULL, NULL, NULL, napi_enumerable, NULL},
       {"isa", NULL, js_isa, NULL, NULL, NULL, napi_enumerable, NULL},
+#ifdef SL_OPENSSL
+      {"gcmFind", NULL, js_gcm_find, NULL, NULL, NULL, napi_enumerable, NULL},
+#endif
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
   return exports;
