@@ -10,7 +10,7 @@
  * a key with an escape, nesting past 64, non-ASCII bytes that are not UTF-8 (latin-1).
  */
 import { isUtf8 } from 'node:buffer';
-import { pyFloat, stringifyJson } from '../../codec/index.ts';
+import { pyFloat, pyFloatRepr, stringifyJson } from '../../codec/index.ts';
 
 /** Deeper than this: the general path (the exact writer's own fast path stops at 64 too). */
 const MAX_DEPTH = 64;
@@ -114,8 +114,12 @@ function flush(end: number): void {
   const n = end - run;
   if (n <= 0) return;
   target.ensure(n);
-  b.copy(target.buf, target.len, run, end);
-  target.len += n;
+  const out = target.buf;
+  const o = target.len;
+  // a short run (between escapes) costs less in a loop than in a call
+  if (n < 32) for (let k = 0; k < n; k++) out[o + k] = b[run + k]!;
+  else b.copy(out, o, run, end);
+  target.len = o + n;
 }
 
 /** Writes `text` (ASCII) for the bytes from `start` to {@link i}. */
@@ -177,7 +181,19 @@ function number(): void {
     if ((j = digits(j)) === exp) fail();
   }
   i = j;
-  if (float) rewrite(start, stringifyJson(pyFloat(Number(b.toString('latin1', start, j)))));
+  if (float) {
+    const text = b.toString('latin1', start, j);
+    const x = Number(text);
+    // what json-write.ts writes for json.ts's float: one that is not whole and ≥ 1e-4 (so < 2^53)
+    // as JavaScript prints it; any other finite one by Python's repr (a whole one is a
+    // PyObject whose value is the repr); NaN and ±inf as `{"$py":"float",…}`. Most are already
+    // written so (Django's json.dumps writes the repr).
+    let want: string;
+    if (!Number.isFinite(x)) want = stringifyJson(pyFloat(x));
+    else if (!Number.isInteger(x) && Math.abs(x) >= 1e-4) want = String(x);
+    else want = pyFloatRepr(x);
+    if (want !== text) rewrite(start, want);
+  }
   // json.ts reads "-0" as the int 0
   else if (b[start] === 0x2d && b[start + 1] === 0x30) fail();
 }
