@@ -81,23 +81,48 @@ export interface FoundPair {
 }
 
 /**
+ * What {@link findSignerPair} works out once for a key list and candidate list that stay the same
+ * (a batch's): each remembered pair's candidate index, and whether each pair is {@link shadowed}.
+ */
+interface SearchMemo {
+  keys: readonly string[];
+  candidates: readonly SaltCandidate[];
+  index: WeakMap<RememberedPair, number>;
+  /** Per pair (`keyIndex * candidates.length + index`): 0 unknown, 1 shadowed, 2 not. */
+  shadow: Uint8Array;
+}
+let memo: SearchMemo | undefined;
+
+function memoFor(keys: readonly string[], candidates: readonly SaltCandidate[]): SearchMemo {
+  if (memo?.keys !== keys || memo.candidates !== candidates) {
+    memo = { keys, candidates, index: new WeakMap(), shadow: new Uint8Array(keys.length * candidates.length) };
+  }
+  return memo;
+}
+
+/**
  * `verifySigned`'s search (signing.ts), synchronous, for a caller with its own MAC check
  * (`verifies(keyIndex, index)`: whether the signature verifies with that key and candidate): the
  * remembered pairs first, then every pair in the documented order, skipping those tried. The same
- * answer as the ordered loop alone: the first pair in order that verifies.
+ * answer as the ordered loop alone: the first pair in order that verifies. For a batch that
+ * passes the same `keys` and `candidates` arrays each time (nothing may change them).
  * @example findSignerPair(keys, candidates, (k, i) => macOk(keys[k], candidates[i])) // { keyIndex: 0, index: 2 }
  */
 export function findSignerPair(keys: readonly string[], candidates: readonly SaltCandidate[], verifies: (keyIndex: number, index: number) => boolean): FoundPair | null {
+  const m = memoFor(keys, candidates);
   const list = remembered.get(keys);
   let tried: number[] | undefined;
   for (let r = 0; list && r < list.length; r++) {
     const p = list[r]!;
     if (p.keyIndex >= keys.length) continue;
-    const index = candidates.findIndex((c) => c.salt === p.salt && c.signer === p.signer);
+    let index = m.index.get(p);
+    if (index === undefined) m.index.set(p, (index = candidates.findIndex((c) => c.salt === p.salt && c.signer === p.signer)));
     if (index < 0) continue;
-    (tried ??= []).push(p.keyIndex * candidates.length + index);
+    const at = p.keyIndex * candidates.length + index;
+    (tried ??= []).push(at);
     if (verifies(p.keyIndex, index)) {
-      if (shadowed(keys, candidates, p.keyIndex, index)) break; // the ordered loop finds the earlier pair
+      if (m.shadow[at] === 0) m.shadow[at] = shadowed(keys, candidates, p.keyIndex, index) ? 1 : 2;
+      if (m.shadow[at] === 1) break; // the ordered loop finds the earlier pair
       remember(keys, p.keyIndex, candidates[index]!);
       return { keyIndex: p.keyIndex, index };
     }

@@ -29,12 +29,15 @@ const CHUNK = 16 * 1024;
 /**
  * A synchronous inflate with `inflateSync(data, { maxOutputLength: maxSize })`'s results and
  * errors, one native zlib state reused for every call. Not re-entrant (nothing in it yields).
+ * With `borrow`, a result up to 16 KiB is a view of the inflater's own buffer, overwritten by the
+ * next call (for a caller that reads it at once: the batch decoder); otherwise always a copy.
  *
  * @example
  * const inflate = createInflater();
  * inflate(deflateSync('hello'), 1024) // <Buffer 68 65 6c 6c 6f>
  */
-export function createInflater(): (data: Uint8Array, maxSize: number) => Uint8Array {
+export function createInflater(options: { borrow?: boolean } = {}): (data: Uint8Array, maxSize: number) => Uint8Array {
+  const borrow = options.borrow === true;
   const stream = createInflate() as unknown as { _handle?: ZlibHandle; _writeState?: Uint32Array };
   const handle = stream._handle;
   const state = stream._writeState;
@@ -77,7 +80,7 @@ export function createInflater(): (data: Uint8Array, maxSize: number) => Uint8Ar
     }
     if (first === undefined) return new Uint8Array(0);
     // the scratch buffer is used again by the next call: the result is always a copy of it
-    if (more === undefined) return Uint8Array.prototype.slice.call(first) as Uint8Array;
+    if (more === undefined) return borrow ? first : (Uint8Array.prototype.slice.call(first) as Uint8Array);
     return Buffer.concat([first, ...more], total);
   };
 }

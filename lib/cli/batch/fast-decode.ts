@@ -11,7 +11,7 @@
  *
  * The signature is searched over keys × salts in `verifySigned`'s order (lib/codec/signer-pairs.ts
  * `findSignerPair`), each try an HMAC from the pair's saved padded keys (./hmac-pads.ts); the
- * payload is inflated with the CLI's reused zlib handle and its JSON copied into the line
+ * payload is inflated with a reused zlib handle (lib/node/inflate.ts) and its JSON copied into the line
  * (./json-copy.ts). Any other line — another shape or format, a bad signature, a payload that is
  * not plain compact JSON — returns `false`, and the caller answers it with the general path.
  * The answer is the general path's, byte for byte (tests/unit/cli/batch-decode.test.ts).
@@ -23,7 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import { b62Decode, COOKIE_SIGNER_KEY_PREFIX, DEFAULT_LIMITS, findSignerPair, type SaltCandidate } from '../../codec/index.ts';
-import { nodeBackend } from '../../node/index.ts';
+import { createInflater } from '../../node/inflate.ts';
 import { HmacMessage, hmacPads, type HmacHash, type HmacPads } from './hmac-pads.ts';
 import { ByteSink, copyJson } from './json-copy.ts';
 
@@ -81,6 +81,8 @@ export class BatchDecoder {
   /** Everything written, ready for one write per chunk. */
   readonly sink = new ByteSink();
   private readonly message = new HmacMessage();
+  /** The CLI's zlib inflate (lib/node/inflate.ts), its result read before the next line's. */
+  private readonly inflate = createInflater({ borrow: true });
   /** Per pair and hash (`(keyIndex * candidates.length + index) * 4 + hash`): made on first use. */
   private readonly pads: (HmacPads | undefined)[] = [];
   private readonly texts: (Buffer | undefined)[] = [];
@@ -113,7 +115,7 @@ export class BatchDecoder {
     let bytes: Buffer = Buffer.from(body, 'base64url');
     if (compressed) {
       try {
-        const raw = nodeBackend.inflate(bytes, DEFAULT_LIMITS.maxDecompressedSize) as Uint8Array;
+        const raw = this.inflate(bytes, DEFAULT_LIMITS.maxDecompressedSize);
         bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.length);
       } catch {
         return false;

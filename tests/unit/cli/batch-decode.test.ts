@@ -240,6 +240,31 @@ describe('decode --json - batch fast path', () => {
   });
 });
 
+describe('decode - reading standard input', () => {
+  /** What `decode --json -` writes for `chunks`, and for their text decoded at once and given as a string. */
+  async function both(chunks: Buffer[], keys: string[]) {
+    const run = async (stdin: Readable) => {
+      const stdout = sink();
+      await decode(['--json', '-'], { stdout, stderr: sink(), stdin, env: env(keys) });
+      return stdout.text;
+    };
+    return [await run(Readable.from(chunks)), await run(Readable.from([new TextDecoder().decode(Buffer.concat(chunks))]))];
+  }
+
+  it.each([
+    ['a BOM at the start (dropped)', [Buffer.from('\ufeffeyJhIjoxfQ:1r31eq:abc\n')]],
+    ['a BOM after an ASCII chunk, inside a line (kept)', [Buffer.from('x\nab'), Buffer.from('\ufeffcd\n')]],
+    ['a character split between chunks after an ASCII chunk', [Buffer.from('abc\n'), Buffer.from([0x61, 0xc3]), Buffer.from([0xa9, 0x0a])]],
+    ['invalid UTF-8, then ASCII chunks', [Buffer.from([0x61, 0xff, 0x0a]), Buffer.from('abc\n'), Buffer.from([0xc3]), Buffer.from('z\n')]],
+    ['ASCII chunks only', [Buffer.from('eyJhIjoxfQ:1r3'), Buffer.from('1eq:abc\r\nxyz\n')]],
+  ])('reads %s as the text decoded at once', async (_name, chunks) => {
+    for (const keys of [[], ['k']]) {
+      const [got, want] = await both(chunks, keys);
+      expect(got).toBe(want);
+    }
+  });
+});
+
 describe('batch HMAC, key search and timestamps', () => {
   it('findSignerPair reports the first pair in order, even when a remembered pair has the same HMAC key', () => {
     const keys = ['django.http.cookiesK', 'K'];
