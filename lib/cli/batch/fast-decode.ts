@@ -27,8 +27,9 @@ import { createInflater } from '../../node/inflate.ts';
 import { HmacMessage, hmacPads, type HmacHash, type HmacPads } from './hmac-pads.ts';
 import { ByteSink, copyJson } from './json-copy.ts';
 
-/** `[.]PAYLOAD:TS:SIG` with a base64url payload and a base62 timestamp. */
-const SHAPE_RE = /^(\.?)([A-Za-z0-9_-]+):([0-9A-Za-z]{1,9}):([A-Za-z0-9_-]{27,86})$/;
+/** `[.]PAYLOAD:TS:SIG`: the timestamp in base62, the signature in URL-safe base64. */
+const TS_RE = /^[0-9A-Za-z]{1,9}$/;
+const SIGNATURE_RE = /^[A-Za-z0-9_-]{27,86}$/;
 
 /** The signature's length tells the hash (signing.ts `ALGORITHM_BY_LENGTH`). */
 const HASHES: HmacHash[] = ['sha1', 'sha256', 'sha384', 'sha512'];
@@ -98,21 +99,26 @@ export class BatchDecoder {
    * @example decoder.line('eyJhIjoxfQ:1r31eq:…') // true
    */
   line(line: string): boolean {
-    const m = SHAPE_RE.exec(line);
-    if (!m) return false;
-    const body = m[2]!;
-    // a length no base64 has: the general path reports it
-    if (body.length % 4 === 1) return false;
-    const ms = b62Decode(m[3]!) * 1000;
-    if (!(Math.abs(ms) <= 8.64e15)) return false;
-    const signature = m[4]!;
+    const sigColon = line.lastIndexOf(':');
+    const tsColon = sigColon > 0 ? line.lastIndexOf(':', sigColon - 1) : -1;
+    if (tsColon < 0) return false;
+    const signature = line.slice(sigColon + 1);
     const h = HASH_BY_LENGTH[signature.length];
-    if (h === undefined) return false;
-    this.message.load(line, 0, line.length - signature.length - 1, HASHES[h]!);
+    if (h === undefined || !SIGNATURE_RE.test(signature)) return false;
+    const ts = line.slice(tsColon + 1, sigColon);
+    if (!TS_RE.test(ts)) return false;
+    const ms = b62Decode(ts) * 1000;
+    if (!(ms <= 8.64e15)) return false;
+    const compressed = line.charCodeAt(0) === 0x2e;
+    const body = line.slice(compressed ? 1 : 0, tsColon);
+    // a length no base64 has: the general path reports it
+    if (body.length === 0 || body.length % 4 === 1) return false;
+    let bytes: Buffer = Buffer.from(body, 'base64url');
+    // the payload is URL-safe base64 as Django writes it (so ASCII, no ":"), if it reads back the same
+    if (bytes.toString('base64url') !== body) return false;
+    this.message.load(line, 0, sigColon, HASHES[h]!);
     const found = findSignerPair(this.keys, this.candidates, (k, i) => this.message.verifies(this.padsOf(k, i, h), signature));
     if (!found || this.candidates[found.index]!.signer !== 'default') return false;
-    const compressed = m[1] === '.';
-    let bytes: Buffer = Buffer.from(body, 'base64url');
     if (compressed) {
       try {
         const raw = this.inflate(bytes, DEFAULT_LIMITS.maxDecompressedSize);

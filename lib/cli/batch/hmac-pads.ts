@@ -72,12 +72,12 @@ export class HmacMessage {
    */
   verifies(pads: HmacPads, signature: string): boolean {
     const block = pads.inner.length;
-    pads.inner.copy(this.message, 0);
+    this.message.set(pads.inner, 0);
     const inner = oneShot(pads.hash, this.message, 'binary');
     let outer = this.outers.get(pads.hash);
     if (!outer) this.outers.set(pads.hash, (outer = Buffer.alloc(block + DIGEST[pads.hash])));
-    pads.outer.copy(outer, 0);
-    outer.write(inner, block, inner.length, 'latin1');
+    outer.set(pads.outer, 0);
+    (outer as Buffer & { latin1Write(s: string, offset: number, length: number): number }).latin1Write(inner, block, inner.length);
     const mac = oneShot(pads.hash, outer, 'base64url');
     if (mac.length !== signature.length) return false;
     let diff = 0;
