@@ -5,12 +5,14 @@
  * HMAC-SHA256 under a PBKDF2-derived key (simd-pbkdf2.ts; derived and checked on the native engine
  * when it loaded, native-engine.ts) — through the WebAssembly SIMD engine
  * (wasm-simd.ts): eight candidates per pass, each candidate's pad states computed once for every
- * such cookie. The other families go through framework-check.ts one candidate at a time.
+ * such cookie; the raw-key ones' HMACs on the native engine too when it loaded (native-crackers.ts).
+ * The other families go through framework-check.ts one candidate at a time.
  */
 import { createHash } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import type { FrameworkMatch } from './framework-check.ts';
 import { appKeyBytes, decodeAppKey, isBase64Key } from './app-key.ts';
+import { NativeRawHmacCracker } from './native-crackers.ts';
 import { NATIVE_DIGEST_BYTES, type NativeEngine, type NativeHash } from './native-engine.ts';
 import { defaultNative, NativePbkdf2, pbkdf2Deriver, type NativeChoice, type Pbkdf2Deriver } from './simd-pbkdf2.ts';
 import { RAW_KEY_BYTES, SimdRawHmacCracker } from './wasm-simd.ts';
@@ -31,6 +33,9 @@ export interface RawHmacMatch {
 }
 
 type RawDerive = 'raw' | 'laravel' | 'pbkdf2';
+
+/** A raw-key HMAC-SHA256 cracker: WebAssembly SIMD (wasm-simd.ts) or native (native-crackers.ts). */
+type RawHmacCracker = Pick<SimdRawHmacCracker, 'checkKeys'>;
 
 /** The derivation a spec's key goes through, when the SIMD engine can check it. */
 function rawDerive(spec: FrameworkAuditSpec): RawDerive | undefined {
@@ -83,7 +88,7 @@ function evenBatch(src: Buffer, count: number, length: number): KeyBatch {
  * simd?.covers(0); simd?.checkBatch(batch, (j) => false) // [{ index, framework, match }]
  */
 export class RawHmacFrameworks {
-  private readonly groups: { derive: 'raw' | 'laravel'; indices: number[]; cracker: SimdRawHmacCracker }[] = [];
+  private readonly groups: { derive: 'raw' | 'laravel'; indices: number[]; cracker: RawHmacCracker }[] = [];
   private readonly pbkdf2: Pbkdf2Group[] = [];
   private readonly covered = new Set<number>();
   private readonly specs: readonly FrameworkAuditSpec[];
@@ -109,12 +114,15 @@ export class RawHmacFrameworks {
         const c = specs[i]!.check as Extract<FrameworkAuditSpec['check'], { kind: 'hmac' }>;
         return { message: c.message, mac: c.mac };
       });
-      this.groups.push({ derive, indices, cracker: new SimdRawHmacCracker(targets) });
+      this.groups.push({ derive, indices, cracker: native ? new NativeRawHmacCracker(native, targets) : new SimdRawHmacCracker(targets) });
       for (const i of indices) this.covered.add(i);
     }
   }
 
-  /** The SIMD checker of the specs it can take, or `undefined` when it takes none; `native`: see {@link NativeChoice}. */
+  /**
+   * The checker of the specs it can take, or `undefined` when it takes none; `native`: see
+   * {@link NativeChoice} (the raw-key and Laravel cookies' HMACs run there too, same answers).
+   */
   static from(specs: readonly FrameworkAuditSpec[], native: NativeChoice = defaultNative()): RawHmacFrameworks | undefined {
     const r = new RawHmacFrameworks(specs, native);
     return r.covered.size ? r : undefined;

@@ -9,6 +9,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_CANDIDATE_BYTES, prepareTarget, SignerCracker, type FastAlgorithm, type FastMatch, type SaltPrefix } from './fast-hmac.ts';
 import { NativeSignerCracker, oneShotHash } from './native-hmac.ts';
+import { NativeBatchSignerCracker } from './native-crackers.ts';
+import { nativeEngine, type NativeHash } from './native-engine.ts';
 import { WasmSignerCracker } from './wasm-sha256.ts';
 import { SimdSignerCracker, simdSupported, type BatchMatch } from './wasm-simd.ts';
 import { frameworkChecker, type FrameworkMatch } from './framework-check.ts';
@@ -55,6 +57,9 @@ export interface WorkerReady {
 const init = workerData as WorkerInit;
 /**
  * Which engine hashes (SESSION_LENS_AUDIT_ENGINE overrides, for tests and the benchmark):
+ * - `addon` (default where the native SHA engine loads, native-engine.ts): sha256 and sha1 values
+ *   and the raw-key HMAC-SHA256 cookies, a whole batch per call (native-crackers.ts); the rest
+ *   as with `simd`;
  * - `simd` (default where WebAssembly SIMD compiles): sha256 and sha1 values (sha1: Django 3.1's
  *   legacy signatures, Starlette's itsdangerous), eight candidates per pass (wasm-simd.ts);
  * - `wasm`: sha256 values through scalar WebAssembly SHA-256 (wasm-sha256.ts);
@@ -65,7 +70,7 @@ const init = workerData as WorkerInit;
  */
 type Engine = 'simd' | 'wasm' | 'js' | 'native';
 /** The engines a target is grouped by: `simd1` is the SIMD engine's SHA-1 module. */
-type TargetEngine = Engine | 'simd1' | 'slow';
+type TargetEngine = Engine | 'simd1' | 'slow' | 'addon';
 /** Candidates as slices of one byte buffer. */
 interface Batch {
   src: Uint8Array;
@@ -77,6 +82,9 @@ interface Cracker {
   checkBatch(batch: Batch, skip?: ReadonlySet<number>): BatchMatch[];
 }
 const requested = process.env.SESSION_LENS_AUDIT_ENGINE;
+/** The native SHA engine, unless another engine is asked for (or it does not load). */
+const addon = requested === undefined || requested === 'addon' ? nativeEngine() : undefined;
+/** The engine for what the native one does not take (everything, without it). */
 const engine: Engine =
   requested === 'js' || requested === 'native' || requested === 'wasm' || requested === 'simd'
     ? requested
@@ -87,6 +95,7 @@ const engine: Engine =
       : 'js';
 
 function engineFor(algorithm: string): TargetEngine {
+  if (addon && (algorithm === 'sha256' || algorithm === 'sha1')) return 'addon';
   if (engine === 'native' && oneShotHash) return 'native';
   if (algorithm === 'sha256') return engine === 'native' ? 'js' : engine;
   if (algorithm === 'sha1') return engine === 'simd' ? 'simd1' : 'js';
@@ -117,7 +126,10 @@ const slowIdx: number[] = [];
     const ts = idx.map((i) => init.targets[i]!);
     let cracker: Cracker | undefined;
     if (e === 'slow') slowIdx.push(...idx);
-    else if (e === 'simd' || e === 'simd1') {
+    else if (e === 'addon') {
+      const c = new NativeBatchSignerCracker(addon!, ts as { message: Uint8Array; signature: Uint8Array; algorithm: NativeHash }[], init.salts);
+      cracker = { checkBatch: (b, skip) => c.checkBatch(b.src, b.starts, b.lengths, b.count, skip) };
+    } else if (e === 'simd' || e === 'simd1') {
       const c = new SimdSignerCracker(ts, init.salts, e === 'simd' ? 'sha256' : 'sha1');
       cracker = { checkBatch: (b, skip) => c.checkBatch(b.src, b.starts, b.lengths, b.count, skip) };
     } else if (e === 'wasm') cracker = oneByOne(new WasmSignerCracker(ts, init.salts));
@@ -142,14 +154,14 @@ function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matche
 }
 
 const frameworkSpecs = init.frameworks ?? [];
-/** Raw-key HMAC-SHA256 cookies (Tornado, Yii2, gorilla, Laravel's MAC) on the SIMD engine. */
-const rawSimd = engine === 'simd' ? RawHmacFrameworks.from(frameworkSpecs) : undefined;
+/** Raw-key HMAC-SHA256 cookies (Tornado, Yii2, gorilla, Laravel's MAC) on the SIMD engine, or the native one. */
+const rawSimd = engine === 'simd' ? RawHmacFrameworks.from(frameworkSpecs, addon ?? null) : undefined;
 /** NextAuth / Auth.js tokens (HKDF, then AES-GCM's first byte or A256CBC-HS512's MAC) on the SIMD engine. */
 const hkdfSimd = engine === 'simd' ? HkdfFrameworks.from(frameworkSpecs) : undefined;
 /** The rest: node:crypto per candidate (their key derivations differ per family). */
 const frameworkCheckers = frameworkSpecs.flatMap((spec, j) => (rawSimd?.covers(j) || hkdfSimd?.covers(j) ? [] : [{ j, check: frameworkChecker(spec) }]));
 /** Their PBKDF2 keys (Rails, Phoenix, iron-session), derived for a whole batch on the SIMD engine. */
-const pbkdf2Prefill = engine === 'simd' ? Pbkdf2Prefill.from(frameworkSpecs.filter((_, j) => !rawSimd?.covers(j))) : undefined;
+const pbkdf2Prefill = engine === 'simd' ? Pbkdf2Prefill.from(frameworkSpecs.filter((_, j) => !rawSimd?.covers(j)), addon ?? null) : undefined;
 
 function tryFrameworks(batch: Batch, skip: Set<number>, out: WorkerAnswer['matches']): void {
   const base = init.targets.length;
@@ -248,5 +260,5 @@ parentPort!.on('message', (task: WorkerTask) => {
 const ENGINE_NAMES: Record<Engine, string> = { simd: 'WebAssembly SIMD, 8 keys per pass', wasm: 'scalar WebAssembly', js: 'pure JS', native: 'node:crypto one-shot hashes' };
 
 // Tell the pool the worker is loaded: the clock starts when every worker is ready.
-const ready: WorkerReady = { ready: true, engine: ENGINE_NAMES[engine] };
+const ready: WorkerReady = { ready: true, engine: addon ? `native SHA engine, 16 keys per pass (${addon.isa()})` : ENGINE_NAMES[engine] };
 parentPort!.postMessage(ready);

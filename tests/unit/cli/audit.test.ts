@@ -152,7 +152,7 @@ describe('runAudit on worker threads', () => {
     algorithm,
   });
 
-  it.each(['simd', 'wasm', 'native', 'js'] as const)('%s engine: every line is tried once, whatever the range boundaries', async (engine) => {
+  it.each(['addon', 'simd', 'wasm', 'native', 'js'] as const)('%s engine: every line is tried once, whatever the range boundaries', async (engine) => {
     process.env.SESSION_LENS_AUDIT_ENGINE = engine;
     try {
       const secret = 'the-real-key';
