@@ -28,7 +28,8 @@ function describe(audit: string, engine: string): string {
     .replace('{engine}', engine)
     .replaceAll('{pbkdf2}', pbkdf2)
     .replace('{pbkdf2mac}', native ? pbkdf2 : 'WebAssembly SIMD, 8 per pass')
-    .replace('{gcm}', native?.gcmFind ? "Node's OpenSSL from the native addon, a whole batch per call" : 'node:crypto');
+    .replace('{gcm}', native?.gcmFind ? "Node's OpenSSL from the native addon, a whole batch per call" : 'node:crypto')
+    .replace('{plug}', native?.plugFind ? "Node's OpenSSL from the native addon, a whole batch per call" : 'node:crypto');
 }
 
 const PY = '/usr/bin/python3';
@@ -67,7 +68,7 @@ interface Case {
   salts?: string[];
   /** The candidates' form: 50 random characters, or a Laravel APP_KEY (`base64:` + 32 random bytes). */
   shape?: 'text' | 'app-key';
-  /** What the audit does per candidate, said next to the figure (`{engine}`: the engine that ran; `{pbkdf2}`: what derives PBKDF2 keys, `{pbkdf2mac}` / `{gcm}`: what checks the MAC / AES-GCM under them). */
+  /** What the audit does per candidate, said next to the figure (`{engine}`: the engine that ran; `{pbkdf2}`: what derives PBKDF2 keys, `{pbkdf2mac}` / `{gcm}` / `{plug}`: what checks the MAC / AES-GCM / Plug's unwrapped key under them). */
   audit: string;
 }
 
@@ -206,7 +207,7 @@ for c in cands:
     pyN: 300,
     salts: [phoenix.phoenix![3]!.signingSalt!, phoenix.phoenix![3]!.encryptionSalt!],
     reference: 'hashlib.pbkdf2_hmac SHA256 (1000) for encryption_salt and signing_salt + AESGCM key unwrap, as Plug derives both then MessageEncryptor.decrypt (Plug is Elixir: same primitive)',
-    audit: 'PBKDF2-SHA256 (1000, {pbkdf2}) per given salt (which is which is not known), tagless check of the unwrapped term, AES-GCM for 1 in 256',
+    audit: 'PBKDF2-SHA256 (1000, {pbkdf2}) per given salt (which is which is not known), tagless check of the unwrapped term ({plug}), AES-GCM for 1 in 256',
     loop: `from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 b = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 h, w, iv, ct, tag = (b(p) for p in value.split("."))

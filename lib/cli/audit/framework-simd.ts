@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
-import type { FrameworkMatch } from './framework-check.ts';
+import { frameworkChecker, pbkdf2CacheId, type FrameworkMatch } from './framework-check.ts';
 import { appKeyBytes, decodeAppKey, isBase64Key } from './app-key.ts';
 import { NativeRawHmacCracker } from './native-crackers.ts';
 import { NATIVE_DIGEST_BYTES, type NativeEngine, type NativeHash } from './native-engine.ts';
@@ -73,6 +73,42 @@ function nativeFind(spec: FrameworkAuditSpec, native: NativeEngine): ((keys: Key
   return undefined;
 }
 
+/** The Erlang external term format's version byte (erts external.h VERSION_MAGIC), as in framework-check.ts. */
+const TERM_VERSION = 131;
+
+/**
+ * An encrypted Plug cookie on the native engine: its keys derived for the whole batch, the tagless
+ * check (`plugFind`) for every candidate, then framework-check.ts for the ~1 in 256 that pass, with
+ * the keys already derived (the signing salts are among the same PBKDF2's salts).
+ */
+interface PlugGroup {
+  index: number;
+  digest: string;
+  deriver: NativePbkdf2;
+  salts: string[];
+  iterations: number;
+  find: (keys: KeyBatch) => number[];
+  checker: ReturnType<typeof frameworkChecker>;
+}
+
+/** The native tagless check of an encrypted Plug cookie, when the engine has one and the cookie fits it. */
+function plugGroup(index: number, spec: FrameworkAuditSpec, native: NativeEngine): PlugGroup | undefined {
+  const { derive, check } = spec;
+  const plugFind = native.plugFind;
+  if (!plugFind || spec.alternatives?.length || derive.kind !== 'pbkdf2' || check.kind !== 'plug-gcm' || derive.digests.length !== 1) return undefined;
+  if (check.wrapped.iv.length !== 12 || check.content.iv.length !== 12 || !check.content.ciphertext.length || ![16, 24, 32].includes(check.wrapped.ciphertext.length)) return undefined;
+  const digest = derive.digests[0]!;
+  return {
+    index,
+    digest,
+    deriver: new NativePbkdf2(native, digest, derive.salts, derive.iterations, derive.length),
+    salts: derive.salts,
+    iterations: derive.iterations,
+    find: (keys) => plugFind(keys, check.wrapped.iv, check.wrapped.ciphertext, check.content.iv, check.content.ciphertext[0]!, TERM_VERSION),
+    checker: frameworkChecker(spec),
+  };
+}
+
 /** `count` keys of `length` bytes back to back in `src`, as a batch. */
 function evenBatch(src: Buffer, count: number, length: number): KeyBatch {
   const starts = new Int32Array(count);
@@ -90,6 +126,7 @@ function evenBatch(src: Buffer, count: number, length: number): KeyBatch {
 export class RawHmacFrameworks {
   private readonly groups: { derive: 'raw' | 'laravel'; indices: number[]; cracker: RawHmacCracker }[] = [];
   private readonly pbkdf2: Pbkdf2Group[] = [];
+  private readonly plug: PlugGroup[] = [];
   private readonly covered = new Set<number>();
   private readonly specs: readonly FrameworkAuditSpec[];
   private derived = Buffer.alloc(0);
@@ -99,6 +136,12 @@ export class RawHmacFrameworks {
   private constructor(specs: readonly FrameworkAuditSpec[], native: NativeChoice) {
     this.specs = specs;
     specs.forEach((spec, index) => {
+      const plug = native ? plugGroup(index, spec, native) : undefined;
+      if (plug) {
+        this.plug.push(plug);
+        this.covered.add(index);
+        return;
+      }
       const find = native ? nativeFind(spec, native) : undefined;
       const d = spec.derive;
       if (d.kind !== 'pbkdf2' || (!find && (rawDerive(spec) !== 'pbkdf2' || spec.check.kind !== 'hmac'))) return;
@@ -157,6 +200,7 @@ export class RawHmacFrameworks {
         });
       }
     }
+    for (const p of this.plug) if (!skip(p.index)) out.push(...plugMatches(p, batch));
     return out;
   }
 
@@ -223,4 +267,20 @@ export class RawHmacFrameworks {
     }
     return { src: this.derived, starts: this.dStarts, lengths: this.dLengths, count };
   }
+}
+
+/** An encrypted Plug cookie's matches in a batch: the tagless check natively, then framework-check.ts with the derived keys in the cache. */
+function plugMatches(p: PlugGroup, batch: KeyBatch): RawHmacMatch[] {
+  const length = p.deriver.length;
+  const flats = p.salts.map((_, s) => p.deriver.deriveFlat(batch, s));
+  const pass = new Set<number>();
+  for (const flat of flats) for (const i of p.find(evenBatch(flat, batch.count, length))) pass.add(i);
+  const out: RawHmacMatch[] = [];
+  for (const i of [...pass].sort((a, b) => a - b)) {
+    const cache = new Map(p.salts.map((salt, s) => [pbkdf2CacheId(p.digest, p.iterations, length, salt), flats[s]!.subarray(i * length, (i + 1) * length)]));
+    const candidate = Buffer.from(batch.src.buffer, batch.src.byteOffset + batch.starts[i]!, batch.lengths[i]!);
+    const match = p.checker(candidate, cache);
+    if (match) out.push({ index: i, framework: p.index, match });
+  }
+  return out;
 }

@@ -42,6 +42,12 @@ export interface NativeEngine {
    * Absent when the addon was built without Node's OpenSSL headers.
    */
   gcmFind?: (keys: KeyBatch, iv: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, tag: Uint8Array) => number[];
+  /**
+   * Indices of the keys under which an encrypted Plug cookie passes its tagless check: the content
+   * key unwrapped by AES-GCM's keystream (12-byte IVs) turns the content's first cipher byte `first`
+   * into `want` (framework-check.ts plugGcm). About 1 in 256 wrong keys pass; the tags are not checked.
+   */
+  plugFind?: (keys: KeyBatch, wrappedIv: Uint8Array, wrappedCiphertext: Uint8Array, contentIv: Uint8Array, first: number, want: number) => number[];
   /** The instruction set in use (`avx512f`, `avx2`, `base`); given one this CPU has, switches to it first (tests). */
   isa(use?: NativeIsa): NativeIsa;
 }
@@ -58,6 +64,7 @@ interface Addon {
   hashPrefixed(hash: number, prefix: Uint8Array, ...args: [...Slices, out: Uint8Array]): void;
   isa(use?: string): NativeIsa;
   gcmFind?: (...args: [...Slices, iv: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, tag: Uint8Array]) => number[];
+  plugFind?: (...args: [...Slices, wrappedIv: Uint8Array, wrappedCiphertext: Uint8Array, contentIv: Uint8Array, first: number, want: number]) => number[];
 }
 
 const HASH_ID: Readonly<Record<NativeHash, number>> = { sha1: 0, sha256: 1 };
@@ -85,6 +92,7 @@ function wrap(addon: Addon): NativeEngine {
     hashPrefixed: (hash, prefix, keys, out) => addon.hashPrefixed(hashId(hash), prefix, ...slices(keys), out),
     isa: (use) => (use === undefined ? addon.isa() : addon.isa(use)),
     ...(addon.gcmFind ? { gcmFind: (keys, iv, ciphertext, aad, tag) => addon.gcmFind!(...slices(keys), iv, ciphertext, aad, tag) } : {}),
+    ...(addon.plugFind ? { plugFind: (keys, wiv, wct, civ, first, want) => addon.plugFind!(...slices(keys), wiv, wct, civ, first, want) } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * PBKDF2 iteration counts and multi-block outputs, partial passes, and hostile slices that must throw.
  */
 import { spawnSync } from 'node:child_process';
-import { createCipheriv, createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyBatch } from '../../../lib/cli/audit/framework-simd.ts';
 import { NATIVE_DIGEST_BYTES, nativeEngine, nativeStatus, type NativeHash } from '../../../lib/cli/audit/native-engine.ts';
@@ -145,6 +145,30 @@ describe('native SHA engine', () => {
       ['a slice past the end', () => engine!.gcmFind!({ src: Buffer.alloc(8), starts: [0], lengths: [32], count: 1 }, Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(16)), /outside/],
     ])('%s throws', (_, call, message) => {
       expect(call).toThrow(message);
+    });
+  });
+
+  describe.skipIf(!engine?.plugFind)('plugFind (the tagless check of an encrypted Plug cookie)', () => {
+    /** What framework-check.ts computes per key: the content key unwrapped by AES-CTR from counter 2, then its first keystream byte. */
+    const slow = (key: Buffer, wiv: Buffer, wct: Buffer, civ: Buffer, first: number) => {
+      const ctr = (k: Buffer, iv: Buffer, data: Buffer) => createDecipheriv(`aes-${k.length * 8}-ctr` as 'aes-256-ctr', k, Buffer.concat([iv, Buffer.from([0, 0, 0, 2])])).update(data);
+      const cek = ctr(key, wiv, wct);
+      return ctr(cek, civ, Buffer.of(first))[0]!;
+    };
+    it.each([16, 24, 32])('agrees with AES-CTR in node:crypto over 3,000 keys, %i-byte content keys', (cekLength) => {
+      const [wiv, civ] = [randomBytes(12), randomBytes(12)];
+      const wct = randomBytes(cekLength);
+      const first = 0xa7;
+      const keys = Array.from({ length: 3000 }, (_, i) => randomBytes([32, 16, 24, 32, 7][i % 5]!));
+      const want = keys.flatMap((k, i) => (k.length !== 7 && slow(k, wiv, wct, civ, first) === 131 ? [i] : []));
+      expect(want.length).toBeGreaterThan(0);
+      expect(engine!.plugFind!(batchOf(keys), wiv, wct, civ, first, 131)).toEqual(want);
+    });
+    it('checks its arguments', () => {
+      const b = batchOf([randomBytes(32)]);
+      expect(() => engine!.plugFind!(b, Buffer.alloc(11), Buffer.alloc(16), Buffer.alloc(12), 0, 131)).toThrow(/IVs/);
+      expect(() => engine!.plugFind!(b, Buffer.alloc(12), Buffer.alloc(20), Buffer.alloc(12), 0, 131)).toThrow(/wrapped key/);
+      expect(() => engine!.plugFind!(b, Buffer.alloc(12), Buffer.alloc(16), Buffer.alloc(12), 256, 131)).toThrow(/bytes/);
     });
   });
 

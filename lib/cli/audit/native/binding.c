@@ -308,6 +308,61 @@ static napi_value js_gcm_find(napi_env env, napi_callback_info info) {
   free(plain);
   return result;
 }
+
+static const EVP_CIPHER *ecb_cipher(size_t key_len) {
+  return key_len == 16 ? EVP_aes_128_ecb() : key_len == 24 ? EVP_aes_192_ecb() : key_len == 32 ? EVP_aes_256_ecb() : NULL;
+}
+
+/* AES-GCM's keystream for a 96-bit IV from counter 2 on (NIST SP 800-38D §7.2), `n` ≤ 32 bytes, into `out`. */
+static int gcm_keystream(EVP_CIPHER_CTX *ctx, const uint8_t *key, size_t key_len, const uint8_t *iv, uint8_t *out, size_t n) {
+  uint8_t counters[32] = {0};
+  int len = 0;
+  const EVP_CIPHER *cipher = ecb_cipher(key_len);
+  size_t blocks = (n + 15) / 16;
+  for (size_t b = 0; b < blocks; b++) {
+    memcpy(counters + 16 * b, iv, 12);
+    counters[16 * b + 15] = (uint8_t)(2 + b);
+  }
+  if (!cipher || EVP_EncryptInit_ex(ctx, cipher, NULL, key, NULL) != 1 || EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) return 0;
+  return EVP_EncryptUpdate(ctx, out, &len, counters, (int)(16 * blocks)) == 1 && len == (int)(16 * blocks);
+}
+
+/*
+ * plugFind(src, starts, lengths, count, wrappedIv, wrappedCt, contentIv, first, want) → indices of the keys
+ * whose unwrapped content key turns the content's first cipher byte into `want` (Plug's tagless check,
+ * framework-check.ts plugGcm): no tag verified, about 1 in 256 wrong keys pass.
+ */
+static napi_value js_plug_find(napi_env env, napi_callback_info info) {
+  size_t argc = 9, wiv_len, wct_len, civ_len;
+  napi_value args[9], result;
+  batch b;
+  const uint8_t *wiv, *wct, *civ;
+  uint32_t first, want;
+  CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc < 9) return fail(env, "plugFind: 9 arguments");
+  const char *bad = get_batch(env, args, &b);
+  if (bad) return fail(env, bad);
+  if (!get_bytes(env, args[4], &wiv, &wiv_len) || wiv_len != 12 || !get_bytes(env, args[6], &civ, &civ_len) || civ_len != 12)
+    return fail(env, "plugFind: the IVs must be 12 bytes");
+  if (!get_bytes(env, args[5], &wct, &wct_len) || !ecb_cipher(wct_len)) return fail(env, "plugFind: the wrapped key must be 16, 24 or 32 bytes");
+  if (!get_u32(env, args[7], &first) || first > 255 || !get_u32(env, args[8], &want) || want > 255) return fail(env, "plugFind: first and want are bytes");
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+  if (!ctx || napi_create_array(env, &result) != napi_ok) {
+    EVP_CIPHER_CTX_free(ctx);
+    return fail(env, "plugFind: out of memory");
+  }
+  uint32_t found = 0;
+  uint8_t cek[32], stream[32];
+  for (size_t i = 0; i < b.count; i++) {
+    if (!ecb_cipher((size_t)b.lengths[i]) || !gcm_keystream(ctx, b.src + b.starts[i], (size_t)b.lengths[i], wiv, cek, wct_len)) continue;
+    for (size_t k = 0; k < wct_len; k++) cek[k] ^= wct[k];
+    if (!gcm_keystream(ctx, cek, wct_len, civ, stream, 1) || (stream[0] ^ first) != want) continue;
+    napi_value v;
+    if (napi_create_uint32(env, (uint32_t)i, &v) != napi_ok || napi_set_element(env, result, found++, v) != napi_ok) break;
+  }
+  EVP_CIPHER_CTX_free(ctx);
+  return result;
+}
 #endif
 
 /* isa(name?) → the instruction set in use, after switching to `name` when given and this CPU has it (tests). */
@@ -334,6 +389,7 @@ NAPI_MODULE_INIT() {
       {"isa", NULL, js_isa, NULL, NULL, NULL, napi_enumerable, NULL},
 #ifdef SL_OPENSSL
       {"gcmFind", NULL, js_gcm_find, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"plugFind", NULL, js_plug_find, NULL, NULL, NULL, napi_enumerable, NULL},
 #endif
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
