@@ -24,7 +24,7 @@ const oneShot: OneShot =
     ? (crypto as unknown as { hash: OneShot }).hash
     : (algorithm, data, encoding) => crypto.createHash(algorithm).update(data).digest(encoding);
 
-/** A key's two padded blocks. */
+/** A key's padded blocks: `inner` is K ⊕ ipad; `outer` is K ⊕ opad and room for the inner digest behind it. */
 export interface HmacPads {
   hash: HmacHash;
   inner: Buffer;
@@ -39,7 +39,7 @@ export function hmacPads(hash: HmacHash, key: Uint8Array): HmacPads {
   const block = BLOCK[hash];
   if (key.length > block) throw new RangeError('an HMAC key longer than a block is hashed first: not supported here');
   const inner = Buffer.alloc(block, 0x36);
-  const outer = Buffer.alloc(block, 0x5c);
+  const outer = Buffer.alloc(block + DIGEST[hash], 0x5c);
   for (let i = 0; i < key.length; i++) {
     inner[i]! ^= key[i]!;
     outer[i]! ^= key[i]!;
@@ -51,7 +51,6 @@ export function hmacPads(hash: HmacHash, key: Uint8Array): HmacPads {
 export class HmacMessage {
   private scratch = Buffer.allocUnsafe(4096);
   private message = this.scratch.subarray(0, 0);
-  private readonly outers = new Map<HmacHash, Buffer>();
 
   /**
    * Copies `text[start..end)` (ASCII: the caller has checked) behind room for `hash`'s key block.
@@ -71,13 +70,10 @@ export class HmacMessage {
    * @example message.verifies(hmacPads('sha256', key), 'ru7ML1998KD7fceJefznhiDeh3Jmy3mkwJNOADG3ko4')
    */
   verifies(pads: HmacPads, signature: string): boolean {
-    const block = pads.inner.length;
     this.message.set(pads.inner, 0);
     const inner = oneShot(pads.hash, this.message, 'binary');
-    let outer = this.outers.get(pads.hash);
-    if (!outer) this.outers.set(pads.hash, (outer = Buffer.alloc(block + DIGEST[pads.hash])));
-    outer.set(pads.outer, 0);
-    (outer as Buffer & { latin1Write(s: string, offset: number, length: number): number }).latin1Write(inner, block, inner.length);
+    const outer = pads.outer as Buffer & { latin1Write(s: string, offset: number, length: number): number };
+    outer.latin1Write(inner, pads.inner.length, inner.length);
     const mac = oneShot(pads.hash, outer, 'base64url');
     if (mac.length !== signature.length) return false;
     let diff = 0;
