@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { frameworkAuditSpec, normalizeValue } from '../lib/codec/index.ts';
 import { runAudit } from '../lib/cli/audit/run.ts';
 import { nativeEngine } from '../lib/cli/audit/native-engine.ts';
+import { hkdfEngineName } from '../lib/cli/audit/simd-hkdf.ts';
 import { pbkdf2EngineName } from '../lib/cli/audit/simd-pbkdf2.ts';
 
 /** A row's audit text with the engines that ran (the workers load the same native engine as this thread, SESSION_LENS_NATIVE=0 turns it off). */
@@ -26,6 +27,7 @@ function describe(audit: string, engine: string): string {
   const pbkdf2 = pbkdf2EngineName();
   return audit
     .replace('{engine}', engine)
+    .replace('{hkdf}', hkdfEngineName())
     .replaceAll('{pbkdf2}', pbkdf2)
     .replace('{pbkdf2mac}', native ? pbkdf2 : 'WebAssembly SIMD, 8 per pass')
     .replace('{gcm}', native?.gcmFind ? "Node's OpenSSL from the native addon, a whole batch per call" : 'node:crypto')
@@ -68,7 +70,7 @@ interface Case {
   salts?: string[];
   /** The candidates' form: 50 random characters, or a Laravel APP_KEY (`base64:` + 32 random bytes). */
   shape?: 'text' | 'app-key';
-  /** What the audit does per candidate, said next to the figure (`{engine}`: the engine that ran; `{pbkdf2}`: what derives PBKDF2 keys, `{pbkdf2mac}` / `{gcm}` / `{plug}`: what checks the MAC / AES-GCM / Plug's unwrapped key under them). */
+  /** What the audit does per candidate, said next to the figure (`{engine}`: the engine that ran; `{pbkdf2}`: what derives PBKDF2 keys, `{pbkdf2mac}` / `{gcm}` / `{plug}`: what checks the MAC / AES-GCM / Plug's unwrapped key under them; `{hkdf}`: what derives HKDF keys). */
   audit: string;
 }
 
@@ -185,7 +187,7 @@ for c in cands:
     n: 400_000,
     pyN: 10_000,
     reference: "cryptography HKDF + AESGCM for the key salts the audit tries for this cookie name: NextAuth v4's and Auth.js's (NextAuth is JavaScript: same primitive)",
-    audit: 'HKDF-SHA256 per key salt (WebAssembly SIMD, 8 per pass, the salt pads once), AES-256 of the first counter block in TypeScript (a JWT is `{`), AES-GCM (node:crypto) for 1 in 256',
+    audit: 'HKDF-SHA256 per key salt ({hkdf}), AES-256 of the first counter block in TypeScript (a JWT is `{`), AES-GCM (node:crypto) for 1 in 256',
     loop: `from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives import hashes

@@ -156,8 +156,8 @@ function slowCheck(key: Uint8Array, skip: Set<number>, out: WorkerAnswer['matche
 const frameworkSpecs = init.frameworks ?? [];
 /** Raw-key HMAC-SHA256 cookies (Tornado, Yii2, gorilla, Laravel's MAC) on the SIMD engine, or the native one. */
 const rawSimd = engine === 'simd' ? RawHmacFrameworks.from(frameworkSpecs, addon ?? null) : undefined;
-/** NextAuth / Auth.js tokens (HKDF, then AES-GCM's first byte or A256CBC-HS512's MAC) on the SIMD engine. */
-const hkdfSimd = engine === 'simd' ? HkdfFrameworks.from(frameworkSpecs) : undefined;
+/** NextAuth / Auth.js tokens (HKDF, then AES-GCM's first byte or A256CBC-HS512's MAC), a batch at a time: HKDF on the native engine when it loaded, else on WebAssembly SIMD. */
+const hkdfSimd = engine === 'simd' ? HkdfFrameworks.from(frameworkSpecs, addon ?? null) : undefined;
 /** The rest: node:crypto per candidate (their key derivations differ per family). */
 const frameworkCheckers = frameworkSpecs.flatMap((spec, j) => (rawSimd?.covers(j) || hkdfSimd?.covers(j) ? [] : [{ j, check: frameworkChecker(spec) }]));
 /** Their PBKDF2 keys (Rails, Phoenix, iron-session), derived for a whole batch on the SIMD engine. */

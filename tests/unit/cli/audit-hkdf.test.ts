@@ -1,5 +1,6 @@
 /**
- * The audit's NextAuth / Auth.js path on the SIMD engine (lib/cli/audit/simd-hkdf.ts): the same
+ * The audit's NextAuth / Auth.js path (lib/cli/audit/simd-hkdf.ts), on the WebAssembly SIMD engine
+ * and on the native engine where it was built (hkdf-t1.ts): the same
  * matches as framework-check.ts on the committed vectors real NextAuth / Auth.js wrote, HKDF as
  * node:crypto's hkdfSync derives it (tokens sealed here under random key salts and infos), the
  * one-candidate HKDF (hkdf.ts) against hkdfSync, and the one-block AES-256 (aes-block.ts) against node:crypto.
@@ -13,7 +14,9 @@ import { aes256EncryptBlock, Aes256 } from '../../../lib/cli/audit/aes-block.ts'
 import { frameworkChecker } from '../../../lib/cli/audit/framework-check.ts';
 import { MAX_CANDIDATE_BYTES } from '../../../lib/cli/audit/fast-hmac.ts';
 import { Hkdf256 } from '../../../lib/cli/audit/hkdf.ts';
+import { nativeEngine } from '../../../lib/cli/audit/native-engine.ts';
 import { HkdfFrameworks } from '../../../lib/cli/audit/simd-hkdf.ts';
+import type { NativeChoice } from '../../../lib/cli/audit/simd-pbkdf2.ts';
 
 const nextauth = (JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/frameworks/node.json'), 'utf8')) as Record<string, Record<string, string>[]>).nextauth!;
 
@@ -39,8 +42,11 @@ function slow(specs: readonly FrameworkAuditSpec[], keys: readonly Buffer[]): [n
   });
 }
 
-function fast(specs: readonly FrameworkAuditSpec[], keys: readonly Buffer[], skip: (j: number) => boolean = () => false): [number, number, string][] {
-  return HkdfFrameworks.from(specs)!
+/** The engines T1 runs on: WebAssembly SIMD, and the native engine where it was built (`null`: WebAssembly). */
+const engines: [string, NativeChoice][] = [['WebAssembly SIMD', null], ...(nativeEngine() ? [['native', nativeEngine()!] as [string, NativeChoice]] : [])];
+
+function fast(specs: readonly FrameworkAuditSpec[], keys: readonly Buffer[], skip: (j: number) => boolean = () => false, native: NativeChoice = null): [number, number, string][] {
+  return HkdfFrameworks.from(specs, native)!
     .checkBatch(batchOf(keys), skip)
     .map((m) => [m.index, m.framework, m.match.note] as [number, number, string]);
 }
@@ -97,7 +103,7 @@ describe('HKDF-SHA256 one candidate at a time (hkdf.ts) equals hkdfSync', () => 
   });
 });
 
-describe('NextAuth / Auth.js on the SIMD engine finds what framework-check.ts finds', () => {
+describe.each(engines)('NextAuth / Auth.js on the %s engine finds what framework-check.ts finds', (_engine, native) => {
   it.each(nextauth.flatMap((v) => [[v.name!, v, v.cookieName] as const, [`${v.name!} (no cookie name: every Auth.js name)`, v, undefined] as const]))(
     '%s',
     (_name, v, cookieName) => {
@@ -105,7 +111,7 @@ describe('NextAuth / Auth.js on the SIMD engine finds what framework-check.ts fi
       const keys = [...others(), Buffer.from(v.key!), ...others(), Buffer.from(v.key!)];
       const want = slow([spec], keys);
       expect(want.map(([i]) => i)).toEqual([12, 25]);
-      expect(fast([spec], keys).sort(byIndex)).toEqual(want);
+      expect(fast([spec], keys, undefined, native).sort(byIndex)).toEqual(want);
     },
   );
 
@@ -114,26 +120,26 @@ describe('NextAuth / Auth.js on the SIMD engine finds what framework-check.ts fi
     const key = nextauth[0]!.key!;
     const long = Buffer.concat([Buffer.from(key), Buffer.alloc(MAX_CANDIDATE_BYTES)]);
     const keys = [Buffer.from(key), long, ...others(), Buffer.from(key)];
-    const simd = HkdfFrameworks.from(specs)!;
+    const simd = HkdfFrameworks.from(specs, native)!;
     expect(specs.map((_, j) => simd.covers(j))).toEqual([true, true, true, true]);
-    expect(fast(specs, keys).sort(byIndex)).toEqual(slow(specs, keys).sort(byIndex));
-    expect(fast(specs, keys, (j) => j === 2).map(([, j]) => j)).not.toContain(2);
-    expect(fast(specs, keys, () => true)).toEqual([]);
+    expect(fast(specs, keys, undefined, native).sort(byIndex)).toEqual(slow(specs, keys).sort(byIndex));
+    expect(fast(specs, keys, (j) => j === 2, native).map(([, j]) => j)).not.toContain(2);
+    expect(fast(specs, keys, () => true, native)).toEqual([]);
   });
 
   it('turns away every wrong candidate, the 1 in 256 that pass the first-byte check included', () => {
     const spec = frameworkAuditSpec(normalizeValue(nextauth[0]!.value!))!;
     const keys = Array.from({ length: 3000 }, () => randomBytes(1 + (randomBytes(1)[0]! % 60)));
-    expect(fast([spec], keys)).toEqual([]);
+    expect(fast([spec], keys, undefined, native)).toEqual([]);
   });
 
   it('takes HKDF cookies only', () => {
     const iron = JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/frameworks/node.json'), 'utf8')).iron[0].value as string;
-    expect(HkdfFrameworks.from([frameworkAuditSpec(iron)!])).toBeUndefined();
+    expect(HkdfFrameworks.from([frameworkAuditSpec(iron)!], native)).toBeUndefined();
   });
 });
 
-describe('HKDF-SHA256 on the SIMD engine derives what hkdfSync derives', () => {
+describe.each(engines)('HKDF-SHA256 on the %s engine derives what hkdfSync derives', (_engine, native) => {
   const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
   /** A `dir` JWE sealed with node:crypto under HKDF(secret, name, "Auth.js Generated Encryption Key (<name>)") — or NextAuth v4's salt and info. */
@@ -177,7 +183,7 @@ describe('HKDF-SHA256 on the SIMD engine derives what hkdfSync derives', () => {
       const keys = [...others().filter((k) => !k.equals(secret)), secret]; // a random 1-byte candidate is the 1-byte secret 1 time in 256
       const want = [[keys.length - 1, 0, `HKDF salt "${v4 ? '' : name}"`]];
       expect(slow([spec], keys)).toEqual(want);
-      expect(fast([spec], keys)).toEqual(want);
+      expect(fast([spec], keys, undefined, native)).toEqual(want);
     }
   });
 });
