@@ -19,6 +19,7 @@ import { deserialize } from './serializers.ts';
 import type { DecodeOptions, DecodeResult } from './types.ts';
 import { isSessionObject, keepKeyOrder, PyObject, pyBytesRepr, pyTuple, sessionKeys, type SessionObject, type SessionValue } from './value.ts';
 import { setKey } from './json.ts';
+import { dateOf } from './time.ts';
 
 /** itsdangerous < 1.0's epoch, 2011-01-01T00:00:00Z, in seconds since 1970. */
 const ITSDANGEROUS_EPOCH = 1293840000;
@@ -97,7 +98,7 @@ export async function decodeFlask(value: string, options: DecodeOptions = {}, ba
     algorithm: 'sha1',
     compressed,
     serializer: 'json',
-    timestamp: new Date(seconds * 1000),
+    timestamp: dateOf(seconds * 1000),
   };
   if (oldEpoch) result.details = { epoch: 'itsdangerous < 1.0: seconds since 2011-01-01' };
   if (options.maxAge !== undefined) result.expired = (options.now ?? Date.now()) / 1000 - seconds > options.maxAge;

@@ -12,6 +12,7 @@ import { parseJson } from './json.ts';
 import { resolveLimits } from './limits.ts';
 import type { DecodeOptions, DecodeResult } from './types.ts';
 import { isSessionObject, PyObject, pyBytesRepr, toNumber, type SessionValue } from './value.ts';
+import { dateOf } from './time.ts';
 
 /** Three URL-safe base64 parts; the header starts `{"` (`eyJ`). */
 export const JWT_RE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
@@ -58,7 +59,7 @@ export async function decodeJwt(value: string, options: DecodeOptions = {}, back
   if (isSessionObject(payload)) {
     const iat = toNumber(payload.iat);
     const exp = toNumber(payload.exp);
-    if (iat !== undefined && Number.isFinite(iat)) result.timestamp = new Date(iat * 1000);
+    if (iat !== undefined) result.timestamp = dateOf(iat * 1000);
     if (exp !== undefined && !Number.isNaN(exp)) result.expired = exp * 1000 < (options.now ?? Date.now());
   }
   const hash = HMAC_ALGS[alg];

@@ -29,6 +29,7 @@ import type { SessionValue } from './value.ts';
 export { COOKIE_SIGNER_KEY_PREFIX, cookieSalt, cookieSaltVersion, DEFAULT_SALTS, type SaltCandidate } from './salts.ts';
 import { cookieSalt, cookieSaltVersion, DEFAULT_SALTS, type SaltCandidate } from './salts.ts';
 import { derivationInputSecret, remember, remembered, shadowed } from './signer-pairs.ts';
+import { dateOf } from './time.ts';
 
 /** A signed value split into its parts, without verifying anything. */
 export interface ParsedSigned {
@@ -313,7 +314,7 @@ export async function decodeSigned(
   // A plain Signer's text may itself end in ":<base62>": Django's Signer.unsign keeps it in the value
   const plainReading = parsed.timestamp !== undefined && payload.serializer === 'text' ? parsed.signedPart : undefined;
   if (plainReading !== undefined) result.details!.readings = `TimestampSigner: "${parsed.payload}" signed at the timestamp; Signer: "${plainReading}"`;
-  if (parsed.timestamp !== undefined) result.timestamp = new Date(parsed.timestamp * 1000);
+  if (parsed.timestamp !== undefined) result.timestamp = dateOf(parsed.timestamp * 1000);
   let expiredError: SessionLensError | undefined;
   if (parsed.timestamp !== undefined && options.maxAge !== undefined) {
     const age = (options.now ?? Date.now()) / 1000 - parsed.timestamp;

@@ -219,8 +219,17 @@ export const decode: Command = async (argv, io) => {
   const render = (as: Answer[]): [string, number] => {
     let out = '';
     let worst: number = EXIT.ok;
+    const one = (a: Answer) => (values.json ? `${toJsonLine(a)}\n` : toText(a, colors, now));
     as.forEach((a, i) => {
-      out += (i && !values.json ? '\n' : '') + (values.json ? `${toJsonLine(a)}\n` : toText(a, colors, now));
+      let text: string;
+      try {
+        text = one(a);
+      } catch (e) {
+        // an answer that cannot be written out is this value's error, never the end of the batch
+        a = { ...(a.cookie !== undefined ? { cookie: a.cookie } : {}), error: toErrorInfo(e) };
+        text = one(a);
+      }
+      out += (i && !values.json ? '\n' : '') + text;
       worst = Math.max(worst, severity(a));
     });
     return [out, worst];

@@ -17,6 +17,7 @@ import type { DecodeOptions, DecodeResult } from '../types.ts';
 import { PyObject, type SessionValue } from '../value.ts';
 import { hasKeys, noKeyMatched, readPayload, unverified, type Family } from './common.ts';
 import { aesCtrDecrypt } from './crypto.ts';
+import { dateOf } from '../time.ts';
 
 const GORILLA: Family = { format: 'gorilla', framework: 'Go gorilla/securecookie', keyName: 'hashKey (and blockKey)' };
 
@@ -85,7 +86,7 @@ export async function decodeGorilla(value: string, options: DecodeOptions = {}, 
   const r: DecodeResult = {
     ...unverified(GORILLA, plain?.data ?? null, plain?.serializer ?? 'none', plain ? {} : { encrypted: 'AES-CTR: give the block key to read it' }),
     algorithm: 'sha256',
-    timestamp: new Date(seconds * 1000),
+    timestamp: dateOf(seconds * 1000),
   };
   if (options.maxAge !== undefined) r.expired = (options.now ?? Date.now()) / 1000 - seconds > options.maxAge;
   if (!hasKeys(options.keys)) return r;

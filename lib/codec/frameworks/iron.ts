@@ -16,6 +16,7 @@ import type { DecodeOptions, DecodeResult } from '../types.ts';
 import { isSessionObject, type SessionValue } from '../value.ts';
 import { hasKeys, jsonOf, noKeyMatched, unverified, type Family } from './common.ts';
 import { aesCbcDecrypt, pbkdf2 } from './crypto.ts';
+import { dateOf } from '../time.ts';
 
 const IRON: Family = { format: 'iron-session', framework: 'iron-session / @hapi/iron', keyName: 'password (SECRET_COOKIE_PASSWORD)' };
 
@@ -50,9 +51,9 @@ export async function decodeIron(value: string, options: DecodeOptions = {}, bac
   const details: Record<string, SessionValue> = { passwordId: p[1], ...(version ? { tokenVersion: Number(version) } : {}) };
   const r: DecodeResult = { ...unverified(IRON, null, 'none', details), algorithm: 'sha256' };
   if (expiration !== undefined) {
-    r.timestamp = new Date(expiration);
+    r.timestamp = dateOf(expiration);
     r.expired = expiration <= (options.now ?? Date.now());
-    details.expires = r.timestamp.toISOString();
+    details.expires = r.timestamp?.toISOString() ?? String(p[5]);
   }
   if (!hasKeys(options.keys)) return r;
   const macBase = p.slice(0, 6).join('*');

@@ -21,6 +21,7 @@ import type { DecodeOptions, DecodeResult } from '../types.ts';
 import { isSessionObject, type SessionValue } from '../value.ts';
 import { hasKeys, jsonOf, noKeyMatched, unverified, type Family } from './common.ts';
 import { aesCbcDecrypt, aesGcmDecrypt, hkdf } from './crypto.ts';
+import { dateOf } from '../time.ts';
 
 const NEXTAUTH: Family = { format: 'nextauth', framework: 'NextAuth.js / Auth.js', keyName: 'NEXTAUTH_SECRET / AUTH_SECRET' };
 
@@ -87,7 +88,7 @@ export async function decodeNextAuth(value: string, options: DecodeOptions = {},
       const data = jsonOf(plain, limits, 'NextAuth token');
       const r: DecodeResult = { ...base, data, serializer: 'json', verified: true, keyIndex: i, salt };
       if (isSessionObject(data)) {
-        if (typeof data.iat === 'number') r.timestamp = new Date(data.iat * 1000);
+        if (typeof data.iat === 'number') r.timestamp = dateOf(data.iat * 1000);
         if (typeof data.exp === 'number' && data.exp * 1000 < (options.now ?? Date.now())) {
           r.expired = true;
           r.verified = false;

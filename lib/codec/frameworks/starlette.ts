@@ -16,6 +16,7 @@ import { b64Decode, b64Encode, stdB64Decode } from '../base64.ts';
 import { resolveLimits } from '../limits.ts';
 import type { DecodeOptions, DecodeResult } from '../types.ts';
 import { hasKeys, jsonOf, noKeyMatched, unverified, type Family } from './common.ts';
+import { dateOf } from '../time.ts';
 
 const STARLETTE: Family = { format: 'starlette', framework: 'Starlette / FastAPI', keyName: 'SessionMiddleware secret_key' };
 
@@ -44,7 +45,7 @@ export async function decodeStarlette(value: string, options: DecodeOptions = {}
   const data = jsonOf(stdB64Decode(payload), limits, 'Starlette session payload');
   let seconds = 0;
   for (const b of b64Decode(ts)) seconds = seconds * 256 + b;
-  const r: DecodeResult = { ...unverified(STARLETTE, data, 'json'), algorithm: 'sha1', timestamp: new Date(seconds * 1000) };
+  const r: DecodeResult = { ...unverified(STARLETTE, data, 'json'), algorithm: 'sha1', timestamp: dateOf(seconds * 1000) };
   if (options.maxAge !== undefined) r.expired = (options.now ?? Date.now()) / 1000 - seconds > options.maxAge;
   if (!hasKeys(options.keys)) return r;
   const salt = options.salt ?? 'itsdangerous.Signer';

@@ -17,6 +17,7 @@ import type { DecodeOptions, DecodeResult } from '../types.ts';
 import { hex, ByteReader } from '../byte-reader.ts';
 import { PyObject, type SessionValue } from '../value.ts';
 import { hasKeys, noKeyMatched, unverified, type Family } from './common.ts';
+import { dateOf } from '../time.ts';
 
 const TORNADO: Family = { format: 'tornado', framework: 'Tornado', keyName: 'cookie_secret' };
 
@@ -61,7 +62,7 @@ export async function decodeTornado(value: string, options: DecodeOptions = {}, 
   const r: DecodeResult = {
     ...unverified(TORNADO, text(stdB64Decode(f.value)), 'text', { version: v2 ? 2 : 1, ...(f.name ? { cookieName: f.name } : {}), keyVersion: Number(f.keyVersion) }),
     algorithm: v2 ? 'sha256' : 'sha1',
-    timestamp: new Date(seconds * 1000),
+    timestamp: dateOf(seconds * 1000),
   };
   // get_signed_cookie's max_age_days (31 by default) is the caller's choice here: maxAge in seconds.
   if (options.maxAge !== undefined) r.expired = (options.now ?? Date.now()) / 1000 - seconds > options.maxAge;
