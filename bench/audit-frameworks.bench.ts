@@ -131,7 +131,7 @@ for c in cands:
     n: 6_000,
     pyN: 1_000,
     reference: 'hmac.new(secret, data, sha1), then the Rails signed-cookie PBKDF2s (the audit checks both)',
-    audit: 'HMAC-SHA1 raw, then PBKDF2-SHA1 and -SHA256 (1000, {pbkdf2}) + HMAC-SHA1',
+    audit: 'HMAC-SHA1 raw, then PBKDF2-SHA1 and -SHA256 (1000, {pbkdf2}) + HMAC-SHA1 ({pbkdf2mac})',
     loop: `data, mac = value.rsplit("--", 1)
 for c in cands:
     hmac.compare_digest(hmac.new(c.encode(), data.encode(), hashlib.sha1).hexdigest(), mac)

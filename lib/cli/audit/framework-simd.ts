@@ -109,6 +109,39 @@ function plugGroup(index: number, spec: FrameworkAuditSpec, native: NativeEngine
   };
 }
 
+/** One way a cookie with alternatives (Rack / Rails signed) may open: which candidates it finds, and what it says. */
+interface VariantStep {
+  find: (batch: KeyBatch) => number[];
+  match: FrameworkMatch;
+}
+
+/**
+ * A cookie with alternatives, every one an HMAC-SHA1/-SHA256 under the raw candidate or a PBKDF2 of
+ * it, as native steps in framework-check.ts's order (variant, digest, salt): a candidate's first
+ * step that finds it is its match, as frameworkChecker's would be.
+ */
+function variantSteps(spec: FrameworkAuditSpec, native: NativeEngine): VariantStep[] | undefined {
+  const steps: VariantStep[] = [];
+  for (const v of [spec, ...(spec.alternatives ?? [])]) {
+    const { check, derive } = v;
+    if (check.kind !== 'hmac' || (check.hash !== 'sha1' && check.hash !== 'sha256') || check.mac.length !== NATIVE_DIGEST_BYTES[check.hash]) return undefined;
+    const hash = check.hash;
+    const match = (note: string): FrameworkMatch => ({ format: v.format, setting: v.setting, note });
+    if (derive.kind === 'raw') steps.push({ find: (b) => native.hmacFind(hash, b, check.message, check.mac), match: match('') });
+    else if (derive.kind !== 'pbkdf2') return undefined;
+    else {
+      for (const digest of derive.digests) {
+        const deriver = new NativePbkdf2(native, digest, derive.salts, derive.iterations, derive.length);
+        derive.salts.forEach((salt, s) => {
+          const find = (b: KeyBatch) => native.hmacFind(hash, evenBatch(deriver.deriveFlat(b, s), b.count, derive.length), check.message, check.mac);
+          steps.push({ find, match: match(`PBKDF2-${digest.toUpperCase()} salt "${salt}"`) });
+        });
+      }
+    }
+  }
+  return steps;
+}
+
 /** `count` keys of `length` bytes back to back in `src`, as a batch. */
 function evenBatch(src: Buffer, count: number, length: number): KeyBatch {
   const starts = new Int32Array(count);
@@ -127,6 +160,7 @@ export class RawHmacFrameworks {
   private readonly groups: { derive: 'raw' | 'laravel'; indices: number[]; cracker: RawHmacCracker }[] = [];
   private readonly pbkdf2: Pbkdf2Group[] = [];
   private readonly plug: PlugGroup[] = [];
+  private readonly variants: { index: number; steps: VariantStep[] }[] = [];
   private readonly covered = new Set<number>();
   private readonly specs: readonly FrameworkAuditSpec[];
   private derived = Buffer.alloc(0);
@@ -139,6 +173,12 @@ export class RawHmacFrameworks {
       const plug = native ? plugGroup(index, spec, native) : undefined;
       if (plug) {
         this.plug.push(plug);
+        this.covered.add(index);
+        return;
+      }
+      const steps = native && spec.alternatives?.length ? variantSteps(spec, native) : undefined;
+      if (steps) {
+        this.variants.push({ index, steps });
         this.covered.add(index);
         return;
       }
@@ -201,6 +241,17 @@ export class RawHmacFrameworks {
       }
     }
     for (const p of this.plug) if (!skip(p.index)) out.push(...plugMatches(p, batch));
+    for (const v of this.variants) {
+      if (skip(v.index)) continue;
+      const seen = new Set<number>();
+      for (const step of v.steps) {
+        for (const index of step.find(batch)) {
+          if (seen.has(index)) continue;
+          seen.add(index);
+          out.push({ index, framework: v.index, match: step.match });
+        }
+      }
+    }
     return out;
   }
 
