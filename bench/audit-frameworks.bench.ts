@@ -30,6 +30,7 @@ function describe(audit: string, engine: string): string {
     .replace('{hkdf}', hkdfEngineName())
     .replaceAll('{pbkdf2}', pbkdf2)
     .replace('{pbkdf2mac}', native ? pbkdf2 : 'WebAssembly SIMD, 8 per pass')
+    .replace('{mac1}', native ? pbkdf2 : 'one-shot hashes per candidate')
     .replace('{gcm}', native?.gcmFind ? "Node's OpenSSL from the native addon, a whole batch per call" : 'node:crypto')
     .replace('{plug}', native?.plugFind ? "Node's OpenSSL from the native addon, a whole batch per call" : 'node:crypto');
 }
@@ -70,7 +71,7 @@ interface Case {
   salts?: string[];
   /** The candidates' form: 50 random characters, or a Laravel APP_KEY (`base64:` + 32 random bytes). */
   shape?: 'text' | 'app-key';
-  /** What the audit does per candidate, said next to the figure (`{engine}`: the engine that ran; `{pbkdf2}`: what derives PBKDF2 keys, `{pbkdf2mac}` / `{gcm}` / `{plug}`: what checks the MAC / AES-GCM / Plug's unwrapped key under them; `{hkdf}`: what derives HKDF keys). */
+  /** What the audit does per candidate, said next to the figure (`{engine}`: the engine that ran; `{pbkdf2}`: what derives PBKDF2 keys, `{pbkdf2mac}`, `{mac1}` / `{gcm}` / `{plug}`: what checks the MAC / AES-GCM / Plug's unwrapped key under them; `{hkdf}`: what derives HKDF keys). */
   audit: string;
 }
 
@@ -131,7 +132,7 @@ for c in cands:
     n: 6_000,
     pyN: 1_000,
     reference: 'hmac.new(secret, data, sha1), then the Rails signed-cookie PBKDF2s (the audit checks both)',
-    audit: 'HMAC-SHA1 raw, then PBKDF2-SHA1 and -SHA256 (1000, {pbkdf2}) + HMAC-SHA1 ({pbkdf2mac})',
+    audit: 'HMAC-SHA1 raw, then PBKDF2-SHA1 and -SHA256 (1000, {pbkdf2}) + HMAC-SHA1 ({mac1})',
     loop: `data, mac = value.rsplit("--", 1)
 for c in cands:
     hmac.compare_digest(hmac.new(c.encode(), data.encode(), hashlib.sha1).hexdigest(), mac)
