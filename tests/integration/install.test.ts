@@ -80,10 +80,13 @@ describe('npm pack → npm install -g → session-lens anywhere', () => {
     expect(lines[0].data).toEqual({ _auth_user_id: '1' });
   });
 
-  it('audit runs its worker threads from the installed files', () => {
+  it('audit runs its worker threads from the installed files, on the native SHA engine when the install built it', () => {
     const r = run(['audit', EXAMPLE.value]);
     expect(r.stdout).toMatch(/tried \d+ keys/);
     expect([0, 1]).toContain(r.status);
+    // The bundle (dist/cli/chunks) finds the addon the install script built, or says it fell back.
+    const built = existsSync(join(pkgDir, 'lib', 'cli', 'audit', 'native', 'build', 'Release', 'session_lens_native.node'));
+    expect(r.stdout).toMatch(built ? /threads, native SHA engine, 16 keys per pass/ : /threads, WebAssembly SIMD/);
   });
 
   it('builds the native SHA engine at install, or falls back to WebAssembly without failing', () => {

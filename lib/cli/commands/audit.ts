@@ -277,7 +277,7 @@ function formatText(io: CliIO, reports: readonly ValueReport[], run: AuditRun, s
   });
   lines.push(
     o.dim(
-      `tried ${run.tried.toLocaleString('en')} keys × ${saltCount} salts in ${run.seconds.toFixed(2)} s (${Math.round(run.keysPerSecond).toLocaleString('en')} keys/s, ${run.threads} threads)`,
+      `tried ${run.tried.toLocaleString('en')} keys × ${saltCount} salts in ${run.seconds.toFixed(2)} s (${Math.round(run.keysPerSecond).toLocaleString('en')} keys/s, ${run.threads} threads, ${run.engine})`,
     ),
   );
   return `${lines.join('\n\n')}\n`;
