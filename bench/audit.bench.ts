@@ -103,15 +103,20 @@ print(n / (time.perf_counter() - t))`,
   const audit = async (engine: 'default' | 'simd' | 'wasm' | 'native' | 'js', salts: AuditSalt[] = [{ salt: SALT, signer: 'default' }], threads?: number) => {
     if (engine === 'default') delete process.env.SESSION_LENS_AUDIT_ENGINE;
     else process.env.SESSION_LENS_AUDIT_ENGINE = engine;
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const r = await runAudit({ targets: [target], salts, wordlist, bundled: false, ...(threads ? { threads } : {}) });
     if (r.matches[0]?.key !== secret) throw new Error('the benchmark did not find the key');
-    return r;
+    const cpu = process.cpuUsage(cpu0);
+    // The cores the process got (worker start-up included): on a shared machine, fewer than the threads.
+    return { ...r, cores: (cpu.user + cpu.system) / 1000 / (performance.now() - wall0) };
   };
 
   // The machine is shared and its load swings: measure Django and the default engine in tight
   // pairs, round after round, and report the median of the paired ratios (and best/best).
   const django: number[] = [];
-  const runs = { def: [] as AuditRun[], def1: [] as AuditRun[], simd: [] as AuditRun[], simd1: [] as AuditRun[] };
+  type Run = AuditRun & { cores: number };
+  const runs = { def: [] as Run[], def1: [] as Run[], simd: [] as Run[], simd1: [] as Run[] };
   const pairs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const d = pyLoop(PY_CANDIDATES);
@@ -132,11 +137,11 @@ print(n / (time.perf_counter() - t))`,
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   const best = (xs: number[]) => Math.max(...xs);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const rate = (rs: AuditRun[]) => rs.map((r) => r.keysPerSecond);
+  const rate = (rs: Run[]) => rs.map((r) => r.keysPerSecond);
   const threads = runs.def[0]!.threads;
   console.log(`rounds: ${ROUNDS}; wordlist ${fmt(CANDIDATES)} keys; Python loop ${fmt(PY_CANDIDATES)} keys; ${threads} worker threads`);
   console.log(`Django 3.2 signing.loads loop (1 thread, 1 salt):  best ${fmt(best(django))} keys/s, median ${fmt(median(django))}`);
-  const pct = (rs: AuditRun[]) => `${(median(rs.map((r) => r.busy)) * 100).toFixed(0)}% busy`;
+  const pct = (rs: Run[]) => `${(median(rs.map((r) => r.busy)) * 100).toFixed(0)}% busy, got ${median(rs.map((r) => r.cores)).toFixed(1)} cores`;
   for (const [name, many, one] of [
     [`default: ${runs.def[0]!.engine}`, runs.def, runs.def1],
     [runs.simd[0]!.engine, runs.simd, runs.simd1],
