@@ -171,7 +171,7 @@ for c in cands:
   {
     family: 'iron-session',
     vector: node.iron![0]!,
-    n: 200_000,
+    n: 1_000_000,
     pyN: 30_000,
     reference: 'hashlib.pbkdf2_hmac SHA1 (1 iteration) + hmac sha256 (iron is JavaScript: same primitive)',
     audit: 'PBKDF2-SHA1 (1, {pbkdf2}) + HMAC-SHA256 ({pbkdf2mac})',
