@@ -109,13 +109,17 @@ function selfTest(engine: NativeEngine): boolean {
   });
 }
 
-/** Why the engine is or is not in use: `loaded`, `disabled` (SESSION_LENS_NATIVE=0), `missing` (not built), `failed`. */
+/**
+ * Why the engine is or is not in use: `loaded`, `disabled` (SESSION_LENS_NATIVE=0, or
+ * SESSION_LENS_AUDIT_ENGINE asks for another engine: then no family uses it), `missing` (not built), `failed`.
+ */
 export type NativeStatus = 'loaded' | 'disabled' | 'missing' | 'failed';
 
 let state: { engine?: NativeEngine; status: NativeStatus } | undefined;
 
 function load(): { engine?: NativeEngine; status: NativeStatus } {
-  if (process.env.SESSION_LENS_NATIVE === '0') return { status: 'disabled' };
+  const asked = process.env.SESSION_LENS_AUDIT_ENGINE;
+  if (process.env.SESSION_LENS_NATIVE === '0' || (asked !== undefined && asked !== 'addon')) return { status: 'disabled' };
   const requireAddon = createRequire(import.meta.url);
   for (const place of PLACES) {
     const file = fileURLToPath(new URL(place + ADDON, import.meta.url));

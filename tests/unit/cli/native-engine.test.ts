@@ -36,6 +36,16 @@ describe('native SHA engine', () => {
     expect(Boolean(engine)).toBe(nativeStatus() === 'loaded');
   });
 
+  it('stays off for every family when SESSION_LENS_AUDIT_ENGINE asks for another engine', () => {
+    const statusWith = (value: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./lib/cli/audit/native-engine.ts').then((m) => console.log(m.nativeStatus()))"], {
+        env: { ...process.env, SESSION_LENS_AUDIT_ENGINE: value },
+        encoding: 'utf8',
+      }).stdout.trim();
+    for (const other of ['simd', 'wasm', 'js', 'native']) expect(statusWith(other)).toBe('disabled');
+    expect(statusWith('addon')).toBe(nativeStatus());
+  }, 60_000);
+
   const best = engine?.isa();
   const isas = (['avx512f', 'avx2', 'base'] as const).filter((isa) => engine && engine.isa(isa) === isa);
   if (best) engine!.isa(best);
