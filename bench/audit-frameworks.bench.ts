@@ -79,7 +79,7 @@ const cases: Case[] = [
   {
     family: 'starlette',
     vector: py.starlette![0]!,
-    n: 400_000,
+    n: 2_000_000,
     pyN: 30_000,
     reference: "itsdangerous TimestampSigner(key).unsign (Starlette's own check)",
     audit: 'SHA-1 key derivation + HMAC-SHA1 (Django engine), {engine}',
@@ -93,7 +93,7 @@ for c in cands:
   {
     family: 'tornado',
     vector: py.tornado![0]!,
-    n: 400_000,
+    n: 2_000_000,
     pyN: 30_000,
     reference: "tornado.web.decode_signed_value (Tornado's own check)",
     audit: 'HMAC-SHA256, {engine}',
@@ -104,7 +104,7 @@ for c in cands:
   {
     family: 'laravel-encrypted (CBC)',
     vector: php.laravel![0]!,
-    n: 400_000,
+    n: 2_000_000,
     pyN: 50_000,
     reference: "hmac.new(APP_KEY, iv + value, sha256): Laravel's validMac before decrypting (Laravel is PHP: same primitive)",
     audit: 'base64: APP_KEY decoded, HMAC-SHA256 MAC check ({engine}); decrypts nothing',
@@ -118,7 +118,7 @@ for c in cands:
   {
     family: 'yii2',
     vector: php.yii2![0]!,
-    n: 400_000,
+    n: 2_000_000,
     pyN: 50_000,
     reference: 'hmac.new(cookieValidationKey, data, sha256) (Yii2 is PHP: same primitive)',
     audit: 'HMAC-SHA256, {engine}',
@@ -158,7 +158,7 @@ for c in cands:
   {
     family: 'gorilla',
     vector: go.gorilla![0]!,
-    n: 400_000,
+    n: 2_000_000,
     pyN: 50_000,
     reference: 'hmac.new(hashKey, name|date|value, sha256) (securecookie is Go: same primitive)',
     audit: 'HMAC-SHA256, {engine}',
