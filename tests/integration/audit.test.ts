@@ -72,6 +72,7 @@ describe('session-lens audit against values a real Django signed', () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.tried).toBeGreaterThan(1000);
+    expect(out.engine).toMatch(/^(native SHA engine|WebAssembly)/);
     expect(out.results).toHaveLength(1);
     const f = out.results[0].finding;
     expect(f).toMatchObject({

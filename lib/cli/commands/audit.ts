@@ -332,6 +332,7 @@ export const audit: Command = async (argv: string[], io: CliIO): Promise<number>
       seconds: Math.round(run.seconds * 1000) / 1000,
       keysPerSecond: Math.round(run.keysPerSecond),
       threads: run.threads,
+      engine: run.engine,
       results: reports,
     };
     io.stdout.write(`${stringifyJson(out, 2)}\n`);
