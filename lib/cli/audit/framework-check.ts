@@ -151,16 +151,7 @@ function passes(c: AuditCheck, key: Buffer): boolean {
       if (key.length !== 16 && key.length !== 24 && key.length !== 32) return false;
       // A wrong key gives the expected first byte 1 time in 256: AES-CTR on one byte, no tag, turns the rest away.
       if (c.plaintextStart !== undefined && c.iv.length === 12 && (firstKeystreamByte(key, c.iv) ^ c.ciphertext[0]!) !== c.plaintextStart) return false;
-      try {
-        const d = createDecipheriv(`aes-${key.length * 8}-gcm` as 'aes-256-gcm', key, c.iv);
-        if (c.aad) d.setAAD(c.aad);
-        d.setAuthTag(c.tag);
-        d.update(c.ciphertext);
-        d.final();
-        return true;
-      } catch {
-        return false;
-      }
+      return gcmOpen(key, c.iv, c.ciphertext, c.tag, c.aad) !== undefined;
     }
     case 'plug-gcm':
       // needs the candidate for its second key: plugGcm()
@@ -193,10 +184,10 @@ function firstKeystreamByte(key: Buffer, iv: Uint8Array): number {
 }
 
 /** AES-GCM authenticated decryption, or `undefined` for a wrong key. */
-function gcmOpen(key: Buffer, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Buffer | undefined {
+export function gcmOpen(key: Buffer, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): Buffer | undefined {
   try {
     const d = createDecipheriv(`aes-${key.length * 8}-gcm` as 'aes-256-gcm', key, iv);
-    d.setAAD(aad);
+    if (aad) d.setAAD(aad);
     d.setAuthTag(tag);
     return Buffer.concat([d.update(ciphertext), d.final()]);
   } catch {

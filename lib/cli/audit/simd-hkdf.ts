@@ -14,10 +14,9 @@
  * T1 again, and HMAC-SHA512 over aad ‖ iv ‖ ciphertext ‖ AL (RFC 7518 §5.2.2.1) must give the tag.
  * The match is the one framework-check.ts would give: the first key salt that opens the cookie.
  */
-import { createDecipheriv } from 'node:crypto';
 import type { FrameworkAuditSpec } from '../../codec/index.ts';
 import { Aes256 } from './aes-block.ts';
-import { cbcHs512Mac, frameworkChecker, type FrameworkMatch } from './framework-check.ts';
+import { cbcHs512Mac, frameworkChecker, gcmOpen, type FrameworkMatch } from './framework-check.ts';
 import type { KeyBatch, RawHmacMatch } from './framework-simd.ts';
 import { NativeT1, WasmT1, type T1Engine } from './hkdf-t1.ts';
 import { defaultNative, type NativeChoice } from './simd-pbkdf2.ts';
@@ -57,16 +56,7 @@ function gcmOpens(c: Gcm): Cookie['opens'] {
   const key = Buffer.alloc(32);
   return (words, at, step) => {
     if (aes.encrypt(words, at, step, c0, c1, c2, 2) >>> 24 !== want) return false;
-    try {
-      const d = createDecipheriv('aes-256-gcm', keyBytes(words, at, step, key), c.iv);
-      if (c.aad) d.setAAD(c.aad);
-      d.setAuthTag(c.tag);
-      d.update(c.ciphertext);
-      d.final();
-      return true;
-    } catch {
-      return false;
-    }
+    return gcmOpen(keyBytes(words, at, step, key), c.iv, c.ciphertext, c.tag, c.aad) !== undefined;
   };
 }
 
