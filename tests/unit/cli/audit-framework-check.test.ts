@@ -11,6 +11,7 @@ import { frameworkChecker } from '../../../lib/cli/audit/framework-check.ts';
 import { RawHmacFrameworks } from '../../../lib/cli/audit/framework-simd.ts';
 import { nativeEngine } from '../../../lib/cli/audit/native-engine.ts';
 import { Pbkdf2Prefill, pbkdf2Deriver, type NativeChoice } from '../../../lib/cli/audit/simd-pbkdf2.ts';
+import { keyBatch } from '../../support/key-batch.ts';
 
 /** The PBKDF2 families run on both engines: the native one where it was built, and WebAssembly SIMD. */
 const ENGINES: [string, NativeChoice][] = [['WebAssembly SIMD', null], ...(nativeEngine() ? [['native', nativeEngine()!] as [string, NativeChoice]] : [])];
@@ -18,17 +19,6 @@ const ENGINES: [string, NativeChoice][] = [['WebAssembly SIMD', null], ...(nativ
 const DIR = join(process.cwd(), 'tests/fixtures/frameworks');
 const fx = (n: string) => JSON.parse(readFileSync(join(DIR, n), 'utf8')) as Record<string, Record<string, string>[]>;
 const phoenix = fx('phoenix.json').phoenix!;
-
-/** Candidates as the workers hold them: slices of one buffer. */
-function batchOf(keys: readonly Uint8Array[]) {
-  const starts: number[] = [];
-  let at = 0;
-  for (const k of keys) {
-    starts.push(at);
-    at += k.length;
-  }
-  return { src: Buffer.concat(keys), starts, lengths: keys.map((k) => k.length), count: keys.length };
-}
 
 describe('Phoenix (plug_crypto MessageEncryptor A128GCM, vectors by Erlang/OTP crypto)', () => {
   const encrypted = phoenix.filter((v) => v.mode === 'encrypted');
@@ -106,7 +96,7 @@ describe.each(ENGINES)('the %s engine checks the raw-key HMAC-SHA256 families li
     const others = ['a', 'x'.repeat(64), 'y'.repeat(65), 'base64:b3RoZXIgc2l4dGVlbiBieXRlcw==', `base64:${'A'.repeat(44)}`, 'z'.repeat(300)];
     const keys = [...others, ...new Set(vectors.map((v) => v.key!)), ...others];
     const bufs = keys.map((k) => Buffer.from(k));
-    const batch = batchOf(bufs);
+    const batch = keyBatch(bufs);
     const found = simd.checkBatch(batch, () => false).map((m) => [m.framework, keys[m.index], m.match.format]);
     const want = vectors.map((v, i) => [i, v.key, specs[i]!.format]);
     expect(found.sort()).toEqual(want.sort());
@@ -139,7 +129,7 @@ describe.each(ENGINES)('PBKDF2 on the %s engine (simd-pbkdf2.ts) equals node:cry
     const { pbkdf2Sync, randomBytes } = await import('node:crypto');
     const salts = ['authenticated encrypted cookie', 'x'.repeat(64), ''];
     const keys = Array.from({ length: 13 }, (_, i) => randomBytes([1, 5, 63, 64, 65, 128, 200][i % 7]!));
-    const derived = pbkdf2Deriver(hash, salts, iterations, length, native).derive(batchOf(keys));
+    const derived = pbkdf2Deriver(hash, salts, iterations, length, native).derive(keyBatch(keys));
     salts.forEach((salt, s) => keys.forEach((k, i) => expect(derived[s]![i]!.toString('hex')).toBe(pbkdf2Sync(k, salt, iterations, length, hash).toString('hex'))));
   });
 
@@ -150,7 +140,7 @@ describe.each(ENGINES)('PBKDF2 on the %s engine (simd-pbkdf2.ts) equals node:cry
     const keys = ['wrong', ...new Set(vectors.map((v) => v.key!))];
     const bufs = keys.map((k) => Buffer.from(k));
     const caches = keys.map(() => new Map<string, Buffer>());
-    prefill.fill(batchOf(bufs), caches);
+    prefill.fill(keyBatch(bufs), caches);
     expect(caches[0]!.size).toBeGreaterThan(4);
     specs.forEach((spec, j) => {
       const i = keys.indexOf(vectors[j]!.key!);
@@ -171,9 +161,9 @@ describe.each(ENGINES)('HMAC-SHA256 under a PBKDF2 key on the %s engine (iron-se
     const simd = RawHmacFrameworks.from(specs, native)!;
     expect([simd.covers(0), simd.covers(1)]).toEqual([true, true]);
     const keys = ['wrong', iron.key!, 'x'.repeat(80), signed.key!].map((k) => Buffer.from(k));
-    const found = simd.checkBatch(batchOf(keys), () => false).map((m) => [m.framework, m.index, m.match.note]);
+    const found = simd.checkBatch(keyBatch(keys), () => false).map((m) => [m.framework, m.index, m.match.note]);
     const slow = specs.map((spec, j) => [j, j === 0 ? 1 : 3, frameworkChecker(spec)(keys[j === 0 ? 1 : 3]!)!.note]);
     expect(found).toEqual(slow);
-    expect(simd.checkBatch(batchOf(keys), (j) => j === 1).map((m) => m.framework)).toEqual([0]);
+    expect(simd.checkBatch(keyBatch(keys), (j) => j === 1).map((m) => m.framework)).toEqual([0]);
   });
 });

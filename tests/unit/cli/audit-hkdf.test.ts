@@ -17,19 +17,9 @@ import { Hkdf256 } from '../../../lib/cli/audit/hkdf.ts';
 import { nativeEngine } from '../../../lib/cli/audit/native-engine.ts';
 import { HkdfFrameworks } from '../../../lib/cli/audit/simd-hkdf.ts';
 import type { NativeChoice } from '../../../lib/cli/audit/simd-pbkdf2.ts';
+import { keyBatch } from '../../support/key-batch.ts';
 
 const nextauth = (JSON.parse(readFileSync(join(process.cwd(), 'tests/fixtures/frameworks/node.json'), 'utf8')) as Record<string, Record<string, string>[]>).nextauth!;
-
-/** Candidates as the workers hold them: slices of one buffer. */
-function batchOf(keys: readonly Uint8Array[]) {
-  const starts: number[] = [];
-  let at = 0;
-  for (const k of keys) {
-    starts.push(at);
-    at += k.length;
-  }
-  return { src: Buffer.concat(keys), starts, lengths: keys.map((k) => k.length), count: keys.length };
-}
 
 /** What framework-check.ts says, candidate by candidate: [candidate index, cookie index, note]. */
 function slow(specs: readonly FrameworkAuditSpec[], keys: readonly Buffer[]): [number, number, string][] {
@@ -47,7 +37,7 @@ const engines: [string, NativeChoice][] = [['WebAssembly SIMD', null], ...(nativ
 
 function fast(specs: readonly FrameworkAuditSpec[], keys: readonly Buffer[], skip: (j: number) => boolean = () => false, native: NativeChoice = null): [number, number, string][] {
   return HkdfFrameworks.from(specs, native)!
-    .checkBatch(batchOf(keys), skip)
+    .checkBatch(keyBatch(keys), skip)
     .map((m) => [m.index, m.framework, m.match.note] as [number, number, string]);
 }
 

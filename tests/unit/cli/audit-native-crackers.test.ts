@@ -14,30 +14,18 @@ import { RawHmacFrameworks } from '../../../lib/cli/audit/framework-simd.ts';
 import { NativeBatchSignerCracker, NativeRawHmacCracker } from '../../../lib/cli/audit/native-crackers.ts';
 import { nativeEngine } from '../../../lib/cli/audit/native-engine.ts';
 import { SimdRawHmacCracker, SimdSignerCracker } from '../../../lib/cli/audit/wasm-simd.ts';
+import { keyBatch } from '../../support/key-batch.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
 const engine = nativeEngine();
 const FIX = join(process.cwd(), 'tests/fixtures');
 
-/** Candidates as the workers hold them: slices of one buffer, in an Int32Array (as a wordlist range) or a plain array. */
-function batchOf(keys: readonly Uint8Array[]) {
-  const starts = new Int32Array(keys.length);
-  const lengths = new Int32Array(keys.length);
-  let at = 0;
-  keys.forEach((k, i) => {
-    starts[i] = at;
-    lengths[i] = k.length;
-    at += k.length;
-  });
-  return { src: Buffer.concat(keys), starts, lengths, count: keys.length };
-}
-
 type Match = { index: number; target: number; salt: number };
 const sorted = (ms: readonly Match[]) => ms.map((m) => `${m.index}/${m.target}/${m.salt}`).sort();
 
 function signerAnswers(targets: { message: Uint8Array; signature: Uint8Array; algorithm: 'sha256' | 'sha1' }[], salts: SaltPrefix[], keys: Uint8Array[], skip?: Set<number>) {
-  const b = batchOf(keys);
+  const b = keyBatch(keys);
   const simd: Match[] = [];
   for (const hash of ['sha256', 'sha1'] as const) {
     const idx = targets.flatMap((t, i) => (t.algorithm === hash ? [i] : []));
@@ -117,7 +105,7 @@ describe.runIf(engine !== undefined)('native raw-key HMAC-SHA256 equals the SIMD
   it('the framework vectors (Tornado, Yii2, gorilla, every Laravel one), keys short, 64-byte, longer, base64:', () => {
     const others = ['a', 'x'.repeat(64), 'y'.repeat(65), 'base64:b3RoZXIgc2l4dGVlbiBieXRlcw==', `base64:${'A'.repeat(44)}`, 'base64:!!', 'z'.repeat(300)];
     const keys = [...others, ...new Set(vectors.map((v) => v.key!)), ...others].map((k) => Buffer.from(k));
-    const b = batchOf(keys);
+    const b = keyBatch(keys);
     const answers = (r: RawHmacFrameworks, skip: (j: number) => boolean) =>
       r
         .checkBatch(b, skip)
@@ -136,7 +124,7 @@ describe.runIf(engine !== undefined)('native raw-key HMAC-SHA256 equals the SIMD
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.uint8Array({ maxLength: 64 }), { minLength: 1, maxLength: 20 }), fc.nat(), fc.boolean(), (message, keys, pick, short) => {
         const mac = createHmac('sha256', keys[pick % keys.length]!).update(message).digest();
         const targets = [{ message, mac: short ? mac.subarray(0, 7) : mac }, { message: Buffer.concat([message, Buffer.from('x')]), mac }];
-        const b = batchOf(keys);
+        const b = keyBatch(keys);
         const simd = new SimdRawHmacCracker(targets).checkKeys(b.src, b.starts, b.lengths, b.count);
         const native = new NativeRawHmacCracker(engine!, targets).checkKeys(b.src, b.starts, b.lengths, b.count);
         expect(sorted(native)).toEqual(sorted(simd));

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameworkAuditSpec, normalizeValue, type FrameworkAuditSpec } from '../../../lib/codec/index.ts';
 import { frameworkChecker } from '../../../lib/cli/audit/framework-check.ts';
-import { RawHmacFrameworks, type KeyBatch } from '../../../lib/cli/audit/framework-simd.ts';
+import { RawHmacFrameworks } from '../../../lib/cli/audit/framework-simd.ts';
 import { nativeEngine } from '../../../lib/cli/audit/native-engine.ts';
 import { Pbkdf2Prefill, type NativeChoice } from '../../../lib/cli/audit/simd-pbkdf2.ts';
+import { keyBatch } from '../../support/key-batch.ts';
 
 const DIR = join(process.cwd(), 'tests/fixtures/frameworks');
 const fx = (n: string) => JSON.parse(readFileSync(join(DIR, n), 'utf8')) as Record<string, Record<string, string>[]>;
@@ -23,19 +24,9 @@ const specs: FrameworkAuditSpec[] = vectors.map((v) => {
 });
 const keys = ['wrong', ...new Set(vectors.map((v) => v.key!)), 'x'.repeat(64), 'y'.repeat(65), 'z'.repeat(200), ''].map((k) => Buffer.from(k));
 
-function batchOf(bufs: readonly Buffer[]): KeyBatch {
-  const starts: number[] = [];
-  let at = 0;
-  for (const b of bufs) {
-    starts.push(at);
-    at += b.length;
-  }
-  return { src: Buffer.concat(bufs), starts: Int32Array.from(starts), lengths: Int32Array.from(bufs.map((b) => b.length)), count: bufs.length };
-}
-
 /** Every (candidate, cookie, format, note) found, as the worker finds them (worker.ts tryFrameworks). */
 function findings(native: NativeChoice): string[] {
-  const batch = batchOf(keys);
+  const batch = keyBatch(keys);
   const simd = RawHmacFrameworks.from(specs, native);
   const out = (simd?.checkBatch(batch, () => false) ?? []).map((m) => `${m.index} ${m.framework} ${m.match.format} ${m.match.note}`);
   const rest = specs.flatMap((spec, j) => (simd?.covers(j) ? [] : [{ j, check: frameworkChecker(spec) }]));

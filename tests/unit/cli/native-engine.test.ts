@@ -8,23 +8,12 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, r
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyBatch } from '../../../lib/cli/audit/framework-simd.ts';
 import { NATIVE_DIGEST_BYTES, nativeEngine, nativeStatus, type NativeHash } from '../../../lib/cli/audit/native-engine.ts';
+import { keyBatch } from '../../support/key-batch.ts';
 
 const engine = nativeEngine();
 const HASHES: NativeHash[] = ['sha1', 'sha256'];
 const KEY_LENGTHS = [0, 1, 19, 20, 31, 32, 55, 56, 63, 64, 65, 100, 119, 120, 127, 128, 129, 200];
 const MESSAGE_LENGTHS = [0, 1, 51, 52, 55, 56, 63, 64, 65, 119, 120, 128, 183, 184, 300];
-
-/** Keys as slices of one buffer that does not start at offset 0 of its ArrayBuffer. */
-function batchOf(keys: readonly Buffer[]): KeyBatch {
-  const whole = Buffer.concat([Buffer.from('xx'), ...keys]);
-  const starts: number[] = [];
-  let at = 0;
-  for (const k of keys) {
-    starts.push(at);
-    at += k.length;
-  }
-  return { src: whole.subarray(2), starts: Int32Array.from(starts), lengths: Int32Array.from(keys.map((k) => k.length)), count: keys.length };
-}
 
 const cut = (out: Buffer, i: number, n: number) => out.subarray(i * n, (i + 1) * n);
 
@@ -61,7 +50,7 @@ describe('native SHA engine', () => {
     beforeAll(() => engine!.isa(isa));
     const n = NATIVE_DIGEST_BYTES[hash];
     const keys = KEY_LENGTHS.map((l) => randomBytes(l));
-    const batch = batchOf(keys);
+    const batch = keyBatch(keys, 2);
 
     it.each(MESSAGE_LENGTHS)('hmac of every key length over a %i-byte message', (length) => {
       const message = randomBytes(length);
@@ -96,7 +85,7 @@ describe('native SHA engine', () => {
       const many = Array.from({ length: 37 }, (_, i) => Buffer.from(`candidate-${i}`));
       many[5] = many[33] = Buffer.from('the-key');
       const mac = createHmac(hash, 'the-key').update(message).digest();
-      const b = batchOf(many);
+      const b = keyBatch(many, 2);
       expect(engine!.hmacFind(hash, b, message, mac)).toEqual([5, 33]);
       expect(engine!.hmacFind(hash, b, message, mac.subarray(0, 12))).toEqual([5, 33]);
       const wrong = Buffer.from(mac);
@@ -109,7 +98,7 @@ describe('native SHA engine', () => {
       for (let round = 0; round < 40; round++) {
         const count = 1 + ((round * 7) % 41);
         const ks = Array.from({ length: count }, () => randomBytes(Math.floor(Math.random() * 150)));
-        const b = batchOf(ks);
+        const b = keyBatch(ks, 2);
         const plain: KeyBatch = { ...b, starts: Array.from(b.starts), lengths: Array.from(b.lengths) };
         const message = randomBytes(Math.floor(Math.random() * 200));
         const out = Buffer.alloc(count * n);
@@ -141,17 +130,17 @@ describe('native SHA engine', () => {
       const aad = randomBytes(aadLength);
       const { ct, tag } = seal(key, iv, randomBytes(plainLength), aad, tagLength);
       const keys = [randomBytes(keyLength), key, randomBytes(7), Buffer.from(key).fill(1, 0, 1), randomBytes(keyLength), key.subarray(0, 16), key];
-      expect(engine!.gcmFind!(batchOf(keys), iv, ct, aad, tag)).toEqual(keyLength === 16 ? [1, 5, 6] : [1, 6]);
+      expect(engine!.gcmFind!(keyBatch(keys, 2), iv, ct, aad, tag)).toEqual(keyLength === 16 ? [1, 5, 6] : [1, 6]);
       const wrong = Buffer.from(tag);
       wrong[0]! ^= 1;
-      expect(engine!.gcmFind!(batchOf(keys), iv, ct, aad, wrong)).toEqual([]);
-      if (aadLength) expect(engine!.gcmFind!(batchOf(keys), iv, ct, Buffer.alloc(0), tag)).toEqual([]);
+      expect(engine!.gcmFind!(keyBatch(keys, 2), iv, ct, aad, wrong)).toEqual([]);
+      if (aadLength) expect(engine!.gcmFind!(keyBatch(keys, 2), iv, ct, Buffer.alloc(0), tag)).toEqual([]);
     });
 
     it.each<[string, () => unknown, RegExp]>([
-      ['an empty IV', () => engine!.gcmFind!(batchOf([randomBytes(32)]), Buffer.alloc(0), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(16)), /iv/],
-      ['a 3-byte tag', () => engine!.gcmFind!(batchOf([randomBytes(32)]), Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(3)), /tag/],
-      ['a 17-byte tag', () => engine!.gcmFind!(batchOf([randomBytes(32)]), Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(17)), /tag/],
+      ['an empty IV', () => engine!.gcmFind!(keyBatch([randomBytes(32)], 2), Buffer.alloc(0), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(16)), /iv/],
+      ['a 3-byte tag', () => engine!.gcmFind!(keyBatch([randomBytes(32)], 2), Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(3)), /tag/],
+      ['a 17-byte tag', () => engine!.gcmFind!(keyBatch([randomBytes(32)], 2), Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(17)), /tag/],
       ['a slice past the end', () => engine!.gcmFind!({ src: Buffer.alloc(8), starts: [0], lengths: [32], count: 1 }, Buffer.alloc(12), Buffer.alloc(1), Buffer.alloc(0), Buffer.alloc(16)), /outside/],
     ])('%s throws', (_, call, message) => {
       expect(call).toThrow(message);
@@ -172,10 +161,10 @@ describe('native SHA engine', () => {
       const keys = Array.from({ length: 3000 }, (_, i) => randomBytes([32, 16, 24, 32, 7][i % 5]!));
       const want = keys.flatMap((k, i) => (k.length !== 7 && slow(k, wiv, wct, civ, first) === 131 ? [i] : []));
       expect(want.length).toBeGreaterThan(0);
-      expect(engine!.plugFind!(batchOf(keys), wiv, wct, civ, first, 131)).toEqual(want);
+      expect(engine!.plugFind!(keyBatch(keys, 2), wiv, wct, civ, first, 131)).toEqual(want);
     });
     it('checks its arguments', () => {
-      const b = batchOf([randomBytes(32)]);
+      const b = keyBatch([randomBytes(32)], 2);
       expect(() => engine!.plugFind!(b, Buffer.alloc(11), Buffer.alloc(16), Buffer.alloc(12), 0, 131)).toThrow(/IVs/);
       expect(() => engine!.plugFind!(b, Buffer.alloc(12), Buffer.alloc(20), Buffer.alloc(12), 0, 131)).toThrow(/wrapped key/);
       expect(() => engine!.plugFind!(b, Buffer.alloc(12), Buffer.alloc(16), Buffer.alloc(12), 256, 131)).toThrow(/bytes/);
