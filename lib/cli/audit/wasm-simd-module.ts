@@ -212,15 +212,12 @@ function gatherBody(): number[] {
 }
 
 /**
- * derive(stateA, stateB, base, stride, blocks): per lane l (0–7), SHA-256 of the padded message
- * at `base + l * stride`; lanes 0–3 into `stateA`, 4–7 into `stateB`.
+ * The loop over the `blocks` (local) 64-byte blocks of eight lanes' messages, lane l at
+ * `r[0] + l * stride` (locals `r`, advanced a block per pass): each pass gathers and expands both
+ * groups' schedules, then compresses them into the states `states` pushes (stateA, WA, stateB, WB).
  */
-function deriveBody(hash: SimdHash): number[] {
+function blockLoop(s: SimdBody, hash: SimdHash, r: readonly number[], stride: number, blocks: number, states: () => unknown): void {
   const { WA, WB } = layout(hash);
-  const [stA, stB, stride, blocks] = [0, 1, 3, 4]; // param 2 is `base` (r[0])
-  const r = [2, 5, 6, 7, 8, 9, 10, 11]; // lane pointers: r[0] is `base`
-  const s = new SimdBody();
-  for (const st of [stA, stB]) SIMD_HASH[hash].iv.forEach((iv, k) => s.get(st).splatConst(iv).vstore(k * 16));
   for (let l = 1; l < 8; l++) s.get(r[l - 1]!).get(stride).op(OP.add).set(r[l]!);
   s.op(OP.loop, 0x40);
   for (const [w, lanes] of [
@@ -230,10 +227,24 @@ function deriveBody(hash: SimdHash): number[] {
     gatherWords(s, lanes, () => s.c(0), w);
     s.c(w).op(OP.call, F_EXPAND);
   }
-  s.get(stA).c(WA).get(stB).c(WB).op(OP.call, F_ROUNDS);
+  states();
+  s.op(OP.call, F_ROUNDS);
   for (const l of r) s.get(l).c(64).op(OP.add).set(l);
   s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
   s.op(OP.end);
+}
+
+/**
+ * derive(stateA, stateB, base, stride, blocks): per lane l (0–7), SHA-256 of the padded message
+ * at `base + l * stride`; lanes 0–3 into `stateA`, 4–7 into `stateB`.
+ */
+function deriveBody(hash: SimdHash): number[] {
+  const { WA, WB } = layout(hash);
+  const [stA, stB, stride, blocks] = [0, 1, 3, 4]; // param 2 is `base` (r[0])
+  const r = [2, 5, 6, 7, 8, 9, 10, 11]; // lane pointers: r[0] is `base`
+  const s = new SimdBody();
+  for (const st of [stA, stB]) SIMD_HASH[hash].iv.forEach((iv, k) => s.get(st).splatConst(iv).vstore(k * 16));
+  blockLoop(s, hash, r, stride, blocks, () => s.get(stA).c(WA).get(stB).c(WB));
   return s.finishTyped([[7, I32]]);
 }
 
@@ -366,19 +377,7 @@ function hmacMsgBody(hash: SimdHash): number[] {
   const r = [4, 7, 8, 9, 10, 11, 12, 13];
   const s = new SimdBody();
   for (const inner of [INNER_A, INNER_B]) for (let k = 0; k < words; k++) s.c(0).get(ipad).vload(k * 16).vstore(inner + k * 16);
-  for (let l = 1; l < 8; l++) s.get(r[l - 1]!).get(stride).op(OP.add).set(r[l]!);
-  s.op(OP.loop, 0x40);
-  for (const [w, lanes] of [
-    [WA, r.slice(0, 4)],
-    [WB, r.slice(4)],
-  ] as const) {
-    gatherWords(s, lanes, () => s.c(0), w);
-    s.c(w).op(OP.call, F_EXPAND);
-  }
-  s.c(INNER_A).c(WA).c(INNER_B).c(WB).op(OP.call, F_ROUNDS);
-  for (const l of r) s.get(l).c(64).op(OP.add).set(l);
-  s.get(blocks).c(1).op(OP.sub).tee(blocks).op(OP.brIf, 0);
-  s.op(OP.end);
+  blockLoop(s, hash, r, stride, blocks, () => s.c(INNER_A).c(WA).c(INNER_B).c(WB));
   for (const outer of [OUTER_A, OUTER_B]) for (let k = 0; k < words; k++) s.c(0).get(opad).vload(k * 16).vstore(outer + k * 16);
   digestBlock(s, hash, INNER_A, WA);
   digestBlock(s, hash, INNER_B, WB);
